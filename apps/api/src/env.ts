@@ -1,0 +1,25 @@
+import { z } from 'zod';
+
+const Env = z.object({
+  DATABASE_URL: z.url({ message: 'DATABASE_URL must be a postgres:// URL' }),
+  AZURE_STORAGE_CONNECTION_STRING: z.string().min(1, 'AZURE_STORAGE_CONNECTION_STRING is required'),
+  QUEUE_PREFIX: z.string().regex(/^[a-z0-9-]*$/, 'QUEUE_PREFIX may hold only a-z, 0-9 and -').default(''),
+  HOST: z.string().default('127.0.0.1'),
+  PORT: z.coerce.number().int().min(0).max(65_535).default(4200),
+  EDITOR_DIST: z.string().default('dist/apps/editor/browser'),
+  SESSION_TTL_HOURS: z.coerce.number().positive().default(168),
+  COOKIE_SECURE: z.enum(['true', 'false']).default('false').transform((value) => value === 'true'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+export type Env = z.infer<typeof Env>;
+
+/** Parses the API's environment once, listing every bad variable before giving up. */
+export function readEnv(source: NodeJS.ProcessEnv = process.env): Env {
+  const parsed = Env.safeParse(source);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`).join('\n');
+    console.error(`The API cannot start; fix these environment variables:\n${problems}`);
+    process.exit(1);
+  }
+  return parsed.data;
+}

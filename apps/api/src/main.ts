@@ -1,0 +1,32 @@
+import { resolve } from 'node:path';
+import { createApi } from '@storyline/api-router';
+import { migrateDatabase } from '@storyline/db';
+import pino from 'pino';
+import { readEnv } from './env';
+
+const env = readEnv();
+const log = pino({ name: 'api', level: env.LOG_LEVEL });
+
+await migrateDatabase(env.DATABASE_URL);
+const api = await createApi({
+  databaseUrl: env.DATABASE_URL,
+  storageConnectionString: env.AZURE_STORAGE_CONNECTION_STRING,
+  queuePrefix: env.QUEUE_PREFIX,
+  editorDir: resolve(env.EDITOR_DIST),
+  sessionTtlMs: env.SESSION_TTL_HOURS * 3600_000,
+  secureCookies: env.COOKIE_SECURE,
+  log,
+});
+await api.queues.ensure();
+api.server.listen(env.PORT, env.HOST, () => {
+  const address = api.server.address();
+  const port = typeof address === 'object' && address ? address.port : env.PORT;
+  log.info({ url: `http://${env.HOST}:${port}` }, 'api listening');
+});
+
+for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+  process.once(signal, () => {
+    log.info({ signal }, 'api shutting down');
+    void api.close().finally(() => process.exit(0));
+  });
+}

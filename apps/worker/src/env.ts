@@ -1,0 +1,24 @@
+import { z } from 'zod';
+
+const Env = z.object({
+  DATABASE_URL: z.url({ message: 'DATABASE_URL must be a postgres:// URL' }),
+  AZURE_STORAGE_CONNECTION_STRING: z.string().min(1, 'AZURE_STORAGE_CONNECTION_STRING is required'),
+  QUEUE_PREFIX: z.string().regex(/^[a-z0-9-]*$/, 'QUEUE_PREFIX may hold only a-z, 0-9 and -').default(''),
+  WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
+  VISIBILITY_TIMEOUT_SEC: z.coerce.number().int().min(5).max(3600).default(30),
+  MAX_DELIVERIES: z.coerce.number().int().min(1).max(20).default(3),
+  RETRY_DELAY_SEC: z.coerce.number().int().min(0).max(3600).default(2),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+export type Env = z.infer<typeof Env>;
+
+/** Parses the worker's environment once, listing every bad variable before giving up. */
+export function readEnv(source: NodeJS.ProcessEnv = process.env): Env {
+  const parsed = Env.safeParse(source);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`).join('\n');
+    console.error(`The worker cannot start; fix these environment variables:\n${problems}`);
+    process.exit(1);
+  }
+  return parsed.data;
+}

@@ -1,0 +1,36 @@
+import { createDatabase, migrateDatabase } from '@storyline/db';
+import { jobDefinitions } from '@storyline/job-handlers';
+import { createJobWorker } from '@storyline/jobs';
+import { createJobQueues } from '@storyline/storage';
+import pino from 'pino';
+import { readEnv } from './env';
+
+const env = readEnv();
+const log = pino({ name: 'worker', level: env.LOG_LEVEL });
+
+await migrateDatabase(env.DATABASE_URL);
+const database = createDatabase(env.DATABASE_URL, { applicationName: 'storyline-worker', max: env.WORKER_CONCURRENCY + 2 });
+const queues = createJobQueues({ connectionString: env.AZURE_STORAGE_CONNECTION_STRING, prefix: env.QUEUE_PREFIX });
+await queues.ensure();
+const worker = createJobWorker(
+  { db: database.db, queues, log },
+  {
+    definitions: jobDefinitions,
+    concurrency: env.WORKER_CONCURRENCY,
+    visibilityTimeoutSec: env.VISIBILITY_TIMEOUT_SEC,
+    maxDeliveries: env.MAX_DELIVERIES,
+    retryDelaySec: env.RETRY_DELAY_SEC,
+  },
+);
+worker.start();
+log.info({ types: jobDefinitions.map((definition) => definition.type) }, 'worker consuming');
+
+for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+  process.once(signal, () => {
+    log.info({ signal }, 'worker shutting down');
+    void worker
+      .stop()
+      .then(() => database.close())
+      .finally(() => process.exit(0));
+  });
+}

@@ -1,0 +1,48 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { and, eq, gt } from 'drizzle-orm';
+import type { SessionUser, UserRole } from '@storyline/contracts';
+import { sessions, users, type Db } from '@storyline/db';
+import { DUMMY_HASH, hashPassword, verifyPassword } from './passwords';
+
+export const SESSION_COOKIE = 'storyline_session';
+
+const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
+
+/** Checks a username and password; returns the user, or null without saying which was wrong. */
+export async function authenticate(db: Db, username: string, password: string): Promise<SessionUser | null> {
+  const [user] = await db.select().from(users).where(eq(users.username, username));
+  const valid = await verifyPassword(user?.passwordHash ?? DUMMY_HASH, password);
+  return user && valid ? { id: user.id, username: user.username, role: user.role } : null;
+}
+
+/** Opens a session and returns the token for the cookie; only its hash is stored. */
+export async function createSession(db: Db, userId: string, ttlMs: number): Promise<string> {
+  const token = randomBytes(32).toString('base64url');
+  await db.insert(sessions).values({ tokenHash: hashToken(token), userId, expiresAt: new Date(Date.now() + ttlMs) });
+  return token;
+}
+
+export async function findSessionUser(db: Db, token: string | undefined): Promise<SessionUser | null> {
+  if (!token) return null;
+  const [row] = await db
+    .select({ id: users.id, username: users.username, role: users.role })
+    .from(sessions)
+    .innerJoin(users, eq(users.id, sessions.userId))
+    .where(and(eq(sessions.tokenHash, hashToken(token)), gt(sessions.expiresAt, new Date())));
+  return row ?? null;
+}
+
+export async function deleteSession(db: Db, token: string): Promise<void> {
+  await db.delete(sessions).where(eq(sessions.tokenHash, hashToken(token)));
+}
+
+/** Creates a user, or resets the password and role of an existing one (used by the seed). */
+export async function upsertUser(db: Db, input: { username: string; password: string; role: UserRole }): Promise<SessionUser> {
+  const passwordHash = await hashPassword(input.password);
+  const [row] = await db
+    .insert(users)
+    .values({ username: input.username, passwordHash, role: input.role })
+    .onConflictDoUpdate({ target: users.username, set: { passwordHash, role: input.role } })
+    .returning({ id: users.id, username: users.username, role: users.role });
+  return row;
+}

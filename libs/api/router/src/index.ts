@@ -1,0 +1,6 @@
+export { upsertUser, SESSION_COOKIE } from './auth/sessions';
+export { createContextFactory, type ApiServices, type Context } from './context';
+export { appRouter, type AppRouter } from './routers/_app';
+export { readFlags } from './routers/flags';
+export { createApi, type Api, type ApiOptions } from './server/create-api';
+export { createCallerFactory } from './trpc';

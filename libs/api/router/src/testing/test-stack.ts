@@ -1,0 +1,96 @@
+import { randomBytes } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import { createTRPCClient, httpBatchLink, httpSubscriptionLink, splitLink } from '@trpc/client';
+import { EventSource } from 'eventsource';
+import { createTestDatabase, type TestDatabase } from '@storyline/db/testing';
+import { jobDefinitions } from '@storyline/job-handlers';
+import { createJobWorker, type JobDefinition, type JobWorker } from '@storyline/jobs';
+import pino from 'pino';
+import { inject } from 'vitest';
+import { upsertUser } from '../auth/sessions';
+import { createApi, type Api } from '../server/create-api';
+import type { AppRouter } from '../routers/_app';
+
+export const log = pino({ level: process.env['TEST_LOG_LEVEL'] ?? 'silent' });
+
+export interface TestStack {
+  database: TestDatabase;
+  api: Api;
+  baseUrl: string;
+  startWorker(definitions?: JobDefinition[], options?: { maxDeliveries?: number }): JobWorker;
+  /** Logs in through the real HTTP API and returns a client that carries the session cookie. */
+  login(username: string): Promise<TestClient>;
+  close(): Promise<void>;
+}
+
+export type TestClient = ReturnType<typeof createTRPCClient<AppRouter>>;
+
+/** A real API on a free port over a database of its own, with queues of its own in the shared Azurite. */
+export async function startTestStack(): Promise<TestStack> {
+  const database = await createTestDatabase(inject('pgAdminUrl'));
+  const queuePrefix = `t${randomBytes(4).toString('hex')}-`;
+  const api = await createApi({
+    databaseUrl: database.url,
+    storageConnectionString: inject('storageConnectionString'),
+    queuePrefix,
+    log,
+  });
+  await api.queues.ensure();
+  await new Promise<void>((resolve) => api.server.listen(0, '127.0.0.1', resolve));
+  const baseUrl = `http://127.0.0.1:${(api.server.address() as AddressInfo).port}`;
+  for (const username of ['alice', 'bob']) await upsertUser(database.db, { username, password: `${username}-pw`, role: 'user' });
+  await upsertUser(database.db, { username: 'admin', password: 'admin-pw', role: 'admin' });
+  const workers: JobWorker[] = [];
+
+  return {
+    database,
+    api,
+    baseUrl,
+    startWorker(definitions = jobDefinitions, options = {}) {
+      const worker = createJobWorker(
+        { db: database.db, queues: api.queues, log },
+        { definitions, idlePollMs: 100, retryDelaySec: 0, maxDeliveries: options.maxDeliveries ?? 3 },
+      );
+      worker.start();
+      workers.push(worker);
+      return worker;
+    },
+    async login(username) {
+      let cookie = '';
+      const fetchWithCookie: typeof fetch = async (input, init) => {
+        const headers = new Headers(init?.headers);
+        if (cookie) headers.set('cookie', cookie);
+        const response = await fetch(input, { ...init, headers });
+        const set = response.headers.get('set-cookie');
+        if (set) cookie = set.split(';')[0];
+        return response;
+      };
+      const client = createClient(baseUrl, fetchWithCookie, () => cookie);
+      await client.auth.login.mutate({ username, password: `${username}-pw` });
+      return client;
+    },
+    async close() {
+      await Promise.all(workers.map((worker) => worker.stop()));
+      await api.close();
+      await database.destroy();
+    },
+  };
+}
+
+function createClient(baseUrl: string, fetchWithCookie: typeof fetch, cookie: () => string): TestClient {
+  return createTRPCClient<AppRouter>({
+    links: [
+      splitLink({
+        condition: (op) => op.type === 'subscription',
+        true: httpSubscriptionLink({
+          url: `${baseUrl}/trpc`,
+          EventSource,
+          eventSourceOptions: () => ({
+            fetch: (input, init) => fetch(input, { ...init, headers: { ...init?.headers, cookie: cookie() } }),
+          }),
+        }),
+        false: httpBatchLink({ url: `${baseUrl}/trpc`, fetch: fetchWithCookie }),
+      }),
+    ],
+  });
+}

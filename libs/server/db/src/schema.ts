@@ -1,0 +1,127 @@
+import { sql } from 'drizzle-orm';
+import {
+  bigserial,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
+import type { JobStatus, JobType, StoryPage, Transport, UserRole } from '@storyline/contracts';
+
+const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
+
+export const users = pgTable('users', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  username: text('username').notNull().unique(),
+  passwordHash: text('password_hash').notNull(),
+  role: text('role').$type<UserRole>().notNull().default('user'),
+  createdAt: createdAt(),
+});
+
+/** A login; the cookie holds a random token, the table only its SHA-256. */
+export const sessions = pgTable(
+  'sessions',
+  {
+    tokenHash: text('token_hash').primaryKey(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    createdAt: createdAt(),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [index('sessions_user_idx').on(t.userId)],
+);
+
+export const stories = pgTable(
+  'stories',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    ownerId: uuid('owner_id')
+      .notNull()
+      .references(() => users.id),
+    title: text('title').notNull(),
+    pages: jsonb('pages').$type<StoryPage[]>().notNull().default([]),
+    publishedVersion: integer('published_version'),
+    createdAt: createdAt(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('stories_owner_idx').on(t.ownerId)],
+);
+
+/** Immutable published snapshots of a story's draft. */
+export const storyVersions = pgTable(
+  'story_versions',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    storyId: uuid('story_id')
+      .notNull()
+      .references(() => stories.id, { onDelete: 'cascade' }),
+    version: integer('version').notNull(),
+    title: text('title').notNull(),
+    pages: jsonb('pages').$type<StoryPage[]>().notNull(),
+    jobId: uuid('job_id'),
+    publishedAt: timestamp('published_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('story_versions_story_version_uq').on(t.storyId, t.version)],
+);
+
+export const jobs = pgTable(
+  'jobs',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    type: text('type').$type<JobType>().notNull(),
+    targetId: uuid('target_id').notNull(),
+    ownerId: uuid('owner_id')
+      .notNull()
+      .references(() => users.id),
+    status: text('status').$type<JobStatus>().notNull().default('Queued'),
+    phase: text('phase'),
+    progress: integer('progress').notNull().default(0),
+    message: text('message'),
+    dequeueCount: integer('dequeue_count').notNull().default(0),
+    payload: jsonb('payload').$type<Record<string, unknown>>().notNull(),
+    result: jsonb('result').$type<Record<string, unknown>>(),
+    error: text('error'),
+    /** Sequence of the newest event; the row lock on this counter orders a job's events. */
+    lastSeq: integer('last_seq').notNull().default(0),
+    queuedAt: timestamp('queued_at', { withTimezone: true }).notNull().defaultNow(),
+    startedAt: timestamp('started_at', { withTimezone: true }),
+    completedAt: timestamp('completed_at', { withTimezone: true }),
+    /** When a worker last touched the job; the sweeper finds stale work by it. */
+    heartbeatAt: timestamp('heartbeat_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    index('jobs_owner_idx').on(t.ownerId, t.queuedAt),
+    index('jobs_target_idx').on(t.type, t.targetId, t.status),
+    index('jobs_open_idx')
+      .on(t.status, t.heartbeatAt)
+      .where(sql`status in ('Queued', 'Running')`),
+  ],
+);
+
+/** The append-only log of every change of every job. */
+export const jobEvents = pgTable(
+  'job_events',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    jobId: uuid('job_id')
+      .notNull()
+      .references(() => jobs.id, { onDelete: 'cascade' }),
+    seq: integer('seq').notNull(),
+    kind: text('kind').notNull(),
+    data: jsonb('data').$type<Record<string, unknown>>().notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('job_events_job_seq_uq').on(t.jobId, t.seq)],
+);
+
+export const jobTypeFlags = pgTable('job_type_flags', {
+  jobType: text('job_type').$type<JobType>().primaryKey(),
+  transport: text('transport').$type<Transport>().notNull(),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  updatedBy: uuid('updated_by').references(() => users.id),
+});

@@ -1,0 +1,7 @@
+export * from './job-handler';
+export * from './job-reporter';
+export * from './job-view';
+export * from './job-worker';
+export * from './read-jobs';
+export * from './record-job-change';
+export * from './start-job';

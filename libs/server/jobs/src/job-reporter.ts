@@ -1,0 +1,65 @@
+import type { Db, Tx } from '@storyline/db';
+import { recordJobChange, type JobChange } from './record-job-change';
+
+/** Thrown when a job stopped being Running under a handler (cancelled, superseded, taken over). */
+export class JobNotRunningError extends Error {
+  constructor(jobId: string) {
+    super(`Job ${jobId} is no longer running`);
+    this.name = 'JobNotRunningError';
+  }
+}
+
+declare const completion: unique symbol;
+/** Proof that a handler completed its job; only {@link JobReporter.complete} makes one. */
+export type JobCompletion = { readonly [completion]: true; result: Record<string, unknown> };
+
+/** The only way a job handler tells the world what it is doing. */
+export interface JobReporter {
+  phase(name: string, progress: number): Promise<void>;
+  /** Reports progress; bursts are coalesced to at most one write per `minProgressIntervalMs`. */
+  progress(percent: number, message?: string): Promise<void>;
+  warn(message: string): Promise<void>;
+  /**
+   * Runs `work` and marks the job Completed with `result` in one transaction, so the
+   * job's effect and its completion are never seen apart (a redelivered message then
+   * finds the job done instead of doing the work twice).
+   */
+  complete<R extends Record<string, unknown>>(work: (tx: Tx) => Promise<R>): Promise<JobCompletion>;
+}
+
+export function createJobReporter(db: Db, jobId: string, minProgressIntervalMs = 100): JobReporter {
+  let lastProgressAt = 0;
+  const write = async (change: Omit<JobChange, 'onlyIf'>) => {
+    const event = await db.transaction((tx) => recordJobChange(tx, jobId, { ...change, onlyIf: ['Running'] }));
+    if (!event) throw new JobNotRunningError(jobId);
+  };
+  const clamp = (percent: number) => Math.max(0, Math.min(100, Math.round(percent)));
+  return {
+    async phase(name, progress) {
+      lastProgressAt = Date.now();
+      await write({ set: { phase: name, progress: clamp(progress) }, event: { kind: 'phase', phase: name, progress: clamp(progress) } });
+    },
+    async progress(percent, message) {
+      const now = Date.now();
+      if (now - lastProgressAt < minProgressIntervalMs) return;
+      lastProgressAt = now;
+      const set = message === undefined ? { progress: clamp(percent) } : { progress: clamp(percent), message };
+      await write({ set, event: { kind: 'progress', progress: clamp(percent), message: message ?? null } });
+    },
+    async warn(message) {
+      await write({ set: { message }, event: { kind: 'warning', message } });
+    },
+    async complete(work) {
+      return db.transaction(async (tx) => {
+        const result = await work(tx);
+        const event = await recordJobChange(tx, jobId, {
+          set: { status: 'Completed', progress: 100, result, completedAt: new Date(), message: 'Done' },
+          event: { kind: 'completed', result },
+          onlyIf: ['Running'],
+        });
+        if (!event) throw new JobNotRunningError(jobId);
+        return { result } as JobCompletion;
+      });
+    },
+  };
+}

@@ -1,0 +1,218 @@
+import { eq, sql } from 'drizzle-orm';
+import { isTerminalStatus, JobMessage, type JobType } from '@storyline/contracts';
+import { jobs } from '@storyline/db';
+import type { ReceivedJobMessage } from '@storyline/storage';
+import type { JobDefinition } from './job-handler';
+import { createJobReporter, JobNotRunningError } from './job-reporter';
+import { toJobView } from './job-view';
+import { findJob } from './read-jobs';
+import { recordJobChange } from './record-job-change';
+import type { JobDeps } from './start-job';
+
+export interface JobWorkerOptions {
+  definitions: JobDefinition[];
+  /** Jobs run at once by this process, over all types. */
+  concurrency?: number;
+  /** How long a received message stays hidden; renewed while its job runs. */
+  visibilityTimeoutSec?: number;
+  /** The delivery on which a failing job is given up and its message poisoned. */
+  maxDeliveries?: number;
+  /** How soon a failed attempt's message becomes visible again. */
+  retryDelaySec?: number;
+  /** Longest pause between two looks at an empty queue. */
+  idlePollMs?: number;
+}
+
+export interface JobWorker {
+  start(): void;
+  /** Stops taking messages and waits for running jobs to end. */
+  stop(): Promise<void>;
+}
+
+/** Consumes every defined job type's queue and runs each message's job through its handler. */
+export function createJobWorker(deps: JobDeps, options: JobWorkerOptions): JobWorker {
+  const concurrency = options.concurrency ?? 4;
+  const visibilityTimeoutSec = options.visibilityTimeoutSec ?? 30;
+  const maxDeliveries = options.maxDeliveries ?? 3;
+  const retryDelaySec = options.retryDelaySec ?? 2;
+  const idlePollMs = options.idlePollMs ?? 500;
+  const shutdown = new AbortController();
+  const running = new Set<Promise<void>>();
+  const loops: Promise<void>[] = [];
+
+  const loop = async (definition: JobDefinition) => {
+    let idle = 50;
+    while (!shutdown.signal.aborted) {
+      const free = concurrency - running.size;
+      let received: ReceivedJobMessage[] = [];
+      if (free > 0) {
+        try {
+          received = await deps.queues.receive(definition.type, { max: Math.min(free, 32), visibilityTimeoutSec });
+        } catch (error) {
+          deps.log.warn({ err: error, type: definition.type }, 'queue receive failed; retrying');
+        }
+      }
+      for (const message of received) {
+        const task = process(definition, message).finally(() => running.delete(task));
+        running.add(task);
+      }
+      idle = received.length > 0 ? 50 : Math.min(idle * 2, idlePollMs);
+      await sleep(idle, shutdown.signal);
+    }
+  };
+
+  const process = async (definition: JobDefinition, message: ReceivedJobMessage) => {
+    const { type } = definition;
+    let parsed: JobMessage;
+    try {
+      parsed = JobMessage.parse(JSON.parse(message.text));
+    } catch {
+      deps.log.error({ type, messageId: message.messageId }, 'malformed queue message moved to poison queue');
+      await deps.queues.poison(type, message.text);
+      await deps.queues.delete(type, message);
+      return;
+    }
+    const log = deps.log.child({ jobId: parsed.jobId, type, attempt: message.dequeueCount });
+    const job = await findJob(deps.db, parsed.jobId);
+    if (!job || isTerminalStatus(job.status)) {
+      log.info({ status: job?.status ?? 'missing' }, 'message for a finished job dropped');
+      await deps.queues.delete(type, message);
+      return;
+    }
+    const wasRunning = job.status === 'Running';
+    const started = await deps.db.transaction(async (tx) => {
+      if (wasRunning) {
+        await recordJobChange(tx, job.id, {
+          set: { dequeueCount: message.dequeueCount },
+          event: { kind: 'warning', message: `Resumed by another worker (delivery ${message.dequeueCount})` },
+          onlyIf: ['Running'],
+        });
+      }
+      return recordJobChange(tx, job.id, {
+        set: { status: 'Running', dequeueCount: message.dequeueCount, startedAt: new Date(), error: null, message: 'Running' },
+        event: { kind: 'status', status: 'Running', message: `Attempt ${message.dequeueCount}` },
+        onlyIf: ['Queued', 'Running'],
+      });
+    });
+    if (!started) {
+      await deps.queues.delete(type, message);
+      return;
+    }
+    log.info('job running');
+    let receipt = message.popReceipt;
+    const keepHidden = setInterval(() => {
+      deps.queues
+        .hide(type, { messageId: message.messageId, popReceipt: receipt }, visibilityTimeoutSec)
+        .then((next) => (receipt = next))
+        .catch((error) => log.warn({ err: error }, 'could not renew message visibility'));
+      void deps.db.update(jobs).set({ heartbeatAt: sql`now()` }).where(eq(jobs.id, job.id)).catch(() => undefined);
+    }, (visibilityTimeoutSec * 1000) / 3);
+    const signal = AbortSignal.any([shutdown.signal, AbortSignal.timeout(definition.timeoutMs)]);
+    try {
+      const [row] = await deps.db.select().from(jobs).where(eq(jobs.id, job.id));
+      await runAborted(
+        definition.handler({
+          job: toJobView(row),
+          payload: row.payload,
+          db: deps.db,
+          report: createJobReporter(deps.db, job.id),
+          signal,
+          log,
+          attempt: message.dequeueCount,
+        }),
+        signal,
+        definition.timeoutMs,
+      );
+      clearInterval(keepHidden);
+      await deps.queues.delete(type, { messageId: message.messageId, popReceipt: receipt });
+      log.info('job completed');
+    } catch (error) {
+      clearInterval(keepHidden);
+      await settleFailure(type, job.id, { ...message, popReceipt: receipt }, error, log);
+    }
+  };
+
+  const settleFailure = async (
+    type: JobType,
+    jobId: string,
+    message: ReceivedJobMessage,
+    error: unknown,
+    log: JobDeps['log'],
+  ) => {
+    if (error instanceof JobNotRunningError) {
+      log.info('job stopped running under its handler; message dropped');
+      await deps.queues.delete(type, message);
+      return;
+    }
+    if (shutdown.signal.aborted) {
+      log.warn('worker stopping; job left for another delivery');
+      await deps.queues.hide(type, message, 0).catch(() => undefined);
+      return;
+    }
+    const reason = error instanceof Error ? error.message : String(error);
+    if (message.dequeueCount >= maxDeliveries) {
+      log.error({ err: error }, 'job failed for the last time; message moved to poison queue');
+      await deps.db.transaction((tx) =>
+        recordJobChange(tx, jobId, {
+          set: { status: 'Failed', error: reason, completedAt: new Date(), message: 'Failed' },
+          event: { kind: 'failed', error: reason },
+          onlyIf: ['Running'],
+        }),
+      );
+      await deps.queues.poison(type, message.text);
+      await deps.queues.delete(type, message);
+      return;
+    }
+    log.warn({ err: error }, 'job attempt failed; will retry');
+    await deps.db.transaction(async (tx) => {
+      await recordJobChange(tx, jobId, {
+        set: { message: `Attempt ${message.dequeueCount} failed: ${reason}` },
+        event: { kind: 'warning', message: `Attempt ${message.dequeueCount} of ${maxDeliveries} failed: ${reason}. Retrying.` },
+        onlyIf: ['Running'],
+      });
+      await recordJobChange(tx, jobId, {
+        set: { status: 'Queued', phase: null, progress: 0 },
+        event: { kind: 'status', status: 'Queued', message: 'Waiting to retry' },
+        onlyIf: ['Running'],
+      });
+    });
+    await deps.queues.hide(type, message, retryDelaySec);
+  };
+
+  return {
+    start() {
+      for (const definition of options.definitions) loops.push(loop(definition));
+    },
+    async stop() {
+      shutdown.abort();
+      await Promise.allSettled(loops);
+      await Promise.allSettled([...running]);
+    },
+  };
+}
+
+/** Resolves with `work`, or rejects as soon as `signal` aborts, whichever comes first. */
+function runAborted<T>(work: Promise<T>, signal: AbortSignal, timeoutMs: number): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () =>
+      reject(signal.reason instanceof DOMException && signal.reason.name === 'TimeoutError'
+        ? new Error(`The job did not finish within ${Math.round(timeoutMs / 1000)} s`)
+        : signal.reason);
+    if (signal.aborted) return onAbort();
+    signal.addEventListener('abort', onAbort, { once: true });
+    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve();
+    const timer = setTimeout(done, ms);
+    signal.addEventListener('abort', done, { once: true });
+    function done() {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    }
+  });
+}

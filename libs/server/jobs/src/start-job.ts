@@ -1,0 +1,70 @@
+import { and, eq, ne } from 'drizzle-orm';
+import { DomainError, type JobStarted, type JobType } from '@storyline/contracts';
+import { jobs, type Db } from '@storyline/db';
+import type { JobQueues } from '@storyline/storage';
+import type { Logger } from 'pino';
+import { recordJobChange } from './record-job-change';
+
+export interface StartJobRequest {
+  type: JobType;
+  targetId: string;
+  ownerId: string;
+  payload: Record<string, unknown>;
+  /** Mark older jobs of the same type and target that still wait in the queue as superseded. */
+  supersedeQueued?: boolean;
+}
+
+export interface JobDeps {
+  db: Db;
+  queues: JobQueues;
+  log: Logger;
+}
+
+/**
+ * Records a job and puts its message on the type's queue, answering as soon as both
+ * hold. When the queue cannot be reached the job is failed on the spot, so nothing
+ * is left waiting for a message that was never sent.
+ */
+export async function startJob(deps: JobDeps, request: StartJobRequest): Promise<JobStarted> {
+  const { db, queues, log } = deps;
+  const jobId = await db.transaction(async (tx) => {
+    const [job] = await tx
+      .insert(jobs)
+      .values({ type: request.type, targetId: request.targetId, ownerId: request.ownerId, payload: request.payload })
+      .returning({ id: jobs.id });
+    await recordJobChange(tx, job.id, { set: {}, event: { kind: 'status', status: 'Queued', message: 'Waiting for a worker' } });
+    return job.id;
+  });
+  try {
+    await queues.send(request.type, { jobId, type: request.type });
+  } catch (error) {
+    log.error({ jobId, err: error }, 'could not enqueue job');
+    const reason = 'The job could not be queued because storage is unreachable. Please try again in a moment.';
+    await db.transaction((tx) =>
+      recordJobChange(tx, jobId, {
+        set: { status: 'Failed', error: reason, completedAt: new Date() },
+        event: { kind: 'failed', error: reason },
+      }),
+    );
+    throw new DomainError('UNAVAILABLE', reason);
+  }
+  if (request.supersedeQueued) await supersedeOlderQueued(db, jobId, request);
+  log.info({ jobId, type: request.type, targetId: request.targetId }, 'job queued');
+  return { jobId, status: 'Queued' };
+}
+
+async function supersedeOlderQueued(db: Db, jobId: string, request: StartJobRequest): Promise<void> {
+  await db.transaction(async (tx) => {
+    const older = await tx
+      .select({ id: jobs.id })
+      .from(jobs)
+      .where(and(eq(jobs.type, request.type), eq(jobs.targetId, request.targetId), eq(jobs.status, 'Queued'), ne(jobs.id, jobId)));
+    for (const { id } of older) {
+      await recordJobChange(tx, id, {
+        set: { status: 'Superseded', completedAt: new Date(), message: 'Replaced by a newer request' },
+        event: { kind: 'superseded', supersededBy: jobId },
+        onlyIf: ['Queued'],
+      });
+    }
+  });
+}

@@ -1,0 +1,2 @@
+export * from './job-event-hub';
+export * from './watch-job';

@@ -1,0 +1,52 @@
+import { z } from 'zod';
+import { JobStatus } from './job-type';
+import { JobView } from './job';
+
+const base = { jobId: z.string(), seq: z.number().int().positive(), at: z.string() };
+
+/** One entry of a job's append-only event log; `seq` orders it within its job. */
+export const JobEvent = z.discriminatedUnion('kind', [
+  z.object({ ...base, kind: z.literal('status'), status: JobStatus, message: z.string().nullable() }),
+  z.object({ ...base, kind: z.literal('phase'), phase: z.string(), progress: z.number() }),
+  z.object({ ...base, kind: z.literal('progress'), progress: z.number(), message: z.string().nullable() }),
+  z.object({ ...base, kind: z.literal('warning'), message: z.string() }),
+  z.object({ ...base, kind: z.literal('completed'), result: z.record(z.string(), z.unknown()) }),
+  z.object({ ...base, kind: z.literal('failed'), error: z.string() }),
+  z.object({ ...base, kind: z.literal('cancelled') }),
+  z.object({ ...base, kind: z.literal('superseded'), supersededBy: z.string() }),
+]);
+export type JobEvent = z.infer<typeof JobEvent>;
+export type JobEventKind = JobEvent['kind'];
+
+/** What a watch stream carries: first the job as it stands, then each event. */
+export type JobStreamMessage = { kind: 'snapshot'; job: JobView } | { kind: 'event'; event: JobEvent };
+
+const TERMINAL_EVENT_KINDS: readonly JobEventKind[] = ['completed', 'failed', 'cancelled', 'superseded'];
+
+export function isTerminalEvent(event: JobEvent): boolean {
+  return TERMINAL_EVENT_KINDS.includes(event.kind);
+}
+
+/** Folds one event into a job view, so push and polling end in the same shape. */
+export function applyJobEvent(job: JobView, event: JobEvent): JobView {
+  if (event.seq <= job.lastSeq) return job;
+  const next: JobView = { ...job, lastSeq: event.seq };
+  switch (event.kind) {
+    case 'status':
+      return { ...next, status: event.status, message: event.message ?? job.message };
+    case 'phase':
+      return { ...next, phase: event.phase, progress: event.progress };
+    case 'progress':
+      return { ...next, progress: event.progress, message: event.message ?? job.message };
+    case 'warning':
+      return { ...next, message: event.message };
+    case 'completed':
+      return { ...next, status: 'Completed', progress: 100, result: event.result, completedAt: event.at };
+    case 'failed':
+      return { ...next, status: 'Failed', error: event.error, completedAt: event.at };
+    case 'cancelled':
+      return { ...next, status: 'Cancelled', completedAt: event.at };
+    case 'superseded':
+      return { ...next, status: 'Superseded', completedAt: event.at };
+  }
+}

@@ -1,0 +1,39 @@
+import { z } from 'zod';
+import { JobStatus, JobType } from './job-type';
+
+export const JobId = z.uuid({ message: 'jobId must be a UUID' });
+
+/** A job as every client sees it, whether it arrived by push or by polling. */
+export const JobView = z.object({
+  id: z.string(),
+  type: JobType,
+  targetId: z.string(),
+  ownerId: z.string(),
+  status: JobStatus,
+  phase: z.string().nullable(),
+  progress: z.number().int().min(0).max(100),
+  message: z.string().nullable(),
+  dequeueCount: z.number().int(),
+  queuedAt: z.string(),
+  startedAt: z.string().nullable(),
+  completedAt: z.string().nullable(),
+  error: z.string().nullable(),
+  result: z.record(z.string(), z.unknown()).nullable(),
+  /** Sequence number of the newest event applied to this view. */
+  lastSeq: z.number().int(),
+});
+export type JobView = z.infer<typeof JobView>;
+
+export const GetJobInput = z.object({ jobId: JobId });
+export type GetJobInput = z.infer<typeof GetJobInput>;
+
+/** The answer of every start-job mutation: the job exists and waits in its queue. */
+export const JobStarted = z.object({ jobId: z.string(), status: z.literal('Queued') });
+export type JobStarted = z.infer<typeof JobStarted>;
+
+export const WatchJobInput = z.object({
+  jobId: JobId,
+  /** The id of the last event the client saw; the stream resumes right after it. */
+  lastEventId: z.string().regex(/^\d+$/, 'lastEventId must be a sequence number').nullish(),
+});
+export type WatchJobInput = z.infer<typeof WatchJobInput>;
