@@ -7,12 +7,7 @@ import { prepareTemplateDatabase } from '@storyline/db/testing';
 import { startAzurite } from '@storyline/storage';
 import type { TestProject } from 'vitest/node';
 
-declare module 'vitest' {
-  export interface ProvidedContext {
-    pgAdminUrl: string;
-    storageConnectionString: string;
-  }
-}
+import './provided-context';
 
 /**
  * Gives integration tests a real Postgres (with a migrated template database) and a

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TRPCClientError } from '@trpc/client';
 import type { JobDefinition } from '@storyline/jobs';
+import type { AppRouter } from './_app';
 import { startTestStack, type TestClient, type TestStack } from '../testing/test-stack';
 
 let stack: TestStack;
@@ -101,17 +102,15 @@ describe('story publishing', () => {
 
 describe('bad input', () => {
   it('answers a malformed id with a readable validation error', async () => {
-    const error = await alice.jobs.get.query({ jobId: 'not-a-uuid' }).catch((e: unknown) => e);
+    const error = await alice.jobs.get.query({ jobId: 'not-a-uuid' }).catch((e: unknown) => e as TRPCClientError<AppRouter>);
     expect(error).toBeInstanceOf(TRPCClientError);
-    expect((error as TRPCClientError<never>).data?.code).toBe('BAD_REQUEST');
-    expect((error as Error).message).toBe('jobId: jobId must be a UUID');
+    expect((error as TRPCClientError<AppRouter>).data?.code).toBe('BAD_REQUEST');
+    expect((error as TRPCClientError<AppRouter>).message).toBe('jobId: jobId must be a UUID');
   });
 
   it('lists every problem of a draft at once', async () => {
-    const error = await alice.stories.saveDraft
-      // @ts-expect-error: wrong types on purpose, as a broken client would send them
-      .mutate({ storyId: 'x', title: '', pages: [{ en: 5 }] })
-      .catch((e: unknown) => e as Error);
+    const broken = { storyId: 'x', title: '', pages: [{ en: 5 }] } as unknown as Parameters<typeof alice.stories.saveDraft.mutate>[0];
+    const error = (await alice.stories.saveDraft.mutate(broken).catch((e: unknown) => e)) as Error;
     expect(error.message).toContain('storyId: storyId must be a UUID');
     expect(error.message).toContain('title: the title is required');
     expect(error.message).toMatch(/pages\.0\.en: /);

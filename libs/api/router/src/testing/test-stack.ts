@@ -7,6 +7,7 @@ import { jobDefinitions } from '@storyline/job-handlers';
 import { createJobWorker, type JobDefinition, type JobWorker } from '@storyline/jobs';
 import pino from 'pino';
 import { inject } from 'vitest';
+import '../../../../../tools/testing/provided-context';
 import { upsertUser } from '../auth/sessions';
 import { createApi, type Api } from '../server/create-api';
 import type { AppRouter } from '../routers/_app';

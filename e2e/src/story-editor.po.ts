@@ -1,0 +1,46 @@
+import { expect, type Page } from '@playwright/test';
+
+export class StoryEditorPage {
+  constructor(private readonly page: Page) {}
+
+  /** Creates a story from the list page and opens it in the editor. */
+  async createStory(title: string): Promise<void> {
+    await this.page.getByTestId('nav-stories').click();
+    await this.page.getByTestId('new-story-title').fill(title);
+    await this.page.getByTestId('create-story').click();
+    await expect(this.page.getByTestId('story-title')).toHaveValue(title);
+  }
+
+  async writePages(pages: Array<{ en: string; ro: string }>): Promise<void> {
+    for (const [index, page] of pages.entries()) {
+      if (index > 0) await this.page.getByTestId('add-page').click();
+      await this.page.getByTestId(`page-en-${index}`).fill(page.en);
+      await this.page.getByTestId(`page-ro-${index}`).fill(page.ro);
+    }
+  }
+
+  async saveDraft(): Promise<void> {
+    await this.page.getByTestId('save-draft').click();
+    await expect(this.page.getByTestId('save-status')).toHaveText('Saved');
+  }
+
+  publish() {
+    return this.page.getByTestId('publish').click();
+  }
+
+  get jobStatus() {
+    return this.page.getByTestId('job-status');
+  }
+
+  get jobTransport() {
+    return this.page.getByTestId('job-transport');
+  }
+
+  get publishedVersion() {
+    return this.page.getByTestId('published-version');
+  }
+
+  get toasts() {
+    return this.page.getByTestId('toast');
+  }
+}

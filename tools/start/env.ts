@@ -1,0 +1,25 @@
+import { z } from 'zod';
+
+/** What `npm start` reads; everything has a default that runs on a fresh machine. */
+const StartEnv = z.object({
+  DATABASE_URL: z.url().optional(),
+  AZURE_STORAGE_CONNECTION_STRING: z.string().min(1).optional(),
+  STORYLINE_DATA_DIR: z.string().default('.data'),
+  PORT: z.coerce.number().int().min(1).max(65_535).default(4200),
+  HOST: z.string().default('127.0.0.1'),
+  PG_PORT: z.coerce.number().int().min(1).max(65_535).default(5433),
+  AZURITE_BLOB_PORT: z.coerce.number().int().min(1).max(65_535).default(10000),
+  AZURITE_QUEUE_PORT: z.coerce.number().int().min(1).max(65_535).default(10001),
+  STORYLINE_SKIP_BUILD: z.enum(['0', '1']).default('0'),
+});
+export type StartEnv = z.infer<typeof StartEnv>;
+
+export function readStartEnv(): StartEnv {
+  const parsed = StartEnv.safeParse(process.env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`).join('\n');
+    console.error(`npm start cannot run; fix these environment variables:\n${problems}`);
+    process.exit(1);
+  }
+  return parsed.data;
+}

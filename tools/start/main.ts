@@ -1,0 +1,120 @@
+/**
+ * `npm start`: the whole product on one machine. Starts an embedded Postgres and
+ * Azurite (unless DATABASE_URL / AZURE_STORAGE_CONNECTION_STRING point elsewhere),
+ * migrates, seeds the demo data, builds the editor, runs the API and the worker,
+ * and stops all of it on Ctrl-C.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { resolve } from 'node:path';
+import { createDatabase, migrateDatabase, startEmbeddedPostgres } from '@storyline/db';
+import { startAzurite } from '@storyline/storage';
+import { readStartEnv } from './env';
+import { DEMO_USERS, seedDemoData } from './seed-demo-data';
+
+const env = readStartEnv();
+const startedAt = Date.now();
+const dataDir = resolve(env.STORYLINE_DATA_DIR);
+const stops: Array<() => Promise<unknown>> = [];
+const children: ChildProcess[] = [];
+let stopping = false;
+
+const say = (line: string) => console.log(`[start] ${line}`);
+
+async function shutdown(code: number): Promise<never> {
+  if (stopping) process.exit(code);
+  stopping = true;
+  say('stopping…');
+  await Promise.all(children.map(stopChild));
+  for (const stop of stops.reverse()) await withTimeout(stop(), 10_000).catch(() => undefined);
+  say('stopped');
+  process.exit(code);
+}
+process.on('SIGINT', () => void shutdown(0));
+process.on('SIGTERM', () => void shutdown(0));
+
+try {
+  let databaseUrl = env.DATABASE_URL;
+  if (!databaseUrl) {
+    say(`starting embedded PostgreSQL on port ${env.PG_PORT} (data in ${dataDir}/postgres)`);
+    const pg = await startEmbeddedPostgres({ dataDir: `${dataDir}/postgres`, port: env.PG_PORT });
+    stops.push(pg.stop);
+    databaseUrl = pg.url;
+  }
+  let storage = env.AZURE_STORAGE_CONNECTION_STRING;
+  if (!storage) {
+    say(`starting Azurite on ports ${env.AZURITE_BLOB_PORT} (blob) and ${env.AZURITE_QUEUE_PORT} (queue)`);
+    const azurite = await startAzurite({
+      location: `${dataDir}/azurite`,
+      blobPort: env.AZURITE_BLOB_PORT,
+      queuePort: env.AZURITE_QUEUE_PORT,
+    });
+    stops.push(azurite.stop);
+    storage = azurite.connectionString;
+  }
+  await migrateDatabase(databaseUrl);
+  const database = createDatabase(databaseUrl, { max: 2 });
+  await seedDemoData(database.db);
+  await database.close();
+
+  if (env.STORYLINE_SKIP_BUILD === '0') {
+    say('building the editor (cached after the first time)…');
+    const build = spawnSync(process.execPath, [resolve('node_modules/nx/bin/nx.js'), 'build', 'editor', '--output-style=stream'], {
+      stdio: 'inherit',
+    });
+    if (build.status !== 0) throw new Error('the editor did not build');
+  }
+
+  const shared = { ...process.env, TSX_TSCONFIG_PATH: 'tsconfig.base.json', DATABASE_URL: databaseUrl, AZURE_STORAGE_CONNECTION_STRING: storage };
+  children.push(runApp('worker', shared));
+  children.push(runApp('api', { ...shared, PORT: String(env.PORT), HOST: env.HOST }));
+  const url = `http://${env.HOST === '0.0.0.0' ? '127.0.0.1' : env.HOST}:${env.PORT}`;
+  await waitForReady(`${url}/readyz`);
+  say(`ready in ${((Date.now() - startedAt) / 1000).toFixed(1)} s`);
+  say(`Storyline is running at ${url}`);
+  say(`log in as ${DEMO_USERS.map((user) => `${user.username} / ${user.password}`).join(',  ')}`);
+  say('press Ctrl-C to stop everything');
+} catch (error) {
+  console.error(`[start] failed: ${error instanceof Error ? error.message : String(error)}`);
+  await shutdown(1);
+}
+
+function runApp(name: 'api' | 'worker', childEnv: NodeJS.ProcessEnv): ChildProcess {
+  // Own process group: Ctrl-C reaches only this script, which stops the apps in order.
+  const child = spawn(process.execPath, ['--import', 'tsx', `apps/${name}/src/main.ts`], {
+    env: childEnv,
+    stdio: 'inherit',
+    detached: true,
+  });
+  child.once('exit', (code, signal) => {
+    if (!stopping) {
+      console.error(`[start] the ${name} exited unexpectedly (${signal ?? code}); stopping`);
+      void shutdown(1);
+    }
+  });
+  return child;
+}
+
+function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((done) => {
+    const kill = setTimeout(() => child.kill('SIGKILL'), 10_000);
+    child.once('exit', () => {
+      clearTimeout(kill);
+      done();
+    });
+    child.kill('SIGTERM');
+  });
+}
+
+async function waitForReady(url: string, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await fetch(url).then((response) => response.ok, () => false)) return;
+    await new Promise((done) => setTimeout(done, 200));
+  }
+  throw new Error(`${url} did not answer within ${timeoutMs / 1000} s`);
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
+  return Promise.race([promise, new Promise<undefined>((done) => setTimeout(() => done(undefined), ms).unref())]);
+}
