@@ -15,7 +15,13 @@ if (!process.env['E2E_PORT']) {
   rmSync(dataDir, { recursive: true, force: true });
   mkdirSync(dataDir, { recursive: true });
 }
-const baseURL = `http://127.0.0.1:${process.env['E2E_PORT']}`;
+const ports = {
+  PORT: process.env['E2E_PORT'] ?? '',
+  PG_PORT: process.env['E2E_PG_PORT'] ?? '',
+  AZURITE_BLOB_PORT: process.env['E2E_BLOB_PORT'] ?? '',
+  AZURITE_QUEUE_PORT: process.env['E2E_QUEUE_PORT'] ?? '',
+};
+const baseURL = `http://127.0.0.1:${ports.PORT}`;
 
 /** The end-to-end tests drive the real editor in Debian's Chromium against the whole stack that `npm start` runs. */
 export default defineConfig({
@@ -55,10 +61,7 @@ export default defineConfig({
     stderr: 'pipe',
     gracefulShutdown: { signal: 'SIGTERM', timeout: 30_000 },
     env: {
-      PORT: process.env['E2E_PORT']!,
-      PG_PORT: process.env['E2E_PG_PORT']!,
-      AZURITE_BLOB_PORT: process.env['E2E_BLOB_PORT']!,
-      AZURITE_QUEUE_PORT: process.env['E2E_QUEUE_PORT']!,
+      ...ports,
       STORYLINE_DATA_DIR: dataDir,
       DATABASE_URL: '',
       AZURE_STORAGE_CONNECTION_STRING: '',

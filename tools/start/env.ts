@@ -1,9 +1,11 @@
 import { z } from 'zod';
 
 /** What `npm start` reads; everything has a default that runs on a fresh machine. */
+const unsetWhenEmpty = (value: unknown) => (value === '' ? undefined : value);
+
 const StartEnv = z.object({
-  DATABASE_URL: z.url().optional(),
-  AZURE_STORAGE_CONNECTION_STRING: z.string().min(1).optional(),
+  DATABASE_URL: z.preprocess(unsetWhenEmpty, z.url({ message: 'DATABASE_URL must be a postgres:// URL' }).optional()),
+  AZURE_STORAGE_CONNECTION_STRING: z.preprocess(unsetWhenEmpty, z.string().optional()),
   STORYLINE_DATA_DIR: z.string().default('.data'),
   PORT: z.coerce.number().int().min(1).max(65_535).default(4200),
   HOST: z.string().default('127.0.0.1'),

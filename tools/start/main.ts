@@ -6,6 +6,7 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { resolve } from 'node:path';
+import { setTimeout } from 'node:timers';
 import { createDatabase, migrateDatabase, startEmbeddedPostgres } from '@storyline/db';
 import { startAzurite } from '@storyline/storage';
 import { readStartEnv } from './env';
@@ -58,8 +59,9 @@ try {
 
   if (env.STORYLINE_SKIP_BUILD === '0') {
     say('building the editor (cached after the first time)…');
-    const build = spawnSync(process.execPath, [resolve('node_modules/nx/bin/nx.js'), 'build', 'editor', '--output-style=stream'], {
+    const build = spawnSync(resolve('node_modules/.bin/nx'), ['build', 'editor', '--outputStyle=stream'], {
       stdio: 'inherit',
+      env: { ...process.env, NX_TUI: 'false' },
     });
     if (build.status !== 0) throw new Error('the editor did not build');
   }

@@ -44,11 +44,11 @@ try {
   say(`Postgres and Azurite up in ${((Date.now() - startedAt) / 1000).toFixed(1)} s`);
 
   const infra = { STORYLINE_TEST_PG_ADMIN_URL: pg.adminUrl, STORYLINE_TEST_STORAGE: azurite.connectionString };
-  const nx = ['node_modules/nx/bin/nx.js', 'run-many', '-t', 'lint', 'typecheck', 'test', 'build', '--outputStyle=stream', '--parallel=2'];
+  const nx = ['run-many', '-t', 'lint', 'typecheck', 'test', 'build', '--outputStyle=stream', '--parallel=2'];
   if (ci) nx.push('--skip-nx-cache');
-  const checks = await run(process.execPath, nx, infra);
+  const checks = await run('node_modules/.bin/nx', nx, infra);
   results.push(`lint, typecheck, unit + integration tests, build: ${checks === 0 ? 'passed' : 'FAILED'}`);
-  const e2e = await run(process.execPath, ['node_modules/@playwright/test/cli.js', 'test', '-c', 'e2e/playwright.config.ts']);
+  const e2e = await run('node_modules/.bin/playwright', ['test', '-c', 'e2e/playwright.config.ts']);
   results.push(`end-to-end tests: ${e2e === 0 ? 'passed' : 'FAILED'}`);
   failed = checks !== 0 || e2e !== 0;
 } catch (error) {

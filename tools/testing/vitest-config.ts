@@ -16,12 +16,12 @@ const alias = Object.entries(compilerOptions.paths)
  * The vitest config of a lib. `infra: true` adds the global setup that provides a
  * real Postgres and Azurite (started here unless the test command already did).
  */
-export function vitestConfig(projectRoot: string, options: { infra?: boolean } = {}): ViteUserConfig {
+export function vitestConfig(projectRoot: string, options: { infra?: boolean; include?: string[] } = {}): ViteUserConfig {
   return defineConfig({
     root: projectRoot,
     resolve: { alias },
     test: {
-      include: ['src/**/*.spec.ts'],
+      include: options.include ?? ['src/**/*.spec.ts'],
       environment: 'node',
       globalSetup: options.infra ? [`${root}/tools/testing/infra-global-setup.ts`] : [],
       testTimeout: 60_000,

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 export const LoginInput = z.object({
   username: z.string().trim().min(1, 'the username is required').max(100),

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { JobStatus } from './job-type';
 import { JobView } from './job';
 

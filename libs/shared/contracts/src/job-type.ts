@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** Every kind of background job Storyline runs; one Azure queue per type. */
 export const JobType = z.enum([

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { JobStatus, JobType } from './job-type';
 
 export const JobId = z.uuid({ message: 'jobId must be a UUID' });

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 export const StoryId = z.uuid({ message: 'storyId must be a UUID' });
 

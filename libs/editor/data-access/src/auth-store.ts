@@ -1,0 +1,51 @@
+import { computed, inject, Injectable, signal } from '@angular/core';
+import type { SessionUser } from '@storyline/contracts';
+import { FlagsStore } from './flags-store';
+import { injectTrpc } from './provide-trpc';
+
+/** Who is logged in. The session itself lives in an httpOnly cookie the editor never sees. */
+@Injectable({ providedIn: 'root' })
+export class AuthStore {
+  private readonly trpc = injectTrpc();
+  private readonly flags = inject(FlagsStore);
+  private readonly current = signal<SessionUser | null>(null);
+  private loaded: Promise<SessionUser | null> | null = null;
+
+  /** The logged-in user, or null. */
+  readonly user = this.current.asReadonly();
+  /** Whether the user may open the admin pages. */
+  readonly isAdmin = computed(() => this.current()?.role === 'admin');
+
+  /** Asks the server once who the session belongs to; later calls reuse the answer. */
+  ensureLoaded(): Promise<SessionUser | null> {
+    this.loaded ??= this.trpc.auth.me.query().then(
+      (user) => this.set(user),
+      (error: unknown) => {
+        // A failed check is retried on the next navigation rather than cached as "logged out".
+        this.loaded = null;
+        throw error;
+      },
+    );
+    return this.loaded;
+  }
+
+  /** Opens a session; rejects with the server's message ("Wrong username or password") on failure. */
+  async login(username: string, password: string): Promise<SessionUser> {
+    const user = await this.trpc.auth.login.mutate({ username, password });
+    this.loaded = Promise.resolve(this.set(user));
+    return user;
+  }
+
+  /** Ends the session on the server and forgets the user. */
+  async logout(): Promise<void> {
+    await this.trpc.auth.logout.mutate();
+    this.loaded = Promise.resolve(this.set(null));
+  }
+
+  private set(user: SessionUser | null): SessionUser | null {
+    this.current.set(user);
+    // Flags are read per user (admins may change them); never carry them across users.
+    this.flags.clear();
+    return user;
+  }
+}

@@ -1,0 +1,2 @@
+export { adminRoutes } from './admin-routes';
+export { FlagsPage } from './flags-page';

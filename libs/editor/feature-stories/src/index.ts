@@ -1,0 +1,3 @@
+export { storiesRoutes } from './stories-routes';
+export { StoryEditorPage } from './story-editor-page';
+export { StoryListPage } from './story-list-page';

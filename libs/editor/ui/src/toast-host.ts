@@ -1,0 +1,60 @@
+import { ChangeDetectionStrategy, Component, inject } from '@angular/core';
+import { ToastService } from './toast-service';
+
+/** Renders the {@link ToastService}'s toasts; place it once, in the app shell. */
+@Component({
+  selector: 'sl-toast-host',
+  changeDetection: ChangeDetectionStrategy.OnPush,
+  template: `
+    <div class="toasts" aria-live="polite">
+      @for (toast of toasts(); track toast.id) {
+        <div [class]="'toast toast--' + toast.kind" data-testid="toast" [attr.role]="toast.kind === 'error' ? 'alert' : 'status'">
+          <span class="toast__text">{{ toast.text }}</span>
+          <button type="button" class="toast__close" aria-label="Dismiss" (click)="dismiss(toast.id)">×</button>
+        </div>
+      }
+    </div>
+  `,
+  styles: `
+    .toasts {
+      position: fixed;
+      right: 1rem;
+      bottom: 1rem;
+      display: flex;
+      flex-direction: column;
+      gap: 0.5rem;
+      max-width: min(28rem, calc(100vw - 2rem));
+      z-index: 10;
+    }
+    .toast {
+      display: flex;
+      align-items: flex-start;
+      gap: 0.75rem;
+      padding: 0.75rem 1rem;
+      border-radius: 6px;
+      border-left: 4px solid var(--sl-accent);
+      background: var(--sl-surface);
+      box-shadow: 0 4px 16px rgb(0 0 0 / 0.12);
+    }
+    .toast--success { border-left-color: var(--sl-success); }
+    .toast--error { border-left-color: var(--sl-danger); }
+    .toast__text { flex: 1; }
+    .toast__close {
+      border: none;
+      background: none;
+      padding: 0 0.25rem;
+      font-size: 1.1rem;
+      line-height: 1;
+      color: var(--sl-muted);
+      cursor: pointer;
+    }
+  `,
+})
+export class ToastHost {
+  private readonly service = inject(ToastService);
+  protected readonly toasts = this.service.toasts;
+
+  protected dismiss(id: number): void {
+    this.service.dismiss(id);
+  }
+}

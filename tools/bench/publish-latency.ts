@@ -1,0 +1,98 @@
+/**
+ * Publish latency, push vs polling, measured side by side in one run: the same stack,
+ * the same browser, the same story size. For each publish it records when the worker
+ * completed the job (the job's completedAt) and when the editor in Chromium first
+ * showed "Completed", and counts the job requests the page made.
+ *
+ *   npm run bench            (BENCH_RUNS=5 per transport by default)
+ */
+import { chromium, type Page } from '@playwright/test';
+import type { JobView, Transport } from '@storyline/contracts';
+import { startStackProcess } from './start-stack-process';
+
+const RUNS = Number(process.env['BENCH_RUNS'] ?? 5);
+const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+
+interface Sample {
+  latencyMs: number;
+  jobRequests: number;
+}
+
+async function trpc<T>(baseUrl: string, cookie: string, path: string, input: unknown, method: 'GET' | 'POST'): Promise<T> {
+  const url = method === 'GET' ? `${baseUrl}/trpc/${path}?input=${encodeURIComponent(JSON.stringify(input))}` : `${baseUrl}/trpc/${path}`;
+  const response = await fetch(url, {
+    method,
+    headers: { cookie, 'content-type': 'application/json' },
+    body: method === 'POST' ? JSON.stringify(input) : undefined,
+  });
+  const body = (await response.json()) as { result?: { data: T }; error?: { message: string } };
+  if (!body.result) throw new Error(`${path}: ${body.error?.message}`);
+  return body.result.data;
+}
+
+async function login(baseUrl: string, username: string, password: string): Promise<string> {
+  const response = await fetch(`${baseUrl}/trpc/auth.login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username, password }),
+  });
+  return (response.headers.get('set-cookie') ?? '').split(';')[0];
+}
+
+async function publishOnce(page: Page, baseUrl: string, cookie: string): Promise<Sample> {
+  const pages = Array.from({ length: 4 }, (_, index) => ({ en: `Bench page ${index}`, ro: `Pagina ${index}` }));
+  const story = await trpc<{ id: string }>(baseUrl, cookie, 'stories.create', { title: 'Bench story' }, 'POST');
+  await trpc(baseUrl, cookie, 'stories.saveDraft', { storyId: story.id, title: 'Bench story', pages }, 'POST');
+  await page.goto(`${baseUrl}/stories/${story.id}`);
+  await page.getByTestId('publish').waitFor();
+  await page.evaluate(() => {
+    const state: { seenAt?: number } = {};
+    (window as unknown as { bench: typeof state }).bench = state;
+    new MutationObserver(() => {
+      if (!state.seenAt && document.querySelector('[data-testid="job-status"]')?.textContent?.trim() === 'Completed') state.seenAt = Date.now();
+    }).observe(document.body, { subtree: true, childList: true, characterData: true });
+  });
+  let jobRequests = 0;
+  const count = (request: { url(): string }) => {
+    if (/\/trpc\/[^?]*jobs\.(get|watch)/.test(request.url())) jobRequests += 1;
+  };
+  page.on('request', count);
+  await page.getByTestId('publish').click();
+  await page.waitForFunction(() => (window as unknown as { bench: { seenAt?: number } }).bench.seenAt, undefined, { timeout: 120_000 });
+  page.off('request', count);
+  const seenAt = await page.evaluate(() => (window as unknown as { bench: { seenAt: number } }).bench.seenAt);
+  const job = await trpc<JobView>(baseUrl, cookie, 'jobs.latestFor', { type: 'story-publish', targetId: story.id }, 'GET');
+  if (!job.completedAt) throw new Error('job has no completion time');
+  return { latencyMs: seenAt - Date.parse(job.completedAt), jobRequests };
+}
+
+const stack = await startStackProcess();
+const browser = await chromium.launch({ executablePath: process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
+try {
+  const adminCookie = await login(stack.baseUrl, 'admin', 'admin-storyline');
+  const aliceCookie = await login(stack.baseUrl, 'alice', 'alice-storyline');
+  const context = await browser.newContext();
+  await context.addCookies([{ name: aliceCookie.split('=')[0], value: aliceCookie.split('=')[1], url: stack.baseUrl }]);
+  const page = await context.newPage();
+  const results = new Map<Transport, Sample[]>();
+  for (const transport of ['push', 'polling'] as Transport[]) {
+    await trpc(stack.baseUrl, adminCookie, 'flags.set', { jobType: 'story-publish', transport }, 'POST');
+    const samples: Sample[] = [];
+    for (let run = 0; run < RUNS; run += 1) samples.push(await publishOnce(page, stack.baseUrl, aliceCookie));
+    results.set(transport, samples);
+  }
+  const stat = (values: number[], q: number) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor(q * values.length))];
+  console.log(`\nPublish latency: job completed in the worker → "Completed" shown in Chromium (${RUNS} publishes each)\n`);
+  console.log('transport | median ms | p90 ms | max ms | job requests per publish (median)');
+  console.log('--------- | --------- | ------ | ------ | ---------------------------------');
+  for (const [transport, samples] of results) {
+    const latencies = samples.map((sample) => sample.latencyMs);
+    const requests = samples.map((sample) => sample.jobRequests);
+    console.log(
+      `${transport.padEnd(9)} | ${String(stat(latencies, 0.5)).padStart(9)} | ${String(stat(latencies, 0.9)).padStart(6)} | ${String(Math.max(...latencies)).padStart(6)} | ${stat(requests, 0.5)}`,
+    );
+  }
+} finally {
+  await browser.close();
+  await stack.stop();
+}

@@ -1,0 +1,50 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import getPort from 'get-port';
+
+export interface StackProcess {
+  baseUrl: string;
+  stop(): Promise<void>;
+}
+
+/** Runs `npm start`'s script on free ports with a throw-away data folder, as a user would. */
+export async function startStackProcess(): Promise<StackProcess> {
+  const dataDir = await mkdtemp(join(tmpdir(), 'storyline-bench-'));
+  const port = await getPort();
+  const child: ChildProcess = spawn(
+    process.execPath,
+    ['node_modules/tsx/dist/cli.mjs', '--tsconfig', 'tsconfig.base.json', 'tools/start/main.ts'],
+    {
+      stdio: ['ignore', 'ignore', 'inherit'],
+      env: {
+        ...process.env,
+        PORT: String(port),
+        PG_PORT: String(await getPort()),
+        AZURITE_BLOB_PORT: String(await getPort()),
+        AZURITE_QUEUE_PORT: String(await getPort()),
+        STORYLINE_DATA_DIR: dataDir,
+        DATABASE_URL: '',
+        AZURE_STORAGE_CONNECTION_STRING: '',
+        LOG_LEVEL: 'warn',
+      },
+    },
+  );
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const stop = async () => {
+    if (child.exitCode === null) child.kill('SIGTERM');
+    await exited;
+    await rm(dataDir, { recursive: true, force: true });
+  };
+  const deadline = Date.now() + 240_000;
+  while (!(await fetch(`${baseUrl}/readyz`).then((r) => r.ok, () => false))) {
+    if (child.exitCode !== null || Date.now() > deadline) {
+      await stop();
+      throw new Error('the stack did not become ready');
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  return { baseUrl, stop };
+}
