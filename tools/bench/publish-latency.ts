@@ -10,7 +10,9 @@ import { chromium, type Page } from '@playwright/test';
 import type { JobView, Transport } from '@storyline/contracts';
 import { startStackProcess } from './start-stack-process';
 
-const RUNS = Number(process.env['BENCH_RUNS'] ?? 5);
+/** Story sizes (pages, ~150 ms each): jobs of different lengths end at different points of the polling schedule. */
+const PAGE_COUNTS = [5, 9, 14, 20, 27, 35];
+const RUNS = Number(process.env['BENCH_RUNS'] ?? PAGE_COUNTS.length);
 const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 
 interface Sample {
@@ -39,8 +41,8 @@ async function login(baseUrl: string, username: string, password: string): Promi
   return (response.headers.get('set-cookie') ?? '').split(';')[0];
 }
 
-async function publishOnce(page: Page, baseUrl: string, cookie: string): Promise<Sample> {
-  const pages = Array.from({ length: 4 }, (_, index) => ({ en: `Bench page ${index}`, ro: `Pagina ${index}` }));
+async function publishOnce(page: Page, baseUrl: string, cookie: string, pageCount: number): Promise<Sample> {
+  const pages = Array.from({ length: pageCount }, (_, index) => ({ en: `Bench page ${index}`, ro: `Pagina ${index}` }));
   const story = await trpc<{ id: string }>(baseUrl, cookie, 'stories.create', { title: 'Bench story' }, 'POST');
   await trpc(baseUrl, cookie, 'stories.saveDraft', { storyId: story.id, title: 'Bench story', pages }, 'POST');
   await page.goto(`${baseUrl}/stories/${story.id}`);
@@ -78,11 +80,11 @@ try {
   for (const transport of ['push', 'polling'] as Transport[]) {
     await trpc(stack.baseUrl, adminCookie, 'flags.set', { jobType: 'story-publish', transport }, 'POST');
     const samples: Sample[] = [];
-    for (let run = 0; run < RUNS; run += 1) samples.push(await publishOnce(page, stack.baseUrl, aliceCookie));
+    for (let run = 0; run < RUNS; run += 1) samples.push(await publishOnce(page, stack.baseUrl, aliceCookie, PAGE_COUNTS[run % PAGE_COUNTS.length]));
     results.set(transport, samples);
   }
   const stat = (values: number[], q: number) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor(q * values.length))];
-  console.log(`\nPublish latency: job completed in the worker → "Completed" shown in Chromium (${RUNS} publishes each)\n`);
+  console.log(`\nPublish latency: job completed in the worker → "Completed" shown in Chromium (${RUNS} publishes each, ${PAGE_COUNTS.slice(0, RUNS).join('/')} pages)\n`);
   console.log('transport | median ms | p90 ms | max ms | job requests per publish (median)');
   console.log('--------- | --------- | ------ | ------ | ---------------------------------');
   for (const [transport, samples] of results) {

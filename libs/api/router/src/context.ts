@@ -2,16 +2,18 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { parse as parseCookies, serialize as serializeCookie } from 'cookie';
 import type { SessionUser } from '@storyline/contracts';
 import type { Db } from '@storyline/db';
-import type { JobEventHub } from '@storyline/realtime';
+import type { JobFeed } from '@storyline/realtime';
 import type { JobQueues } from '@storyline/storage';
 import type { Logger } from 'pino';
 import { findSessionUser, SESSION_COOKIE } from './auth/sessions';
+import type { ApiMetrics } from './server/api-metrics';
 
 /** What every request can reach; built once per process. */
 export interface ApiServices {
   db: Db;
   queues: JobQueues;
-  hub: JobEventHub;
+  feed: JobFeed;
+  metrics: ApiMetrics;
   log: Logger;
   sessionTtlMs: number;
   secureCookies: boolean;

@@ -4,3 +4,4 @@ export { appRouter, type AppRouter } from './routers/_app';
 export { readFlags } from './routers/flags';
 export { createApi, type Api, type ApiOptions } from './server/create-api';
 export { createCallerFactory } from './trpc';
+export type { ApiMetrics } from './server/api-metrics';

@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import {
   bigserial,
+  customType,
   index,
   integer,
   jsonb,
@@ -11,6 +12,13 @@ import {
   uuid,
 } from 'drizzle-orm/pg-core';
 import type { JobStatus, JobType, StoryPage, Transport, UserRole } from '@storyline/contracts';
+
+/**
+ * A transaction id (`xid8`). Events carry the id of the transaction that wrote them,
+ * which lets a reader tell events that can still appear below its cursor (their
+ * transaction is open) from events that never will.
+ */
+const xid8 = customType<{ data: string; driverData: string }>({ dataType: () => 'xid8' });
 
 const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
 
@@ -91,6 +99,8 @@ export const jobs = pgTable(
     queuedAt: timestamp('queued_at', { withTimezone: true }).notNull().defaultNow(),
     startedAt: timestamp('started_at', { withTimezone: true }),
     completedAt: timestamp('completed_at', { withTimezone: true }),
+    /** How often the sweeper put the job's message back on its queue. */
+    requeues: integer('requeues').notNull().default(0),
     /** When a worker last touched the job; the sweeper finds stale work by it. */
     heartbeatAt: timestamp('heartbeat_at', { withTimezone: true }).notNull().defaultNow(),
   },
@@ -114,9 +124,12 @@ export const jobEvents = pgTable(
     seq: integer('seq').notNull(),
     kind: text('kind').notNull(),
     data: jsonb('data').$type<Record<string, unknown>>().notNull(),
+    txId: xid8('tx_id')
+      .notNull()
+      .default(sql`pg_current_xact_id()`),
     createdAt: createdAt(),
   },
-  (t) => [uniqueIndex('job_events_job_seq_uq').on(t.jobId, t.seq)],
+  (t) => [uniqueIndex('job_events_job_seq_uq').on(t.jobId, t.seq), index('job_events_feed_idx').on(t.txId, t.id)],
 );
 
 export const jobTypeFlags = pgTable('job_type_flags', {

@@ -6,13 +6,8 @@ import { toJobEvent } from './job-view';
 /** The channel every job event is announced on. */
 export const JOB_EVENTS_CHANNEL = 'job_events';
 
-/** Postgres rejects NOTIFY payloads from 8000 bytes; larger events travel as a pointer. */
-const MAX_NOTIFY_BYTES = 7_900;
-
-/** What a NOTIFY on {@link JOB_EVENTS_CHANNEL} carries: the event itself, or where to read it. */
-export type JobNotification =
-  | { ownerId: string; event: JobEvent }
-  | { ownerId: string; pointer: { jobId: string; seq: number } };
+/** The channel a changed flag is announced on. */
+export const JOB_FLAGS_CHANNEL = 'job_flags';
 
 type EventBody = DistributiveOmit<JobEvent, 'jobId' | 'seq' | 'at'>;
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
@@ -38,19 +33,19 @@ export async function recordJobChange(tx: Tx, jobId: string, change: JobChange):
     .update(jobs)
     .set({ ...change.set, lastSeq: sql`${jobs.lastSeq} + 1`, heartbeatAt: new Date() })
     .where(condition)
-    .returning({ lastSeq: jobs.lastSeq, ownerId: jobs.ownerId });
+    .returning({ lastSeq: jobs.lastSeq });
   if (!updated) return null;
   const { kind, ...data } = change.event;
   const [row] = await tx.insert(jobEvents).values({ jobId, seq: updated.lastSeq, kind, data }).returning();
   const event = toJobEvent(row);
-  await notifyJobEvent(tx, updated.ownerId, event);
+  await notifyJobEvent(tx, event);
   return event;
 }
 
-export async function notifyJobEvent(tx: Tx, ownerId: string, event: JobEvent): Promise<void> {
-  let payload = JSON.stringify({ ownerId, event } satisfies JobNotification);
-  if (Buffer.byteLength(payload) > MAX_NOTIFY_BYTES) {
-    payload = JSON.stringify({ ownerId, pointer: { jobId: event.jobId, seq: event.seq } } satisfies JobNotification);
-  }
-  await tx.execute(sql`select pg_notify(${JOB_EVENTS_CHANNEL}, ${payload})`);
+/**
+ * Wakes the API processes' feed readers. The payload only names the event (always far
+ * below Postgres's 8000-byte limit); readers take the event itself from the table.
+ */
+export async function notifyJobEvent(tx: Tx, event: Pick<JobEvent, 'jobId' | 'seq'>): Promise<void> {
+  await tx.execute(sql`select pg_notify(${JOB_EVENTS_CHANNEL}, ${`${event.jobId}:${event.seq}`})`);
 }

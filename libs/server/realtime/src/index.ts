@@ -1,2 +1,4 @@
-export * from './job-event-hub';
+export * from './feed-position';
+export * from './job-feed';
 export * from './watch-job';
+export * from './watch-job-feed';

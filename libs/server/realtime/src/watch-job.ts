@@ -1,9 +1,9 @@
 import { on } from 'node:events';
 import { isTerminalEvent, isTerminalStatus, type JobEvent, type JobStreamMessage, type JobView } from '@storyline/contracts';
-import { RESYNC, type JobEventHub } from './job-event-hub';
+import { RESYNC, type JobFeed } from './job-feed';
 
 export interface WatchJobSource {
-  hub: JobEventHub;
+  feed: JobFeed;
   readJob(jobId: string): Promise<JobView>;
   readEventsAfter(jobId: string, afterSeq: number): Promise<JobEvent[]>;
 }
@@ -26,7 +26,7 @@ export async function* watchJob(
   afterSeq: number | null,
   signal: AbortSignal,
 ): AsyncGenerator<WatchedMessage> {
-  const live = on(source.hub.events, jobId, { signal }) as AsyncIterableIterator<[JobEvent | typeof RESYNC]>;
+  const live = on(source.feed.events, jobId, { signal }) as AsyncIterableIterator<[JobEvent | typeof RESYNC]>;
   try {
     let sent: number;
     if (afterSeq === null) {

@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { JobStatus } from './job-type';
+import { JobStatus, JobType, type JobTypeFlag } from './job-type';
 import { JobView } from './job';
 
 const base = { jobId: z.string(), seq: z.number().int().positive(), at: z.string() };
@@ -20,6 +20,16 @@ export type JobEventKind = JobEvent['kind'];
 
 /** What a watch stream carries: first the job as it stands, then each event. */
 export type JobStreamMessage = { kind: 'snapshot'; job: JobView } | { kind: 'event'; event: JobEvent };
+
+/**
+ * What the one-stream-per-tab subscription carries: on a fresh start the current
+ * state of the jobs concerned and the flags; then each event of those jobs, and the
+ * flags again whenever an admin changes one.
+ */
+export type JobFeedMessage =
+  | { kind: 'snapshot'; jobs: JobView[]; flags: JobTypeFlag[] }
+  | { kind: 'event'; jobType: JobType; event: JobEvent }
+  | { kind: 'flags'; flags: JobTypeFlag[] };
 
 const TERMINAL_EVENT_KINDS: readonly JobEventKind[] = ['completed', 'failed', 'cancelled', 'superseded'];
 

@@ -2,6 +2,7 @@ import { router } from '../trpc';
 import { authRouter } from './auth';
 import { flagsRouter } from './flags';
 import { jobsRouter } from './jobs';
+import { shadowRouter } from './shadow';
 import { storiesRouter } from './stories';
 
 export const appRouter = router({
@@ -9,6 +10,7 @@ export const appRouter = router({
   stories: storiesRouter,
   jobs: jobsRouter,
   flags: flagsRouter,
+  shadow: shadowRouter,
 });
 
 export type AppRouter = typeof appRouter;

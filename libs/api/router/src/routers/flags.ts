@@ -1,5 +1,7 @@
+import { sql } from 'drizzle-orm';
 import { JobType, SetJobTypeFlagInput, type JobTypeFlag } from '@storyline/contracts';
 import { jobTypeFlags, type Db } from '@storyline/db';
+import { JOB_FLAGS_CHANNEL } from '@storyline/jobs';
 import { adminProcedure, authedProcedure, router } from '../trpc';
 
 /** Every job type's transport; a type without a stored flag uses push. */
@@ -12,13 +14,17 @@ export async function readFlags(db: Db): Promise<JobTypeFlag[]> {
 export const flagsRouter = router({
   list: authedProcedure.query(({ ctx }) => readFlags(ctx.db)),
   set: adminProcedure.input(SetJobTypeFlagInput).mutation(async ({ ctx, input }) => {
-    await ctx.db
-      .insert(jobTypeFlags)
-      .values({ jobType: input.jobType, transport: input.transport, updatedBy: ctx.user.id })
-      .onConflictDoUpdate({
-        target: jobTypeFlags.jobType,
-        set: { transport: input.transport, updatedBy: ctx.user.id, updatedAt: new Date() },
-      });
+    await ctx.db.transaction(async (tx) => {
+      await tx
+        .insert(jobTypeFlags)
+        .values({ jobType: input.jobType, transport: input.transport, updatedBy: ctx.user.id })
+        .onConflictDoUpdate({
+          target: jobTypeFlags.jobType,
+          set: { transport: input.transport, updatedBy: ctx.user.id, updatedAt: new Date() },
+        });
+      // Open editors hear of the change on their stream and apply it to new watches.
+      await tx.execute(sql`select pg_notify(${JOB_FLAGS_CHANNEL}, ${input.jobType})`);
+    });
     ctx.log.info({ userId: ctx.user.id, ...input }, 'job type flag changed');
     return readFlags(ctx.db);
   }),

@@ -1,15 +1,16 @@
 import { existsSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { sql } from 'drizzle-orm';
 import { createHTTPHandler } from '@trpc/server/adapters/standalone';
-import { createDatabase, type Database } from '@storyline/db';
-import { readJobEventsAfter } from '@storyline/jobs';
-import { createJobEventHub, type JobEventHub } from '@storyline/realtime';
+import { createDatabase, jobs, type Database } from '@storyline/db';
+import { createJobFeed, type JobFeed } from '@storyline/realtime';
 import { createJobQueues, type JobQueues } from '@storyline/storage';
 import type { Logger } from 'pino';
 import sirv from 'sirv';
 import { createContextFactory } from '../context';
+import { readFlags } from '../routers/flags';
 import { appRouter } from '../routers/_app';
+import { createApiMetrics, type ApiMetrics } from './api-metrics';
 
 export interface ApiOptions {
   databaseUrl: string;
@@ -20,25 +21,38 @@ export interface ApiOptions {
   log: Logger;
   sessionTtlMs?: number;
   secureCookies?: boolean;
+  /** How long a shutdown waits for requests in flight before cutting them. */
+  drainTimeoutMs?: number;
 }
 
 export interface Api {
   server: Server;
   database: Database;
   queues: JobQueues;
-  hub: JobEventHub;
-  /** Stops accepting requests, ends open streams and closes every connection. */
+  feed: JobFeed;
+  metrics: ApiMetrics;
+  /** Open SSE responses right now. */
+  openStreams(): number;
+  /**
+   * Stops taking requests, drops every open stream at once (so its client reconnects
+   * to another process straight away), lets requests in flight finish, then closes.
+   */
   close(): Promise<void>;
 }
 
-/** Wires the database, the queues, the LISTEN hub and the HTTP routes of one API process. */
+/** Wires the database, the queues, the event feed and the HTTP routes of one API process. */
 export async function createApi(options: ApiOptions): Promise<Api> {
   const { log } = options;
   const database = createDatabase(options.databaseUrl, { applicationName: 'storyline-api' });
   const queues = createJobQueues({ connectionString: options.storageConnectionString, prefix: options.queuePrefix });
-  const hub = await createJobEventHub(database.sql, log, async (jobId, seq) => {
-    const [event] = await readJobEventsAfter(database.db, jobId, seq - 1, seq);
-    return event ?? null;
+  const feed = await createJobFeed({ database, log, readFlags: () => readFlags(database.db) });
+  const metrics = createApiMetrics({
+    jobsByStatus: () =>
+      database.db
+        .select({ status: jobs.status, count: sql<number>`count(*)::int` })
+        .from(jobs)
+        .groupBy(jobs.status),
+    queueDepth: (type) => queues.depth(type),
   });
   const trpc = createHTTPHandler({
     router: appRouter,
@@ -46,7 +60,8 @@ export async function createApi(options: ApiOptions): Promise<Api> {
     createContext: createContextFactory({
       db: database.db,
       queues,
-      hub,
+      feed,
+      metrics,
       log,
       sessionTtlMs: options.sessionTtlMs ?? 7 * 24 * 3600_000,
       secureCookies: options.secureCookies ?? false,
@@ -56,16 +71,33 @@ export async function createApi(options: ApiOptions): Promise<Api> {
     },
   });
   const editor = options.editorDir && existsSync(options.editorDir) ? sirv(options.editorDir, { single: true, etag: true }) : null;
+  const streams = new Set<ServerResponse>();
 
   const server = createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0];
-    if (path.startsWith('/trpc/')) return trpc(req, res);
+    if (path.startsWith('/trpc/')) {
+      if (isEventStream(req)) {
+        streams.add(res);
+        res.once('close', () => streams.delete(res));
+      }
+      return trpc(req, res);
+    }
     if (path === '/healthz') return json(res, 200, { status: 'ok' });
     if (path === '/readyz') {
       void database.db
         .execute(sql`select 1`)
         .then(() => json(res, 200, { status: 'ready' }))
         .catch(() => json(res, 503, { status: 'database unreachable' }));
+      return;
+    }
+    if (path === '/metrics') {
+      void metrics.registry.metrics().then(
+        (body) => {
+          res.writeHead(200, { 'content-type': metrics.registry.contentType });
+          res.end(body);
+        },
+        (error: unknown) => json(res, 500, { error: String(error) }),
+      );
       return;
     }
     if (editor) return editor(req, res, () => json(res, 404, { error: 'not found' }));
@@ -76,20 +108,27 @@ export async function createApi(options: ApiOptions): Promise<Api> {
     server,
     database,
     queues,
-    hub,
+    feed,
+    metrics,
+    openStreams: () => streams.size,
     async close() {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      for (const stream of streams) stream.destroy();
       server.closeIdleConnections();
-      // Open streams never go idle: end them so their clients reconnect elsewhere at once.
-      setTimeout(() => server.closeAllConnections(), 2_000).unref();
+      const cut = setTimeout(() => server.closeAllConnections(), options.drainTimeoutMs ?? 10_000);
       await closed;
-      await hub.close().catch(() => undefined);
+      clearTimeout(cut);
+      await feed.close().catch(() => undefined);
       await database.close();
     },
   };
 }
 
-function json(res: import('node:http').ServerResponse, status: number, body: unknown): void {
+function isEventStream(req: IncomingMessage): boolean {
+  return (req.headers.accept ?? '').includes('text/event-stream');
+}
+
+function json(res: ServerResponse, status: number, body: unknown): void {
   res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store' });
   res.end(JSON.stringify(body));
 }
