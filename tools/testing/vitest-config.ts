@@ -27,6 +27,8 @@ export function vitestConfig(projectRoot: string, options: { infra?: boolean; in
       testTimeout: 60_000,
       hookTimeout: 120_000,
       pool: 'forks',
+      // Leak tests compare the heap after a full collection.
+      execArgv: ['--expose-gc'],
       reporters: ['default'],
     },
   });

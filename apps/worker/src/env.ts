@@ -5,9 +5,13 @@ const Env = z.object({
   AZURE_STORAGE_CONNECTION_STRING: z.string().min(1, 'AZURE_STORAGE_CONNECTION_STRING is required'),
   QUEUE_PREFIX: z.string().regex(/^[a-z0-9-]*$/, 'QUEUE_PREFIX may hold only a-z, 0-9 and -').default(''),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
-  VISIBILITY_TIMEOUT_SEC: z.coerce.number().int().min(5).max(3600).default(30),
+  VISIBILITY_TIMEOUT_SEC: z.coerce.number().int().min(2).max(3600).default(30),
   MAX_DELIVERIES: z.coerce.number().int().min(1).max(20).default(3),
   RETRY_DELAY_SEC: z.coerce.number().int().min(0).max(3600).default(2),
+  SWEEP_INTERVAL_SEC: z.coerce.number().min(1).max(3600).default(15),
+  QUEUED_STALE_SEC: z.coerce.number().min(1).max(86_400).default(120),
+  RUNNING_STALE_SEC: z.coerce.number().min(1).max(86_400).optional(),
+  MAX_REQUEUES: z.coerce.number().int().min(0).max(100).default(5),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 export type Env = z.infer<typeof Env>;

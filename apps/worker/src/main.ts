@@ -20,6 +20,12 @@ const worker = createJobWorker(
     visibilityTimeoutSec: env.VISIBILITY_TIMEOUT_SEC,
     maxDeliveries: env.MAX_DELIVERIES,
     retryDelaySec: env.RETRY_DELAY_SEC,
+    sweep: {
+      intervalMs: env.SWEEP_INTERVAL_SEC * 1000,
+      queuedStaleSec: env.QUEUED_STALE_SEC,
+      runningStaleSec: env.RUNNING_STALE_SEC ?? env.VISIBILITY_TIMEOUT_SEC * 5,
+      maxRequeues: env.MAX_REQUEUES,
+    },
   },
 );
 worker.start();

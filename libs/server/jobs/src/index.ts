@@ -5,3 +5,4 @@ export * from './job-worker';
 export * from './read-jobs';
 export * from './record-job-change';
 export * from './start-job';
+export * from './sweep-stale-jobs';

@@ -1,4 +1,4 @@
-import { eq, sql } from 'drizzle-orm';
+import { eq, lt, sql } from 'drizzle-orm';
 import { isTerminalStatus, JobMessage, type JobType } from '@storyline/contracts';
 import { jobs } from '@storyline/db';
 import type { ReceivedJobMessage } from '@storyline/storage';
@@ -8,6 +8,7 @@ import { toJobView } from './job-view';
 import { findJob } from './read-jobs';
 import { recordJobChange } from './record-job-change';
 import type { JobDeps } from './start-job';
+import { sweepStaleJobs, type SweepOptions } from './sweep-stale-jobs';
 
 export interface JobWorkerOptions {
   definitions: JobDefinition[];
@@ -21,6 +22,8 @@ export interface JobWorkerOptions {
   retryDelaySec?: number;
   /** Longest pause between two looks at an empty queue. */
   idlePollMs?: number;
+  /** Look for stale jobs this often (see {@link sweepStaleJobs}); off when absent. */
+  sweep?: SweepOptions & { intervalMs: number };
 }
 
 export interface JobWorker {
@@ -36,9 +39,12 @@ export function createJobWorker(deps: JobDeps, options: JobWorkerOptions): JobWo
   const maxDeliveries = options.maxDeliveries ?? 3;
   const retryDelaySec = options.retryDelaySec ?? 2;
   const idlePollMs = options.idlePollMs ?? 500;
+  // The heartbeat is renewed every third of the visibility timeout; half of it unrenewed means the worker is gone.
+  const takeoverAfterSec = visibilityTimeoutSec / 2;
   const shutdown = new AbortController();
   const running = new Set<Promise<void>>();
   const loops: Promise<void>[] = [];
+  let sweeper: NodeJS.Timeout | undefined;
 
   const loop = async (definition: JobDefinition) => {
     let idle = 50;
@@ -53,7 +59,9 @@ export function createJobWorker(deps: JobDeps, options: JobWorkerOptions): JobWo
         }
       }
       for (const message of received) {
-        const task = process(definition, message).finally(() => running.delete(task));
+        const task = process(definition, message)
+          .catch((error: unknown) => deps.log.error({ err: error, type: definition.type }, 'message handling failed; it will be delivered again'))
+          .finally(() => running.delete(task));
         running.add(task);
       }
       idle = received.length > 0 ? 50 : Math.min(idle * 2, idlePollMs);
@@ -79,14 +87,17 @@ export function createJobWorker(deps: JobDeps, options: JobWorkerOptions): JobWo
       await deps.queues.delete(type, message);
       return;
     }
-    const wasRunning = job.status === 'Running';
     const started = await deps.db.transaction(async (tx) => {
-      if (wasRunning) {
-        await recordJobChange(tx, job.id, {
+      if (job.status === 'Running') {
+        // Take the job over only from a worker that stopped renewing it; a message for a
+        // job that is alive elsewhere is a duplicate (the sweeper may have sent one).
+        const takenOver = await recordJobChange(tx, job.id, {
           set: { dequeueCount: message.dequeueCount },
-          event: { kind: 'warning', message: `Resumed by another worker (delivery ${message.dequeueCount})` },
+          event: { kind: 'warning', message: `Taken over by another worker (delivery ${message.dequeueCount})` },
           onlyIf: ['Running'],
+          andWhere: lt(jobs.heartbeatAt, sql`now() - make_interval(secs => ${takeoverAfterSec})`),
         });
+        if (!takenOver) return null;
       }
       return recordJobChange(tx, job.id, {
         set: { status: 'Running', dequeueCount: message.dequeueCount, startedAt: new Date(), error: null, message: 'Running' },
@@ -95,6 +106,7 @@ export function createJobWorker(deps: JobDeps, options: JobWorkerOptions): JobWo
       });
     });
     if (!started) {
+      log.info({ status: job.status }, 'duplicate message for a job running elsewhere dropped');
       await deps.queues.delete(type, message);
       return;
     }
@@ -128,6 +140,8 @@ export function createJobWorker(deps: JobDeps, options: JobWorkerOptions): JobWo
       log.info('job completed');
     } catch (error) {
       clearInterval(keepHidden);
+      // If the database or the queue is unreachable here, the message stays hidden until
+      // its timeout and is delivered again; the job is then taken over.
       await settleFailure(type, job.id, { ...message, popReceipt: receipt }, error, log);
     }
   };
@@ -182,8 +196,15 @@ export function createJobWorker(deps: JobDeps, options: JobWorkerOptions): JobWo
   return {
     start() {
       for (const definition of options.definitions) loops.push(loop(definition));
+      const sweep = options.sweep;
+      if (sweep) {
+        sweeper = setInterval(() => {
+          sweepStaleJobs(deps, sweep).catch((error: unknown) => deps.log.warn({ err: error }, 'sweeping stale jobs failed'));
+        }, sweep.intervalMs);
+      }
     },
     async stop() {
+      clearInterval(sweeper);
       shutdown.abort();
       await Promise.allSettled(loops);
       await Promise.allSettled([...running]);

@@ -1,4 +1,4 @@
-import { and, eq, inArray, sql } from 'drizzle-orm';
+import { and, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import type { JobEvent, JobStatus } from '@storyline/contracts';
 import { jobEvents, jobs, type Tx } from '@storyline/db';
 import { toJobEvent } from './job-view';
@@ -19,6 +19,8 @@ export interface JobChange {
   event: EventBody;
   /** Apply only while the job is in one of these statuses; otherwise nothing is written. */
   onlyIf?: JobStatus[];
+  /** A further condition on the job row, such as a stale heartbeat. */
+  andWhere?: SQL;
 }
 
 /**
@@ -28,7 +30,11 @@ export interface JobChange {
  * Returns the event, or null when `onlyIf` did not match.
  */
 export async function recordJobChange(tx: Tx, jobId: string, change: JobChange): Promise<JobEvent | null> {
-  const condition = change.onlyIf ? and(eq(jobs.id, jobId), inArray(jobs.status, change.onlyIf)) : eq(jobs.id, jobId);
+  const condition = and(
+    eq(jobs.id, jobId),
+    change.onlyIf ? inArray(jobs.status, change.onlyIf) : undefined,
+    change.andWhere,
+  );
   const [updated] = await tx
     .update(jobs)
     .set({ ...change.set, lastSeq: sql`${jobs.lastSeq} + 1`, heartbeatAt: new Date() })

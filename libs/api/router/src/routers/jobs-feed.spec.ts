@@ -1,0 +1,131 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { JobFeedMessage } from '@storyline/contracts';
+import { startTestStack, type TestClient, type TestStack } from '../testing/test-stack';
+
+let stack: TestStack;
+let alice: TestClient;
+let bob: TestClient;
+let admin: TestClient;
+
+beforeAll(async () => {
+  stack = await startTestStack();
+  [alice, bob, admin] = await Promise.all([stack.login('alice'), stack.login('bob'), stack.login('admin')]);
+});
+afterAll(() => stack?.close());
+
+interface Feed {
+  messages: Array<{ id: string; data: JobFeedMessage }>;
+  close(): void;
+  /** Resolves once `predicate` holds for the messages received so far. */
+  until(predicate: (messages: Feed['messages']) => boolean, timeoutMs?: number): Promise<void>;
+}
+
+function openFeed(client: TestClient, lastEventId?: string): Feed {
+  const messages: Feed['messages'] = [];
+  const subscription = client.jobs.onMyJobs.subscribe(
+    { lastEventId },
+    { onData: (message) => messages.push(message as Feed['messages'][number]) },
+  );
+  return {
+    messages,
+    close: () => subscription.unsubscribe(),
+    async until(predicate, timeoutMs = 20_000) {
+      const deadline = Date.now() + timeoutMs;
+      while (!predicate(messages)) {
+        if (Date.now() > deadline) throw new Error(`feed condition not met; got ${JSON.stringify(messages.map((m) => m.data.kind))}`);
+        await new Promise((resolve) => setTimeout(resolve, 25));
+      }
+    },
+  };
+}
+
+const eventsOf = (feed: Feed, jobId: string) =>
+  feed.messages.flatMap((m) => (m.data.kind === 'event' && m.data.event.jobId === jobId ? [m.data.event] : []));
+
+async function publish(client: TestClient, pages = 2) {
+  const story = await client.stories.create.mutate({ title: 'Feed' });
+  const content = Array.from({ length: pages }, (_, index) => ({ en: `p${index}`, ro: `p${index}` }));
+  await client.stories.saveDraft.mutate({ storyId: story.id, title: 'Feed', pages: content });
+  return client.stories.publish.mutate({ storyId: story.id });
+}
+
+describe('jobs.onMyJobs', () => {
+  it('starts with the open jobs and the flags, then carries every event of the user’s jobs and none of others', async () => {
+    const waiting = await publish(alice);
+    const feed = openFeed(alice);
+    const bobFeed = openFeed(bob);
+    await feed.until((m) => m.length > 0);
+    const snapshot = feed.messages[0].data;
+    expect(snapshot.kind).toBe('snapshot');
+    if (snapshot.kind !== 'snapshot') return;
+    expect(snapshot.jobs.map((job) => job.id)).toContain(waiting.jobId);
+    expect(snapshot.flags.find((flag) => flag.jobType === 'story-publish')).toEqual({ jobType: 'story-publish', transport: 'push' });
+
+    const started = await publish(alice, 3);
+    const worker = stack.startWorker();
+    await feed.until(() => eventsOf(feed, started.jobId).some((event) => event.kind === 'completed'));
+    await feed.until(() => eventsOf(feed, waiting.jobId).some((event) => event.kind === 'completed'));
+    await worker.stop();
+    feed.close();
+    bobFeed.close();
+
+    const stored = await stack.database.sql<{ seq: number }[]>`select seq from job_events where job_id = ${started.jobId} order by seq`;
+    expect(eventsOf(feed, started.jobId).map((event) => event.seq)).toEqual(stored.map((row) => row.seq));
+    // The waiting job's events already in the snapshot are not sent again.
+    expect(eventsOf(feed, waiting.jobId)[0].seq).toBe(2);
+    expect(bobFeed.messages.filter((m) => m.data.kind === 'event')).toEqual([]);
+  });
+
+  it('gives an admin every user’s events', async () => {
+    const feed = openFeed(admin);
+    await feed.until((m) => m.length > 0);
+    const { jobId } = await publish(bob, 1);
+    await feed.until(() => eventsOf(feed, jobId).length > 0);
+    feed.close();
+  });
+
+  it('carries a flag change to open streams at once', async () => {
+    const feed = openFeed(alice);
+    await feed.until((m) => m.length > 0);
+    await admin.flags.set.mutate({ jobType: 'story-export', transport: 'shadow' });
+    await feed.until((m) =>
+      m.some((message) => message.data.kind === 'flags' && message.data.flags.some((f) => f.jobType === 'story-export' && f.transport === 'shadow')),
+    );
+    await admin.flags.set.mutate({ jobType: 'story-export', transport: 'push' });
+    feed.close();
+  });
+
+  it('refuses a lastEventId that is not a feed position', async () => {
+    await expect(
+      new Promise((resolve, reject) => alice.jobs.onMyJobs.subscribe({ lastEventId: 'abc' }, { onData: resolve, onError: reject })),
+    ).rejects.toThrow(/feed position/);
+  });
+
+  it('leaves no listener, stream or growing heap behind after 1,000 watch/unwatch cycles', async () => {
+    const gc = (globalThis as { gc?: () => void }).gc;
+    expect(gc, 'tests run with --expose-gc').toBeTypeOf('function');
+    const baseline = stack.api.feed.listenerCount();
+    const cycle = async () => {
+      const feed = openFeed(alice);
+      await feed.until((m) => m.length > 0);
+      feed.close();
+    };
+    for (let i = 0; i < 100; i += 1) await cycle();
+    await settle();
+    gc?.();
+    const heapBefore = process.memoryUsage().heapUsed;
+    for (let i = 0; i < 1_000; i += 1) await cycle();
+    await settle();
+    gc?.();
+    const growthMb = (process.memoryUsage().heapUsed - heapBefore) / 1024 / 1024;
+    expect(stack.api.openStreams()).toBe(0);
+    expect(stack.api.feed.listenerCount()).toBe(baseline);
+    expect((await stack.api.metrics.activeStreams.get()).values.reduce((sum, v) => sum + v.value, 0)).toBe(0);
+    expect(growthMb).toBeLessThan(16);
+  }, 180_000);
+});
+
+async function settle() {
+  const deadline = Date.now() + 10_000;
+  while (stack.api.openStreams() > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+}
