@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import { eq, lt, sql } from 'drizzle-orm';
 import { isTerminalStatus, JobMessage, type JobType } from '@storyline/contracts';
 import { jobs } from '@storyline/db';
@@ -22,6 +23,8 @@ export interface JobWorkerOptions {
   retryDelaySec?: number;
   /** Longest pause between two looks at an empty queue. */
   idlePollMs?: number;
+  /** Names this worker in job events; host and process id by default. */
+  name?: string;
   /** Look for stale jobs this often (see {@link sweepStaleJobs}); off when absent. */
   sweep?: SweepOptions & { intervalMs: number };
 }
@@ -41,6 +44,7 @@ export function createJobWorker(deps: JobDeps, options: JobWorkerOptions): JobWo
   const idlePollMs = options.idlePollMs ?? 500;
   // The heartbeat is renewed every third of the visibility timeout; half of it unrenewed means the worker is gone.
   const takeoverAfterSec = visibilityTimeoutSec / 2;
+  const name = options.name ?? `${hostname()}:${process.pid}`;
   const shutdown = new AbortController();
   const running = new Set<Promise<void>>();
   const loops: Promise<void>[] = [];
@@ -59,7 +63,7 @@ export function createJobWorker(deps: JobDeps, options: JobWorkerOptions): JobWo
         }
       }
       for (const message of received) {
-        const task = process(definition, message)
+        const task = handleMessage(definition, message)
           .catch((error: unknown) => deps.log.error({ err: error, type: definition.type }, 'message handling failed; it will be delivered again'))
           .finally(() => running.delete(task));
         running.add(task);
@@ -69,7 +73,7 @@ export function createJobWorker(deps: JobDeps, options: JobWorkerOptions): JobWo
     }
   };
 
-  const process = async (definition: JobDefinition, message: ReceivedJobMessage) => {
+  const handleMessage = async (definition: JobDefinition, message: ReceivedJobMessage) => {
     const { type } = definition;
     let parsed: JobMessage;
     try {
@@ -101,7 +105,7 @@ export function createJobWorker(deps: JobDeps, options: JobWorkerOptions): JobWo
       }
       return recordJobChange(tx, job.id, {
         set: { status: 'Running', dequeueCount: message.dequeueCount, startedAt: new Date(), error: null, message: 'Running' },
-        event: { kind: 'status', status: 'Running', message: `Attempt ${message.dequeueCount}` },
+        event: { kind: 'status', status: 'Running', message: `Attempt ${message.dequeueCount} on worker ${name}` },
         onlyIf: ['Queued', 'Running'],
       });
     });

@@ -1,0 +1,58 @@
+/**
+ * `npm run cluster -- --apis 2 --workers 2`: several API and worker processes against
+ * one Postgres and one storage account (the embedded ones unless DATABASE_URL and
+ * AZURE_STORAGE_CONNECTION_STRING are set). Ctrl-C stops everything.
+ */
+import { mkdtemp, rm, chmod } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import getPort from 'get-port';
+import { createDatabase, migrateDatabase, startEmbeddedPostgres } from '@storyline/db';
+import { startAzurite } from '@storyline/storage';
+import { seedDemoData } from '../start/seed-demo-data';
+import { startCluster } from './start-cluster';
+
+const { values } = parseArgs({ options: { apis: { type: 'string', default: '2' }, workers: { type: 'string', default: '2' } } });
+const apis = Number(values.apis);
+const workers = Number(values.workers);
+if (!Number.isInteger(apis) || apis < 1 || !Number.isInteger(workers) || workers < 0) {
+  console.error('usage: npm run cluster -- --apis N (>= 1) --workers M (>= 0)');
+  process.exit(2);
+}
+const stops: Array<() => Promise<void>> = [];
+let databaseUrl = process.env['DATABASE_URL'];
+let storage = process.env['AZURE_STORAGE_CONNECTION_STRING'];
+if (!databaseUrl) {
+  const dataDir = await mkdtemp(join(tmpdir(), 'storyline-cluster-'));
+  await chmod(dataDir, 0o755);
+  const pg = await startEmbeddedPostgres({ dataDir: join(dataDir, 'postgres'), port: await getPort(), persistent: false });
+  stops.push(async () => {
+    await pg.stop();
+    await rm(dataDir, { recursive: true, force: true });
+  });
+  databaseUrl = pg.url;
+}
+if (!storage) {
+  const azurite = await startAzurite({ blobPort: await getPort(), queuePort: await getPort() });
+  stops.push(azurite.stop);
+  storage = azurite.connectionString;
+}
+await migrateDatabase(databaseUrl);
+const database = createDatabase(databaseUrl, { max: 1 });
+await seedDemoData(database.db);
+await database.close();
+const cluster = await startCluster({ apis, workers, databaseUrl, storageConnectionString: storage, logLevel: 'info' });
+console.log(`[cluster] ${apis} API and ${workers} worker processes on one Postgres and one storage account:`);
+for (const url of cluster.apiUrls) console.log(`[cluster]   ${url}`);
+console.log('[cluster] press Ctrl-C to stop');
+let stopping = false;
+const shutdown = async () => {
+  if (stopping) return;
+  stopping = true;
+  await cluster.stop();
+  for (const stop of stops.reverse()) await stop().catch(() => undefined);
+  process.exit(0);
+};
+process.on('SIGINT', () => void shutdown());
+process.on('SIGTERM', () => void shutdown());
