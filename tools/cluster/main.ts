@@ -8,7 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import getPort from 'get-port';
-import { createDatabase, migrateDatabase, startEmbeddedPostgres } from '@storyline/db';
+import { createDatabase, migrateDatabase } from '@storyline/db';
+import { onShutdownSignal, startEmbeddedPostgres } from '@storyline/db/embedded';
 import { startAzurite } from '@storyline/storage';
 import { seedDemoData } from '../start/seed-demo-data';
 import { startCluster } from './start-cluster';
@@ -54,5 +55,4 @@ const shutdown = async () => {
   for (const stop of stops.reverse()) await stop().catch(() => undefined);
   process.exit(0);
 };
-process.on('SIGINT', () => void shutdown());
-process.on('SIGTERM', () => void shutdown());
+onShutdownSignal(() => void shutdown());

@@ -7,7 +7,8 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { resolve } from 'node:path';
 import { setTimeout } from 'node:timers';
-import { createDatabase, migrateDatabase, startEmbeddedPostgres } from '@storyline/db';
+import { createDatabase, migrateDatabase } from '@storyline/db';
+import { onShutdownSignal, startEmbeddedPostgres } from '@storyline/db/embedded';
 import { startAzurite } from '@storyline/storage';
 import { readStartEnv } from './env';
 import { DEMO_USERS, seedDemoData } from './seed-demo-data';
@@ -30,8 +31,7 @@ async function shutdown(code: number): Promise<never> {
   say('stopped');
   process.exit(code);
 }
-process.on('SIGINT', () => void shutdown(0));
-process.on('SIGTERM', () => void shutdown(0));
+onShutdownSignal(() => void shutdown(0));
 
 try {
   let databaseUrl = env.DATABASE_URL;

@@ -9,7 +9,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import getPort from 'get-port';
-import { startEmbeddedPostgres } from '@storyline/db';
+import { onShutdownSignal, startEmbeddedPostgres } from '@storyline/db/embedded';
 import { prepareTemplateDatabase } from '@storyline/db/testing';
 import { startAzurite } from '@storyline/storage';
 import { ensureChromium } from './ensure-chromium';
@@ -30,6 +30,12 @@ function run(command: string, args: string[], extraEnv: NodeJS.ProcessEnv = {}):
 
 let failed = false;
 const results: string[] = [];
+let interrupted = false;
+// Ctrl-C: the child (nx or playwright) stops on the same signal; then `finally` cleans up.
+onShutdownSignal(() => {
+  interrupted = true;
+  say('interrupted; stopping…');
+});
 try {
   ensureChromium(say);
   const dataDir = await mkdtemp(join(tmpdir(), 'storyline-test-pg-'));
@@ -48,6 +54,7 @@ try {
   if (ci) nx.push('--skip-nx-cache');
   const checks = await run('node_modules/.bin/nx', nx, infra);
   results.push(`lint, typecheck, unit + integration tests, build: ${checks === 0 ? 'passed' : 'FAILED'}`);
+  if (interrupted) throw new Error('interrupted');
   const e2e = await run('node_modules/.bin/playwright', ['test', '-c', 'e2e/playwright.config.ts']);
   results.push(`end-to-end tests: ${e2e === 0 ? 'passed' : 'FAILED'}`);
   failed = checks !== 0 || e2e !== 0;

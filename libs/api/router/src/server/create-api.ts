@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { Server as NetServer, type Socket } from 'node:net';
 import { sql } from 'drizzle-orm';
 import { createHTTPHandler } from '@trpc/server/adapters/standalone';
 import { createDatabase, jobs, type Database } from '@storyline/db';
@@ -34,7 +35,7 @@ export interface Api {
   /** Open SSE responses right now. */
   openStreams(): number;
   /**
-   * Stops taking requests, drops every open stream at once (so its client reconnects
+   * Stops taking requests, ends every open stream at once (so its client reconnects
    * to another process straight away), lets requests in flight finish, then closes.
    */
   close(): Promise<void>;
@@ -72,8 +73,18 @@ export async function createApi(options: ApiOptions): Promise<Api> {
   });
   const editor = options.editorDir && existsSync(options.editorDir) ? sirv(options.editorDir, { single: true, etag: true }) : null;
   const streams = new Set<ServerResponse>();
+  const sockets = new Set<Socket>();
+  let inFlight = 0;
+  let draining = false;
+  let drained: () => void = () => undefined;
 
   const server = createServer((req, res) => {
+    inFlight += 1;
+    res.once('close', () => {
+      inFlight -= 1;
+      if (draining && inFlight === 0) drained();
+    });
+    if (draining) res.setHeader('connection', 'close');
     const path = (req.url ?? '/').split('?')[0];
     if (path.startsWith('/trpc/')) {
       if (isEventStream(req)) {
@@ -103,6 +114,10 @@ export async function createApi(options: ApiOptions): Promise<Api> {
     if (editor) return editor(req, res, () => json(res, 404, { error: 'not found' }));
     json(res, 404, { error: 'not found' });
   });
+  server.on('connection', (socket) => {
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
+  });
 
   return {
     server,
@@ -112,12 +127,19 @@ export async function createApi(options: ApiOptions): Promise<Api> {
     metrics,
     openStreams: () => streams.size,
     async close() {
-      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      for (const stream of streams) stream.destroy();
-      server.closeIdleConnections();
-      const cut = setTimeout(() => server.closeAllConnections(), options.drainTimeoutMs ?? 10_000);
-      await closed;
-      clearTimeout(cut);
+      draining = true;
+      // Stop listening without http.Server#close, which also cuts idle keep-alive
+      // connections, some of them carrying a request that has just arrived.
+      const listening = new Promise<void>((resolve) => NetServer.prototype.close.call(server, () => resolve()));
+      for (const stream of streams) stream.end();
+      if (inFlight > 0) {
+        await new Promise<void>((resolve) => {
+          drained = resolve;
+          setTimeout(resolve, options.drainTimeoutMs ?? 10_000).unref();
+        });
+      }
+      for (const socket of sockets) socket.destroy();
+      await listening;
       await feed.close().catch(() => undefined);
       await database.close();
     },
