@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import type { JobEvent, JobFeedMessage } from '@storyline/contracts';
 import { createTestDatabase, type TestDatabase } from '@storyline/db/testing';
+import { until } from '../testing/eventually';
 import '../testing/provided-context';
 import { seedDemoData } from '../start/seed-demo-data';
 import { createClusterClient, loginCookie } from './cluster-client';
@@ -29,13 +30,6 @@ afterAll(async () => {
   await database?.destroy();
 });
 
-async function until(condition: () => boolean, what: string, timeoutMs = 60_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
 
 describe('2 API and 2 worker processes behind a load balancer', () => {
   it('stream every event of jobs run by either worker, and a client resumes on B with nothing lost when A dies', async () => {

@@ -12,6 +12,7 @@ import { createDatabase, migrateDatabase, type Database } from '@storyline/db';
 import { startEmbeddedPostgres, type RunningPostgres } from '@storyline/db/embedded';
 import { jobDefinitions } from '@storyline/job-handlers';
 import { createJobWorker, type JobWorker } from '@storyline/jobs';
+import { until } from '../testing/eventually';
 import '../testing/provided-context';
 import { seedDemoData } from '../start/seed-demo-data';
 import { createClusterClient, loginCookie } from './cluster-client';
@@ -22,13 +23,6 @@ afterAll(async () => {
   for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
 });
 
-async function until(condition: () => boolean | Promise<boolean>, what: string, timeoutMs = 60_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 describe('Postgres restarted in the middle of a job', () => {
   it('loses no event: the listener reconnects, the stream catches up and the job is taken over and completes', async () => {

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '@storyline/db/testing';
+import { eventually } from '../testing/eventually';
 import '../testing/provided-context';
 import { seedDemoData } from '../start/seed-demo-data';
 import { createClusterClient, loginCookie } from './cluster-client';
@@ -26,15 +27,6 @@ afterAll(async () => {
   await database?.destroy();
 });
 
-async function until<T>(read: () => Promise<T>, done: (value: T) => boolean, what: string, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (done(value)) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; last ${JSON.stringify(value)}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 describe('a worker killed with SIGKILL mid-job', () => {
   it('lets another worker take the job over when its message reappears; the job completes once with a consistent log', async () => {
@@ -45,11 +37,11 @@ describe('a worker killed with SIGKILL mid-job', () => {
     await client.stories.saveDraft.mutate({ storyId: story.id, title: 'Long tale', pages });
     const { jobId } = await client.stories.publish.mutate({ storyId: story.id });
 
-    await until(() => client.jobs.get.query({ jobId }), (job) => job.status === 'Running' && job.progress > 40, 'the first worker to be well into the job');
+    await eventually(() => client.jobs.get.query({ jobId }), (job) => job.status === 'Running' && job.progress > 40, 'the first worker to be well into the job');
     const second = await cluster.startWorker();
     cluster.workers[0].child.kill('SIGKILL');
     const killedAt = Date.now();
-    const done = await until(() => client.jobs.get.query({ jobId }), (job) => job.status !== 'Running' && job.status !== 'Queued', 'the job to end', 90_000);
+    const done = await eventually(() => client.jobs.get.query({ jobId }), (job) => job.status !== 'Running' && job.status !== 'Queued', 'the job to end', { timeoutMs: 90_000 });
     console.log(`[takeover] job completed ${Date.now() - killedAt} ms after its worker was killed`);
 
     expect(done).toMatchObject({ status: 'Completed', result: { version: 1 }, dequeueCount: 2 });

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import getPort from 'get-port';
 import { azuriteConnectionString } from '@storyline/storage';
 import { sweepStaleJobs } from '@storyline/jobs';
+import { eventually } from '../../../../../tools/testing/eventually';
 import { createApi } from '../server/create-api';
 import { log, startTestStack, type TestClient, type TestStack } from '../testing/test-stack';
 
@@ -21,15 +22,6 @@ async function draftStory() {
   return story.id;
 }
 
-async function waitFor<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (done(value)) return value;
-    if (Date.now() > deadline) throw new Error(`gave up waiting; last value ${JSON.stringify(value)}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 describe('when storage is unreachable', () => {
   it('tells the user clearly and leaves no job waiting', async () => {
@@ -74,7 +66,7 @@ describe('the sweeper', () => {
     );
     expect(swept).toEqual({ requeued: [jobId], failed: [] });
     const worker = stack.startWorker();
-    const job = await waitFor(() => alice.jobs.get.query({ jobId }), (view) => view.status === 'Completed');
+    const job = await eventually(() => alice.jobs.get.query({ jobId }), (view) => view.status === 'Completed', 'the re-queued job to complete');
     await worker.stop();
     expect(job.result).toEqual({ version: 1 });
   });
@@ -91,7 +83,7 @@ describe('the sweeper', () => {
     expect(await alice.jobs.get.query({ jobId })).toMatchObject({ status: 'Failed', error: expect.stringMatching(/after 3 re-queues/) });
     // The message still queued for it is dropped by the next worker that sees it.
     const worker = stack.startWorker();
-    await waitFor(() => stack.api.queues.depth('story-publish'), (depth) => depth === 0);
+    await eventually(() => stack.api.queues.depth('story-publish'), (depth) => depth === 0, 'the queue to drain');
     await worker.stop();
     expect(await alice.jobs.get.query({ jobId })).toMatchObject({ status: 'Failed' });
   });

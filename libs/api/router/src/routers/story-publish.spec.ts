@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TRPCClientError } from '@trpc/client';
 import type { JobDefinition } from '@storyline/jobs';
 import type { AppRouter } from './_app';
+import { eventually } from '../../../../../tools/testing/eventually';
 import { startTestStack, type TestClient, type TestStack } from '../testing/test-stack';
 
 let stack: TestStack;
@@ -19,14 +20,8 @@ async function draftStory(client: TestClient, pages = [{ en: 'Once upon a time',
   return story.id;
 }
 
-async function waitForStatus(jobId: string, statuses: string[], timeoutMs = 20_000) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const job = await alice.jobs.get.query({ jobId });
-    if (statuses.includes(job.status)) return job;
-    if (Date.now() > deadline) throw new Error(`job stayed ${job.status}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
+function waitForStatus(jobId: string, statuses: string[], timeoutMs = 20_000) {
+  return eventually(() => alice.jobs.get.query({ jobId }), (job) => statuses.includes(job.status), `job ${jobId} to be ${statuses.join(' or ')}`, { timeoutMs });
 }
 
 describe('story publishing', () => {
