@@ -52,7 +52,7 @@ export default defineConfig({
     },
   },
   webServer: {
-    command: 'node node_modules/tsx/dist/cli.mjs --tsconfig tsconfig.base.json tools/start/main.ts',
+    command: 'node --import tsx tools/start/main.ts',
     cwd: root,
     url: `${baseURL}/readyz`,
     reuseExistingServer: false,
@@ -61,6 +61,7 @@ export default defineConfig({
     stderr: 'pipe',
     gracefulShutdown: { signal: 'SIGTERM', timeout: 30_000 },
     env: {
+      TSX_TSCONFIG_PATH: 'tsconfig.base.json',
       ...ports,
       STORYLINE_DATA_DIR: dataDir,
       DATABASE_URL: '',

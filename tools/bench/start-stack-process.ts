@@ -17,11 +17,12 @@ export async function startStackProcess(): Promise<StackProcess> {
   const port = await getPort();
   const child: ChildProcess = spawn(
     process.execPath,
-    ['node_modules/tsx/dist/cli.mjs', '--tsconfig', 'tsconfig.base.json', 'tools/start/main.ts'],
+    ['--import', 'tsx', 'tools/start/main.ts'],
     {
       stdio: ['ignore', 'ignore', 'inherit'],
       env: {
         ...process.env,
+        TSX_TSCONFIG_PATH: 'tsconfig.base.json',
         PORT: String(port),
         PG_PORT: String(await getPort()),
         AZURITE_BLOB_PORT: String(await getPort()),

@@ -3,7 +3,8 @@
  * one Postgres and one storage account (the embedded ones unless DATABASE_URL and
  * AZURE_STORAGE_CONNECTION_STRING are set). Ctrl-C stops everything.
  */
-import { mkdtemp, rm, chmod } from 'node:fs/promises';
+import { spawnSync } from 'node:child_process';
+import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -21,6 +22,8 @@ if (!Number.isInteger(apis) || apis < 1 || !Number.isInteger(workers) || workers
   console.error('usage: npm run cluster -- --apis N (>= 1) --workers M (>= 0)');
   process.exit(2);
 }
+const build = spawnSync('node_modules/.bin/nx', ['run-many', '-t', 'build', '-p', 'editor,api,worker', '--outputStyle=stream'], { stdio: 'inherit' });
+if (build.status !== 0) process.exit(1);
 const stops: Array<() => Promise<void>> = [];
 let databaseUrl = process.env['DATABASE_URL'];
 let storage = process.env['AZURE_STORAGE_CONNECTION_STRING'];

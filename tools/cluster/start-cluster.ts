@@ -33,13 +33,13 @@ export interface Cluster {
 }
 
 /**
- * Runs N API and M worker processes, exactly as `npm start` runs one of each, against
- * one Postgres and one storage account: the shape of a scaled-out deployment.
+ * Runs N API and M worker processes from their built bundles (`nx build api worker`),
+ * exactly as `npm start` runs one of each, against one Postgres and one storage
+ * account: the shape of a scaled-out deployment.
  */
 export async function startCluster(options: ClusterOptions): Promise<Cluster> {
   const shared: NodeJS.ProcessEnv = {
     ...process.env,
-    TSX_TSCONFIG_PATH: 'tsconfig.base.json',
     DATABASE_URL: options.databaseUrl,
     AZURE_STORAGE_CONNECTION_STRING: options.storageConnectionString,
     QUEUE_PREFIX: options.queuePrefix ?? '',
@@ -47,7 +47,7 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
   };
   const all: ClusterProcess[] = [];
   const launch = (name: string, app: 'api' | 'worker', env: NodeJS.ProcessEnv): ClusterProcess => {
-    const child = spawn(process.execPath, ['--import', 'tsx', `apps/${app}/src/main.ts`], {
+    const child = spawn(process.execPath, ['--enable-source-maps', `dist/apps/${app}/main.mjs`], {
       cwd: root,
       env: { ...shared, ...env },
       stdio: ['ignore', 'inherit', 'inherit'],

@@ -58,15 +58,15 @@ try {
   await database.close();
 
   if (env.STORYLINE_SKIP_BUILD === '0') {
-    say('building the editor (cached after the first time)…');
-    const build = spawnSync(resolve('node_modules/.bin/nx'), ['build', 'editor', '--outputStyle=stream'], {
+    say('building the editor, the API and the worker (cached after the first time)…');
+    const build = spawnSync(resolve('node_modules/.bin/nx'), ['run-many', '-t', 'build', '-p', 'editor,api,worker', '--outputStyle=stream'], {
       stdio: 'inherit',
       env: { ...process.env, NX_TUI: 'false' },
     });
-    if (build.status !== 0) throw new Error('the editor did not build');
+    if (build.status !== 0) throw new Error('the build failed');
   }
 
-  const shared = { ...process.env, TSX_TSCONFIG_PATH: 'tsconfig.base.json', DATABASE_URL: databaseUrl, AZURE_STORAGE_CONNECTION_STRING: storage };
+  const shared = { ...process.env, DATABASE_URL: databaseUrl, AZURE_STORAGE_CONNECTION_STRING: storage };
   children.push(runApp('worker', shared));
   children.push(runApp('api', { ...shared, PORT: String(env.PORT), HOST: env.HOST }));
   const url = `http://${env.HOST === '0.0.0.0' ? '127.0.0.1' : env.HOST}:${env.PORT}`;
@@ -82,7 +82,7 @@ try {
 
 function runApp(name: 'api' | 'worker', childEnv: NodeJS.ProcessEnv): ChildProcess {
   // Own process group: Ctrl-C reaches only this script, which stops the apps in order.
-  const child = spawn(process.execPath, ['--import', 'tsx', `apps/${name}/src/main.ts`], {
+  const child = spawn(process.execPath, ['--enable-source-maps', `dist/apps/${name}/main.mjs`], {
     env: childEnv,
     stdio: 'inherit',
     detached: true,

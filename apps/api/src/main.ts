@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { resolve } from 'node:path';
 import { createApi } from '@storyline/api-router';
 import { migrateDatabase } from '@storyline/db';
@@ -7,7 +9,9 @@ import { readEnv } from './env';
 const env = readEnv();
 const log = pino({ name: 'api', level: env.LOG_LEVEL });
 
-await migrateDatabase(env.DATABASE_URL);
+// A built bundle carries its migrations beside it; run from source, the db lib knows where they are.
+const bundledMigrations = fileURLToPath(new URL('./migrations', import.meta.url));
+await migrateDatabase(env.DATABASE_URL, existsSync(bundledMigrations) ? bundledMigrations : undefined);
 const api = await createApi({
   databaseUrl: env.DATABASE_URL,
   storageConnectionString: env.AZURE_STORAGE_CONNECTION_STRING,

@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { createDatabase, migrateDatabase } from '@storyline/db';
 import { jobDefinitions } from '@storyline/job-handlers';
 import { createJobWorker } from '@storyline/jobs';
@@ -8,7 +10,9 @@ import { readEnv } from './env';
 const env = readEnv();
 const log = pino({ name: 'worker', level: env.LOG_LEVEL });
 
-await migrateDatabase(env.DATABASE_URL);
+// A built bundle carries its migrations beside it; run from source, the db lib knows where they are.
+const bundledMigrations = fileURLToPath(new URL('./migrations', import.meta.url));
+await migrateDatabase(env.DATABASE_URL, existsSync(bundledMigrations) ? bundledMigrations : undefined);
 const database = createDatabase(env.DATABASE_URL, { applicationName: 'storyline-worker', max: env.WORKER_CONCURRENCY + 2 });
 const queues = createJobQueues({ connectionString: env.AZURE_STORAGE_CONNECTION_STRING, prefix: env.QUEUE_PREFIX });
 await queues.ensure();
