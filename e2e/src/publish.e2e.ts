@@ -1,14 +1,9 @@
-import { expect, test, type Browser, type Page } from '@playwright/test';
+import type { Page } from '@playwright/test';
 import type { Transport } from '@storyline/contracts';
+import { AppShell } from './app-shell.po';
+import { countRequests, expect, test } from './fixtures';
 import { FlagsPage } from './flags.po';
-import { LoginPage } from './login.po';
 import { StoryEditorPage } from './story-editor.po';
-
-async function signedIn(browser: Browser, username: string): Promise<Page> {
-  const page = await (await browser.newContext()).newPage();
-  await new LoginPage(page).loginAs(username);
-  return page;
-}
 
 /** Every status the job progress component showed, recorded in the page as it changes. */
 async function recordStatuses(page: Page): Promise<void> {
@@ -28,13 +23,11 @@ const pages = Array.from({ length: 10 }, (_, index) => ({
 }));
 
 for (const transport of ['push', 'polling'] as Transport[]) {
-  test(`alice publishes a story and sees its progress and version without reloading (${transport})`, async ({ browser }) => {
-    const admin = await signedIn(browser, 'admin');
+  test(`alice publishes a story and sees its progress and version without reloading (${transport})`, async ({ signIn }) => {
+    const admin = await signIn('admin');
     await new FlagsPage(admin).setTransport('story-publish', transport);
 
-    const alice = await signedIn(browser, 'alice');
-    const requests: string[] = [];
-    alice.on('request', (request) => requests.push(request.url()));
+    const alice = await signIn('alice');
     let navigations = 0;
     alice.on('framenavigated', (frame) => frame === alice.mainFrame() && (navigations += 1));
 
@@ -44,9 +37,10 @@ for (const transport of ['push', 'polling'] as Transport[]) {
     await editor.saveDraft();
     await expect(editor.publishedVersion).toHaveText('not published');
 
+    await expect(new AppShell(alice).connectionStatus).toHaveText('live');
     await recordStatuses(alice);
     const navigationsBefore = navigations;
-    const jobGetsBefore = requests.filter((url) => url.includes('jobs.get')).length;
+    const jobGetsBefore = countRequests(alice, 'jobs.get');
     await editor.publish();
 
     await expect(editor.jobTransport).toHaveText(transport);
@@ -56,16 +50,16 @@ for (const transport of ['push', 'polling'] as Transport[]) {
     expect(navigations).toBe(navigationsBefore);
 
     const seen = await alice.evaluate(() => (window as unknown as { seenStatuses: string[] }).seenStatuses);
-    const jobGets = requests.filter((url) => url.includes('jobs.get')).length - jobGetsBefore;
-    const watches = requests.filter((url) => url.includes('jobs.watch')).length;
+    const jobGets = countRequests(alice, 'jobs.get') - jobGetsBefore;
+    // The tab's one stream, opened at login, carries the job (and the flags) either way; no per-job stream is opened.
+    expect(countRequests(alice, 'jobs.onMyJobs')).toBe(1);
+    expect(countRequests(alice, 'jobs.watch')).toBe(0);
     if (transport === 'push') {
       expect(seen).toEqual(expect.arrayContaining(['Running', 'Completed']));
       expect(jobGets).toBe(0);
-      expect(watches).toBeGreaterThan(0);
     } else {
       expect(seen.at(-1)).toBe('Completed');
       expect(jobGets).toBeGreaterThan(0);
-      expect(watches).toBe(0);
     }
 
     await alice.reload();

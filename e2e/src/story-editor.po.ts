@@ -19,6 +19,10 @@ export class StoryEditorPage {
     }
   }
 
+  async rename(title: string): Promise<void> {
+    await this.page.getByTestId('story-title').fill(title);
+  }
+
   async saveDraft(): Promise<void> {
     await this.page.getByTestId('save-draft').click();
     await expect(this.page.getByTestId('save-status')).toHaveText('Saved');
@@ -34,6 +38,11 @@ export class StoryEditorPage {
 
   get jobTransport() {
     return this.page.getByTestId('job-transport');
+  }
+
+  /** Shown while a push job is polled because the job stream is down. */
+  get jobFallback() {
+    return this.page.getByTestId('job-fallback');
   }
 
   get publishedVersion() {

@@ -1,13 +1,16 @@
-import { ChangeDetectionStrategy, Component, inject, signal } from '@angular/core';
+import { ChangeDetectionStrategy, Component, effect, inject, signal } from '@angular/core';
 import { Router, RouterLink, RouterLinkActive, RouterOutlet } from '@angular/router';
-import { AuthStore, errorMessage } from '@storyline/editor/data-access';
-import { ToastHost, ToastService } from '@storyline/editor/ui';
+import { AuthStore, errorMessage, JobActivity, JobFeed } from '@storyline/editor/data-access';
+import { ActivityPanel, ConnectionStatus, ToastHost, ToastService } from '@storyline/editor/ui';
 
-/** The shell: header with navigation and the current user, the routed page, and the toasts. */
+/**
+ * The shell: header with navigation, the job connection indicator and the current
+ * user; the routed page; the activity panel when opened; and the toasts.
+ */
 @Component({
   selector: 'sl-root',
   changeDetection: ChangeDetectionStrategy.OnPush,
-  imports: [RouterOutlet, RouterLink, RouterLinkActive, ToastHost],
+  imports: [RouterOutlet, RouterLink, RouterLinkActive, ToastHost, ActivityPanel, ConnectionStatus],
   template: `
     <header class="shell">
       <a class="shell__brand" routerLink="/stories">Storyline</a>
@@ -18,6 +21,20 @@ import { ToastHost, ToastService } from '@storyline/editor/ui';
             <a routerLink="/admin/flags" routerLinkActive="active" data-testid="nav-flags">Flags</a>
           }
         </nav>
+        <button
+          type="button"
+          class="button button--quiet shell__activity"
+          data-testid="nav-activity"
+          aria-controls="activity-panel"
+          [attr.aria-expanded]="activityOpen()"
+          (click)="toggleActivity()"
+        >
+          Activity
+          @if (feed.openCount(); as open) {
+            <span class="shell__badge" [attr.aria-label]="open + ' in progress'">{{ open }}</span>
+          }
+        </button>
+        <sl-connection-status [state]="feed.state()" />
         <div class="shell__user">
           <span data-testid="current-user">{{ user.username }}</span>
           <button type="button" class="button button--quiet" data-testid="logout" [disabled]="loggingOut()" (click)="logout()">
@@ -29,6 +46,9 @@ import { ToastHost, ToastService } from '@storyline/editor/ui';
     <main class="page">
       <router-outlet />
     </main>
+    @if (auth.user() && activityOpen()) {
+      <sl-activity-panel id="activity-panel" [jobs]="activity.jobs()" (closed)="activityOpen.set(false)" />
+    }
     <sl-toast-host />
   `,
   styles: `
@@ -45,20 +65,47 @@ import { ToastHost, ToastService } from '@storyline/editor/ui';
     .shell__nav { display: flex; gap: 1rem; flex: 1; }
     .shell__nav a { color: var(--sl-muted); text-decoration: none; padding: 0.25rem 0; border-bottom: 2px solid transparent; }
     .shell__nav a:hover, .shell__nav a.active { color: var(--sl-text); border-bottom-color: var(--sl-accent); }
-    .shell__user { display: flex; align-items: center; gap: 0.75rem; margin-left: auto; }
+    .shell__user { display: flex; align-items: center; gap: 0.75rem; }
+    .shell__activity { display: inline-flex; align-items: center; gap: 0.4rem; }
+    .shell__activity[aria-expanded='true'] { color: var(--sl-text); }
+    .shell__badge {
+      min-width: 1.3rem;
+      padding: 0 0.35rem;
+      border-radius: 999px;
+      font-size: 0.75rem;
+      font-weight: 600;
+      text-align: center;
+      background: var(--sl-accent);
+      color: #fff;
+    }
     .page { max-width: 64rem; margin: 0 auto; padding: 1.5rem; }
   `,
 })
 export class App {
   protected readonly auth = inject(AuthStore);
+  protected readonly feed = inject(JobFeed);
+  protected readonly activity = inject(JobActivity);
   private readonly router = inject(Router);
   private readonly toasts = inject(ToastService);
   protected readonly loggingOut = signal(false);
+  protected readonly activityOpen = signal(false);
+
+  constructor() {
+    // The panel's jobs are followed only while it is on screen.
+    effect((onCleanup) => {
+      if (this.auth.user() && this.activityOpen()) onCleanup(this.activity.follow());
+    });
+  }
+
+  protected toggleActivity(): void {
+    this.activityOpen.update((open) => !open);
+  }
 
   protected async logout(): Promise<void> {
     this.loggingOut.set(true);
     try {
       await this.auth.logout();
+      this.activityOpen.set(false);
       await this.router.navigateByUrl('/login');
     } catch (error) {
       this.toasts.show('error', `Could not log out: ${errorMessage(error)}`);

@@ -2,18 +2,22 @@ import { Injectable, signal } from '@angular/core';
 import type { JobType, JobTypeFlag, Transport } from '@storyline/contracts';
 import { injectTrpc } from './provide-trpc';
 
-/** An admin's change reaches open editors within this long: the next job after it rereads the flags. */
-const MAX_AGE_MS = 30_000;
-
 /** The server's choice for a type without a stored flag, and ours when the flags cannot be read. */
 const DEFAULT_TRANSPORT: Transport = 'push';
 
-/** The per-job-type transport flags: read once, kept briefly, set by admins. */
+/**
+ * The per-job-type transport flags. While the tab's job feed is live it delivers
+ * them, and every change an admin makes, so they are current without asking; while
+ * it is not, each new watch rereads them with `flags.list`.
+ */
 @Injectable({ providedIn: 'root' })
 export class FlagsStore {
   private readonly trpc = injectTrpc();
   private readonly state = signal<JobTypeFlag[] | null>(null);
-  private loadedAt = 0;
+  /** Whether the feed is keeping `state` current. */
+  private streamed = false;
+  /** Counts stored answers, so a slow `flags.list` cannot overwrite what the feed said since. */
+  private version = 0;
   private loading: Promise<JobTypeFlag[]> | null = null;
 
   /** Every job type's flag, or null before the first load. */
@@ -21,23 +25,19 @@ export class FlagsStore {
 
   /** Reads the flags from the server; concurrent callers share one request. */
   refresh(): Promise<JobTypeFlag[]> {
+    const asked = this.version;
     this.loading ??= this.trpc.flags.list
       .query()
-      .then((flags) => this.store(flags))
+      .then((flags) => (this.version === asked ? this.store(flags) : (this.state() ?? flags)))
       .finally(() => (this.loading = null));
     return this.loading;
   }
 
-  /** The transport for a job type, rereading the flags when the cached ones are stale. */
+  /** The transport for a job type: as the feed last said, or freshly read when the feed is not live. */
   async transportFor(jobType: JobType): Promise<Transport> {
-    try {
-      const cached = this.state();
-      const flags = cached && Date.now() - this.loadedAt < MAX_AGE_MS ? cached : await this.refresh();
-      return flags.find((flag) => flag.jobType === jobType)?.transport ?? DEFAULT_TRANSPORT;
-    } catch {
-      // Not knowing the flag must not stop a job from being watched.
-      return DEFAULT_TRANSPORT;
-    }
+    const flags = this.streamed ? this.state() : await this.refresh().catch(() => this.state());
+    // Not knowing the flag must not stop a job from being watched.
+    return flags?.find((flag) => flag.jobType === jobType)?.transport ?? DEFAULT_TRANSPORT;
   }
 
   /** Changes a job type's transport (admins only); resolves once the server has stored it. */
@@ -45,15 +45,27 @@ export class FlagsStore {
     this.store(await this.trpc.flags.set.mutate({ jobType, transport }));
   }
 
+  /** Takes the flags the live feed delivered; they stay current until {@link unstream}. */
+  receive(flags: JobTypeFlag[]): void {
+    this.store(flags);
+    this.streamed = true;
+  }
+
+  /** The feed stopped being live, so changes may be missed: read the flags again when needed. */
+  unstream(): void {
+    this.streamed = false;
+  }
+
   /** Forgets the flags, so the next user reads their own. */
   clear(): void {
     this.state.set(null);
-    this.loadedAt = 0;
+    this.streamed = false;
+    this.version += 1;
   }
 
   private store(flags: JobTypeFlag[]): JobTypeFlag[] {
     this.state.set(flags);
-    this.loadedAt = Date.now();
+    this.version += 1;
     return flags;
   }
 }

@@ -1,8 +1,11 @@
 export { adminGuard } from './admin-guard';
 export { authGuard } from './auth-guard';
 export { AuthStore } from './auth-store';
+export type { FeedConnectionState } from './connect-job-feed';
 export { errorMessage } from './error-message';
 export { FlagsStore } from './flags-store';
+export { JobActivity, type ActivityJob } from './job-activity';
+export { JobFeed } from './job-feed';
 export { JobWatcher, type WatchedJob } from './job-watcher';
 export { pollJob, PollTimeoutError, type PollJobOptions } from './poll-job';
 export { injectTrpc, provideTrpc, type TrpcClient } from './provide-trpc';

@@ -1,16 +1,18 @@
 import { inject, Injectable } from '@angular/core';
-import { catchError, concat, defer, map, Observable, of, switchMap, throwError } from 'rxjs';
-import type { JobStreamMessage, JobType, JobView, Transport } from '@storyline/contracts';
+import { defer, finalize, map, Observable, of, ReplaySubject, share, switchMap, tap } from 'rxjs';
+import { isTerminalStatus, type JobType, type JobView, type Transport } from '@storyline/contracts';
 import { FlagsStore } from './flags-store';
 import { isPermanentError } from './is-permanent-error';
+import { JobFeed } from './job-feed';
 import { pollJob } from './poll-job';
 import { injectTrpc } from './provide-trpc';
-import { PushUnavailableError, streamJob, type OpenJobStream } from './stream-job';
+import { shadowJob, type ShadowOutcome } from './shadow-job';
+import { watchFeedJob } from './watch-feed-job';
 
 /** A job as the editor shows it, with how its updates arrive. */
 export type WatchedJob = JobView & {
   transport: Transport;
-  /** Push was chosen but could not be reached, so this job is being polled instead. */
+  /** Push was chosen but the feed is down, so this job is being polled instead. */
   fellBack: boolean;
 };
 
@@ -18,60 +20,69 @@ export type WatchedJob = JobView & {
 const POLL_TIMEOUT_MS = 20 * 60_000;
 
 /**
- * The one way the editor follows a job of any type. The job type's flag picks the
- * transport: push (the job's SSE stream) or polling (`jobs.get` with backoff). When
- * push cannot reconnect, it falls back to polling by itself and says so through
- * `fellBack`. Either way the observable emits every new state, completes after a
- * terminal one, and unsubscribing closes the stream or stops the polling.
+ * The one way the editor follows a job of any type. The job type's flag, read when
+ * the watch starts, picks the transport: push (the tab's job feed; polled instead
+ * while the feed is down, which `fellBack` tells), polling (`jobs.get` with backoff),
+ * or shadow (both: the user sees push, and how the two compared is reported to the
+ * API). The observable emits every new state, ends after the terminal one, and
+ * unsubscribing stops whatever polling it started. Watches of the same job share
+ * one follower, so a job on two parts of the page is polled and reported once.
  */
 @Injectable({ providedIn: 'root' })
 export class JobWatcher {
   private readonly trpc = injectTrpc();
   private readonly flags = inject(FlagsStore);
+  private readonly feed = inject(JobFeed);
+  private readonly watches = new Map<string, Observable<WatchedJob>>();
 
   /** Follows one job until it ends; `jobType` selects the transport from the flags. */
   watch(jobId: string, jobType: JobType): Observable<WatchedJob> {
-    return defer(() => this.flags.transportFor(jobType)).pipe(
-      switchMap((transport) => (transport === 'push' ? this.push(jobId) : this.poll(jobId, false))),
+    const existing = this.watches.get(jobId);
+    if (existing) return existing;
+    const shared = defer(() => this.follow(jobId, jobType)).pipe(
+      finalize(() => {
+        if (this.watches.get(jobId) === shared) this.watches.delete(jobId);
+      }),
+      // A later subscriber starts from the newest view rather than from nothing.
+      share({ connector: () => new ReplaySubject<WatchedJob>(1) }),
     );
+    this.watches.set(jobId, shared);
+    return shared;
   }
 
-  private push(jobId: string): Observable<WatchedJob> {
-    return streamJob(this.openStream(jobId), { isRetryable: (error) => !isPermanentError(error) }).pipe(
-      map((job): WatchedJob => ({ ...job, transport: 'push', fellBack: false })),
-      catchError((error: unknown) => {
-        if (!(error instanceof PushUnavailableError)) return throwError(() => error);
-        const lastSeen = error.lastSeen ? of<WatchedJob>({ ...error.lastSeen, transport: 'polling', fellBack: true }) : of();
-        return concat(lastSeen, this.poll(jobId, true));
+  private follow(jobId: string, jobType: JobType): Observable<WatchedJob> {
+    return defer(() => this.flags.transportFor(jobType)).pipe(
+      switchMap((transport) => {
+        const as = (fellBack: boolean) => map((job: JobView): WatchedJob => ({ ...job, transport, fellBack }));
+        // A job the feed already saw end needs no following, whatever the transport.
+        const known = this.feed.view(jobId);
+        if (known && isTerminalStatus(known.status)) return of(known).pipe(as(false));
+        if (transport === 'polling') return this.poll(jobId).pipe(as(false));
+        const push = this.push(jobId).pipe(map(({ job, fellBack }): WatchedJob => ({ ...job, transport, fellBack })));
+        if (transport === 'push') return push;
+        return shadowJob(push, this.poll(jobId), (outcome) => this.report(jobId, jobType, outcome));
       }),
     );
   }
 
-  private poll(jobId: string, fellBack: boolean): Observable<WatchedJob> {
-    const fetchJob = (signal: AbortSignal) => this.trpc.jobs.get.query({ jobId }, { signal });
-    return pollJob(fetchJob, { timeoutMs: POLL_TIMEOUT_MS, isRetryable: (error) => !isPermanentError(error) }).pipe(
-      map((job): WatchedJob => ({ ...job, transport: 'polling', fellBack })),
-    );
+  private push(jobId: string) {
+    return watchFeedJob({
+      view$: this.feed.view$(jobId),
+      state$: this.feed.state$,
+      // What the fallback learns goes into the feed too, so every view of the job keeps up.
+      poll: () => this.poll(jobId).pipe(tap((job) => this.feed.merge(job))),
+      seed: () => this.feed.seed(jobId),
+      isRetryable: (error) => !isPermanentError(error),
+    });
   }
 
-  private openStream(jobId: string): OpenJobStream {
-    return (lastEventId) =>
-      new Observable<JobStreamMessage>((subscriber) => {
-        const subscription = this.trpc.jobs.watch.subscribe(
-          { jobId, lastEventId },
-          {
-            onData: ({ data }) => subscriber.next(data),
-            onError: (error) => subscriber.error(error),
-            onComplete: () => subscriber.complete(),
-            onConnectionStateChange: (state) => {
-              // The link would reconnect on its own, at the browser's pace and for ever;
-              // failing here hands reconnecting to streamJob, which backs off and knows
-              // when to fall back to polling.
-              if (state.state === 'connecting' && state.error) subscriber.error(state.error);
-            },
-          },
-        );
-        return () => subscription.unsubscribe();
-      });
+  private poll(jobId: string): Observable<JobView> {
+    const fetchJob = (signal: AbortSignal) => this.trpc.jobs.get.query({ jobId }, { signal });
+    return pollJob(fetchJob, { timeoutMs: POLL_TIMEOUT_MS, isRetryable: (error) => !isPermanentError(error) });
+  }
+
+  private report(jobId: string, jobType: JobType, outcome: ShadowOutcome): void {
+    // The comparison is for the operators; failing to send it must not bother the user.
+    this.trpc.shadow.report.mutate({ jobId, jobType, ...outcome }).catch(() => undefined);
   }
 }

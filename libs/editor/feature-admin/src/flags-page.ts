@@ -4,7 +4,7 @@ import { errorMessage, FlagsStore } from '@storyline/editor/data-access';
 
 type SaveState = { state: 'saving' } | { state: 'saved' } | { state: 'failed'; error: string };
 
-const TRANSPORTS: readonly Transport[] = ['push', 'polling'];
+const TRANSPORTS: readonly Transport[] = ['push', 'polling', 'shadow'];
 
 /** Admin page: one row per job type choosing how editors follow its jobs; a change applies at once. */
 @Component({
@@ -13,8 +13,9 @@ const TRANSPORTS: readonly Transport[] = ['push', 'polling'];
   template: `
     <h1>Job transport flags</h1>
     <p class="muted intro">
-      Push streams each job's progress the moment it changes; polling asks for it with backoff. Open editors pick up a change
-      for their next job within half a minute.
+      Push streams each job's progress the moment it changes; polling asks for it with backoff; shadow does both, shows push,
+      and reports how the two compared to the operations metrics. Open editors apply a change to the next job they watch,
+      without reloading.
     </p>
     @if (loadError(); as error) {
       <p class="error" role="alert">{{ error }}</p>
@@ -79,7 +80,7 @@ export class FlagsPage {
   );
 
   constructor() {
-    // Always reread: another admin may have changed a flag since the cached copy.
+    // Reread on opening: while the job feed is down, the copy may miss another admin's change.
     this.store.refresh().catch((error: unknown) => this.loadError.set(errorMessage(error)));
   }
 

@@ -1,9 +1,10 @@
-import { ChangeDetectionStrategy, Component, computed, effect, input, signal } from '@angular/core';
+import { booleanAttribute, ChangeDetectionStrategy, Component, computed, effect, inject, input } from '@angular/core';
 import { isTerminalStatus, type JobStatus, type JobView, type Transport } from '@storyline/contracts';
 import { formatElapsed } from './format-elapsed';
+import { SecondClock } from './second-clock';
 
-/** What {@link JobProgress} shows: a job and how its updates reach the editor. */
-export type JobProgressView = JobView & { transport: Transport; fellBack?: boolean };
+/** What {@link JobProgress} shows: a job and, when the editor follows it, how its updates arrive. */
+export type JobProgressView = JobView & { transport?: Transport; fellBack?: boolean };
 
 const STATUS_TONES: Record<JobStatus, 'muted' | 'active' | 'success' | 'danger'> = {
   Queued: 'muted',
@@ -19,7 +20,7 @@ const STATUS_TONES: Record<JobStatus, 'muted' | 'active' | 'success' | 'danger'>
   selector: 'sl-job-progress',
   changeDetection: ChangeDetectionStrategy.OnPush,
   template: `
-    <section class="job" data-testid="job-progress" [attr.aria-busy]="!terminal()">
+    <section class="job" [class.job--compact]="compact()" data-testid="job-progress" [attr.aria-busy]="!terminal()">
       <div class="job__head">
         <span [class]="'job__status job__status--' + tone()" data-testid="job-status">{{ job().status }}</span>
         <span class="job__phase" data-testid="job-phase">{{ job().phase ?? '—' }}</span>
@@ -40,12 +41,14 @@ const STATUS_TONES: Record<JobStatus, 'muted' | 'active' | 'success' | 'danger'>
       @if (job().error; as error) {
         <p class="job__error" data-testid="job-error">{{ error }}</p>
       }
-      <p class="job__transport">
-        Updates by <span data-testid="job-transport">{{ job().transport }}</span>
-        @if (job().fellBack) {
-          <span class="job__fallback" data-testid="job-fallback">(live updates unavailable, checking periodically)</span>
-        }
-      </p>
+      @if (job().transport; as transport) {
+        <p class="job__transport">
+          Updates by <span data-testid="job-transport">{{ transport }}</span>
+          @if (job().fellBack) {
+            <span class="job__fallback" data-testid="job-fallback">(live updates unavailable, checking periodically)</span>
+          }
+        </p>
+      }
     </section>
   `,
   styles: `
@@ -57,6 +60,8 @@ const STATUS_TONES: Record<JobStatus, 'muted' | 'active' | 'success' | 'danger'>
       border-radius: 8px;
       background: var(--sl-surface);
     }
+    .job--compact { gap: 0.3rem; padding: 0.5rem 0.75rem; border: none; border-radius: 0; background: none; }
+    .job--compact .job__message { font-size: 0.85rem; }
     .job__head { display: flex; align-items: center; gap: 0.75rem; }
     .job__status {
       padding: 0.1rem 0.55rem;
@@ -82,25 +87,24 @@ const STATUS_TONES: Record<JobStatus, 'muted' | 'active' | 'success' | 'danger'>
 })
 export class JobProgress {
   readonly job = input.required<JobProgressView>();
+  /** Tighter and frameless, for lists of many jobs. */
+  readonly compact = input(false, { transform: booleanAttribute });
 
-  private readonly now = signal(Date.now());
+  private readonly clock = inject(SecondClock);
   protected readonly terminal = computed(() => isTerminalStatus(this.job().status));
   protected readonly tone = computed(() => STATUS_TONES[this.job().status]);
   protected readonly elapsed = computed(() => {
     const job = this.job();
-    const end = this.terminal() && job.completedAt ? Date.parse(job.completedAt) : this.now();
+    const end = this.terminal() && job.completedAt ? Date.parse(job.completedAt) : this.clock.now();
     return formatElapsed(end - Date.parse(job.queuedAt));
   });
 
   constructor() {
-    // Tick only while the job runs. The effect's cleanup clears the interval when the
+    // Hold the clock only while the job runs. The effect's cleanup lets go when the
     // job turns terminal and when the component is destroyed (effects are bound to
-    // the component's DestroyRef), so a finished or closed job leaves no timer.
+    // the component's DestroyRef), so a finished or closed job keeps nothing ticking.
     effect((onCleanup) => {
-      if (this.terminal()) return;
-      this.now.set(Date.now());
-      const interval = setInterval(() => this.now.set(Date.now()), 1_000);
-      onCleanup(() => clearInterval(interval));
+      if (!this.terminal()) onCleanup(this.clock.hold());
     });
   }
 }

@@ -1,0 +1,182 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { Subject } from 'rxjs';
+import type { JobFeedMessage } from '@storyline/contracts';
+import { connectJobFeed, type FeedEnvelope, type JobFeedUpdate } from './connect-job-feed';
+
+const flags: JobFeedMessage = { kind: 'flags', flags: [{ jobType: 'story-publish', transport: 'push' }] };
+const snapshot: JobFeedMessage = { kind: 'snapshot', jobs: [], flags: [] };
+
+/** A fake server: each connection is a Subject the test drives, opened with the position it resumed from. */
+function fakeServer() {
+  const connections: Array<{ lastEventId: string | null; stream: Subject<FeedEnvelope> }> = [];
+  const open = (lastEventId: string | null) => {
+    const stream = new Subject<FeedEnvelope>();
+    connections.push({ lastEventId, stream });
+    return stream;
+  };
+  return { open, connections, latest: () => connections[connections.length - 1] };
+}
+
+function run(open: ReturnType<typeof fakeServer>['open'], options?: Parameters<typeof connectJobFeed>[1]) {
+  const updates: JobFeedUpdate[] = [];
+  const subscription = connectJobFeed(open, options).subscribe((update) => updates.push(update));
+  const states = () => updates.flatMap((update) => (update.kind === 'state' ? [update.state] : []));
+  const messages = () => updates.flatMap((update) => (update.kind === 'message' ? [update.message] : []));
+  return { subscription, states, messages };
+}
+
+/** Fails the current connection, then waits `delayMs` for the next attempt. */
+async function dropAndWait(server: ReturnType<typeof fakeServer>, delayMs: number) {
+  server.latest().stream.error(new Error('connection refused'));
+  await vi.advanceTimersByTimeAsync(delayMs);
+}
+
+beforeEach(() => vi.useFakeTimers());
+afterEach(() => vi.useRealTimers());
+
+describe('connectJobFeed', () => {
+  it('is reconnecting until the first message arrives, then live, passing every message on', () => {
+    const server = fakeServer();
+    const { states, messages } = run(server.open);
+    expect(server.latest().lastEventId).toBeNull();
+    expect(states()).toEqual(['reconnecting']);
+
+    server.latest().stream.next({ id: '10-1', data: snapshot });
+    server.latest().stream.next({ id: '10-1', data: flags });
+    expect(states()).toEqual(['reconnecting', 'live']);
+    expect(messages()).toEqual([snapshot, flags]);
+  });
+
+  it('reopens a dropped stream after 1 s from the last position seen', async () => {
+    const server = fakeServer();
+    const { states } = run(server.open);
+    server.latest().stream.next({ id: '10-1', data: snapshot });
+    server.latest().stream.next({ id: '12-7', data: flags });
+
+    server.latest().stream.error(new Error('network changed'));
+    expect(states()).toEqual(['reconnecting', 'live', 'reconnecting']);
+    await vi.advanceTimersByTimeAsync(999);
+    expect(server.connections).toHaveLength(1);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(server.connections).toHaveLength(2);
+    expect(server.latest().lastEventId).toBe('12-7');
+
+    server.latest().stream.next({ id: '12-7', data: flags });
+    expect(states().at(-1)).toBe('live');
+  });
+
+  it('treats a stream that ends as a drop', async () => {
+    const server = fakeServer();
+    run(server.open);
+    server.latest().stream.next({ id: '3-3', data: snapshot });
+    server.latest().stream.complete();
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(server.connections).toHaveLength(2);
+    expect(server.latest().lastEventId).toBe('3-3');
+  });
+
+  it('reconnects after 1, 2, 4, 8 and 16 s, then falls back to polling', async () => {
+    const server = fakeServer();
+    const { states } = run(server.open);
+    server.latest().stream.next({ id: '5-5', data: snapshot });
+
+    for (const [attempt, delayMs] of [1_000, 2_000, 4_000, 8_000, 16_000].entries()) {
+      server.latest().stream.error(new Error('connection refused'));
+      await vi.advanceTimersByTimeAsync(delayMs - 1);
+      expect(server.connections).toHaveLength(attempt + 1);
+      await vi.advanceTimersByTimeAsync(1);
+      expect(server.connections).toHaveLength(attempt + 2);
+      expect(server.latest().lastEventId).toBe('5-5');
+    }
+    expect(states()).toEqual(['reconnecting', 'live', 'reconnecting']);
+
+    server.latest().stream.error(new Error('connection refused'));
+    expect(states()).toEqual(['reconnecting', 'live', 'reconnecting', 'polling']);
+  });
+
+  it('keeps trying every 30 s while polling and goes live again, resuming where it stopped', async () => {
+    const server = fakeServer();
+    const { states } = run(server.open);
+    server.latest().stream.next({ id: '5-5', data: snapshot });
+    for (const delayMs of [1_000, 2_000, 4_000, 8_000, 16_000]) await dropAndWait(server, delayMs);
+    await dropAndWait(server, 29_999);
+    expect(server.connections).toHaveLength(6);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(server.connections).toHaveLength(7);
+
+    await dropAndWait(server, 30_000);
+    expect(server.connections).toHaveLength(8);
+    expect(states().at(-1)).toBe('polling');
+
+    server.latest().stream.next({ id: '5-5', data: flags });
+    expect(server.latest().lastEventId).toBe('5-5');
+    expect(states()).toEqual(['reconnecting', 'live', 'reconnecting', 'polling', 'live']);
+
+    // Recovered: the next drop starts the short backoff over.
+    await dropAndWait(server, 1_000);
+    expect(server.connections).toHaveLength(9);
+    expect(states().at(-1)).toBe('reconnecting');
+  });
+
+  it('counts a connection that says nothing within the inactivity window as failed', async () => {
+    const server = fakeServer();
+    const { states } = run(server.open, { openTimeoutMs: 25_000 });
+    await vi.advanceTimersByTimeAsync(25_000);
+    expect(server.latest().stream.observed).toBe(false);
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(server.connections).toHaveLength(2);
+    expect(states()).toEqual(['reconnecting']);
+  });
+
+  it('does not time out a connection once data has flowed', async () => {
+    const server = fakeServer();
+    run(server.open, { openTimeoutMs: 25_000 });
+    server.latest().stream.next({ id: '1-1', data: snapshot });
+    await vi.advanceTimersByTimeAsync(120_000);
+    expect(server.connections).toHaveLength(1);
+    expect(server.latest().stream.observed).toBe(true);
+  });
+
+  it('falls back to polling when the very first connection never works', async () => {
+    const server = fakeServer();
+    const { states } = run(server.open);
+    for (const delayMs of [0, 1_000, 2_000, 4_000, 8_000, 16_000]) {
+      await vi.advanceTimersByTimeAsync(delayMs);
+      server.latest().stream.error(new Error('502 Bad Gateway'));
+    }
+    expect(server.connections).toHaveLength(6);
+    expect(server.connections.every((connection) => connection.lastEventId === null)).toBe(true);
+    expect(states()).toEqual(['reconnecting', 'polling']);
+  });
+
+  it('survives a connection that fails while it is being opened', async () => {
+    const server = fakeServer();
+    let calls = 0;
+    const open = (lastEventId: string | null) => {
+      calls += 1;
+      const stream = server.open(lastEventId);
+      if (calls === 1) stream.error(new Error('refused at once'));
+      return stream;
+    };
+    run(open);
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(server.connections).toHaveLength(2);
+    expect(server.latest().stream.observed).toBe(true);
+  });
+
+  it('closes the connection and leaves no timer behind on unsubscribe', async () => {
+    const server = fakeServer();
+    const { subscription } = run(server.open);
+    server.latest().stream.next({ id: '1-1', data: snapshot });
+    subscription.unsubscribe();
+    expect(server.latest().stream.observed).toBe(false);
+    expect(vi.getTimerCount()).toBe(0);
+
+    const again = run(server.open);
+    server.latest().stream.error(new Error('drop'));
+    again.subscription.unsubscribe();
+    await vi.advanceTimersByTimeAsync(600_000);
+    expect(server.connections).toHaveLength(2);
+    expect(vi.getTimerCount()).toBe(0);
+  });
+});

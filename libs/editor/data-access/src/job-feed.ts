@@ -1,0 +1,113 @@
+import { computed, effect, inject, Injectable, untracked } from '@angular/core';
+import { toSignal } from '@angular/core/rxjs-interop';
+import { BehaviorSubject, Observable, type Subscription } from 'rxjs';
+import { isTerminalStatus, type JobFeedMessage, type JobView } from '@storyline/contracts';
+import { AuthStore } from './auth-store';
+import { connectJobFeed, type FeedConnectionState, type FeedEnvelope, type OpenJobFeed } from './connect-job-feed';
+import { FeedJobs } from './feed-jobs';
+import { FlagsStore } from './flags-store';
+import { injectTrpc } from './provide-trpc';
+
+/**
+ * The tab's one stream of job events (`jobs.onMyJobs`), open while a user is logged
+ * in: it carries every event of the user's jobs (an admin's: of all jobs) however
+ * many are watched, so the browser's six-connections-per-host limit never bites.
+ * Keeps the current view of each open or recently finished job, the connection
+ * state for the UI, and the flags up to date as admins change them.
+ */
+@Injectable({ providedIn: 'root' })
+export class JobFeed {
+  private readonly trpc = injectTrpc();
+  private readonly flags = inject(FlagsStore);
+  private readonly store = new FeedJobs();
+  private readonly connection = new BehaviorSubject<FeedConnectionState>('reconnecting');
+  private session: Subscription | null = null;
+  private sessionUserId: string | null = null;
+
+  /** The connection state as it changes; emits the current one on subscribe. */
+  readonly state$: Observable<FeedConnectionState> = this.connection.asObservable();
+  /** The connection state, for the UI. */
+  readonly state = toSignal(this.connection, { requireSync: true });
+  /** Every open or recently finished job the feed knows, by id, as it changes; emits at once. */
+  readonly jobs$: Observable<ReadonlyMap<string, JobView>> = this.store.jobs$;
+  /** Every open or recently finished job the feed knows, by id. */
+  readonly jobs = toSignal(this.store.jobs$, { requireSync: true });
+  /** How many of those are still queued or running. */
+  readonly openCount = computed(() => [...this.jobs().values()].filter((job) => !isTerminalStatus(job.status)).length);
+
+  constructor() {
+    const auth = inject(AuthStore);
+    const userId = computed(() => auth.user()?.id ?? null);
+    effect(() => {
+      const id = userId();
+      untracked(() => this.openFor(id));
+    });
+  }
+
+  /** One job's view as the feed updates it; `undefined` while the feed has not heard of it. */
+  view$(jobId: string): Observable<JobView | undefined> {
+    return this.store.view$(jobId);
+  }
+
+  /** One job's view as it stands, if the feed knows it. */
+  view(jobId: string): JobView | undefined {
+    return this.store.jobs.get(jobId);
+  }
+
+  /** Hands the feed a view learnt by polling, so everything showing the job moves on with it. */
+  merge(view: JobView): void {
+    this.store.merge(view);
+  }
+
+  /** Reads a job once and adds it to the feed, for a job the feed has not mentioned. */
+  async seed(jobId: string): Promise<void> {
+    this.store.seed(await this.trpc.jobs.get.query({ jobId }));
+  }
+
+  private openFor(userId: string | null): void {
+    if (userId === this.sessionUserId) return;
+    this.session?.unsubscribe();
+    this.session = null;
+    this.sessionUserId = userId;
+    this.store.clear();
+    this.flags.unstream();
+    this.connection.next('reconnecting');
+    if (!userId) return;
+    this.session = connectJobFeed(this.openStream).subscribe((update) => {
+      if (update.kind === 'message') return this.take(update.message);
+      if (update.state !== 'live') this.flags.unstream();
+      this.connection.next(update.state);
+    });
+  }
+
+  private take(message: JobFeedMessage): void {
+    if (message.kind !== 'event') this.flags.receive(message.flags);
+    for (const jobId of this.store.apply(message)) {
+      this.trpc.jobs.get.query({ jobId }).then(
+        (view) => this.store.seed(view),
+        // Its next event asks again; until then the job is simply not listed.
+        () => this.store.unseed(jobId),
+      );
+    }
+  }
+
+  private readonly openStream: OpenJobFeed = (lastEventId) =>
+    new Observable<FeedEnvelope>((subscriber) => {
+      const subscription = this.trpc.jobs.onMyJobs.subscribe(
+        { lastEventId },
+        {
+          onData: (envelope) => subscriber.next(envelope),
+          onError: (error) => subscriber.error(error),
+          onComplete: () => subscriber.complete(),
+          onConnectionStateChange: (state) => {
+            // Left alone, the link would reconnect at the browser's pace and for ever;
+            // failing here hands reconnecting to connectJobFeed, which backs off and
+            // knows when to fall back to polling. Silence past the server's inactivity
+            // window arrives here too, as a timeout error.
+            if (state.state === 'connecting' && state.error) subscriber.error(state.error);
+          },
+        },
+      );
+      return () => subscription.unsubscribe();
+    });
+}
