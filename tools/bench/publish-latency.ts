@@ -85,7 +85,7 @@ try {
   }
   const stat = (values: number[], q: number) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor(q * values.length))];
   console.log(`\nPublish latency: job completed in the worker → "Completed" shown in Chromium (${RUNS} publishes each, ${PAGE_COUNTS.slice(0, RUNS).join('/')} pages)\n`);
-  console.log('transport | median ms | p90 ms | max ms | job requests while the job ran (median; the tab's one stream was already open)');
+  console.log('transport | median ms | p90 ms | max ms | job requests while the job ran (median; the tab’s one stream was already open)');
   console.log('--------- | --------- | ------ | ------ | -------------------------------------------------------------------');
   for (const [transport, samples] of results) {
     const latencies = samples.map((sample) => sample.latencyMs);
