@@ -131,7 +131,7 @@ export async function createJobFeed(options: JobFeedOptions): Promise<JobFeed> {
   });
   // A transaction that stays open holds events back without a later NOTIFY to wake us.
   const sweep = setInterval(() => {
-    if (events.listenerCount(FEED) > 0 || events.eventNames().length > 1) void pump();
+    if (events.eventNames().length > 0) void pump();
   }, options.sweepIntervalMs ?? 1_000);
   sweep.unref();
   await pump();
