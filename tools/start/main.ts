@@ -37,7 +37,11 @@ try {
   let databaseUrl = env.DATABASE_URL;
   if (!databaseUrl) {
     say(`starting embedded PostgreSQL on port ${env.PG_PORT} (data in ${dataDir}/postgres)`);
-    const pg = await startEmbeddedPostgres({ dataDir: `${dataDir}/postgres`, port: env.PG_PORT });
+    const pg = await startEmbeddedPostgres({
+      dataDir: `${dataDir}/postgres`,
+      port: env.PG_PORT,
+      onLog: (line) => line.startsWith('made ') && say(line),
+    });
     stops.push(pg.stop);
     databaseUrl = pg.url;
   }

