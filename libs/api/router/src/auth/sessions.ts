@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { and, eq, gt } from 'drizzle-orm';
 import type { SessionUser, UserRole } from '@storyline/contracts';
 import { sessions, users, type Db } from '@storyline/db';
-import { DUMMY_HASH, hashPassword, verifyPassword } from './passwords';
+import { dummyHash, hashPassword, verifyPassword } from './passwords';
 
 export const SESSION_COOKIE = 'storyline_session';
 
@@ -11,7 +11,7 @@ const hashToken = (token: string) => createHash('sha256').update(token).digest('
 /** Checks a username and password; returns the user, or null without saying which was wrong. */
 export async function authenticate(db: Db, username: string, password: string): Promise<SessionUser | null> {
   const [user] = await db.select().from(users).where(eq(users.username, username));
-  const valid = await verifyPassword(user?.passwordHash ?? DUMMY_HASH, password);
+  const valid = await verifyPassword(user?.passwordHash ?? (await dummyHash()), password);
   return user && valid ? { id: user.id, username: user.username, role: user.role } : null;
 }
 

@@ -11,12 +11,11 @@ export const authRouter = router({
     ctx.log.info({ userId: user.id }, 'logged in');
     return user;
   }),
-  logout: publicProcedure.mutation(async ({ ctx }) => {
+  logout: authedProcedure.mutation(async ({ ctx }) => {
     if (ctx.sessionToken) await deleteSession(ctx.db, ctx.sessionToken);
     ctx.setSessionCookie(null);
     return { ok: true as const };
   }),
-  me: publicProcedure.query(({ ctx }) => ctx.user),
-  /** Same as `me`, but an error when logged out: for callers that need a session. */
-  whoami: authedProcedure.query(({ ctx }) => ctx.user),
+  /** Who the session belongs to; UNAUTHORIZED without one, like every procedure but login. */
+  me: authedProcedure.query(({ ctx }) => ctx.user),
 });

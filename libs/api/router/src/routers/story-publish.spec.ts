@@ -114,8 +114,9 @@ describe('bad input', () => {
 
   it('rejects a missing job with NOT_FOUND and a logged-out caller with UNAUTHORIZED', async () => {
     await expect(alice.jobs.get.query({ jobId: '00000000-0000-4000-8000-000000000000' })).rejects.toThrow(/does not exist/);
-    const anonymous = await fetch(`${stack.baseUrl}/trpc/stories.list`);
-    expect(anonymous.status).toBe(401);
+    for (const path of ['stories.list', 'auth.me', 'flags.list']) {
+      expect((await fetch(`${stack.baseUrl}/trpc/${path}`)).status, path).toBe(401);
+    }
   });
 
   it('rejects a wrong password without a session cookie', async () => {
