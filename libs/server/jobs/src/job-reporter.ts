@@ -53,7 +53,7 @@ export function createJobReporter(db: Db, jobId: string, minProgressIntervalMs =
       return db.transaction(async (tx) => {
         const result = await work(tx);
         const event = await recordJobChange(tx, jobId, {
-          set: { status: 'Completed', progress: 100, result, completedAt: new Date(), message: 'Done' },
+          set: { status: 'Completed', progress: 100, result, completedAt: new Date(), message: null },
           event: { kind: 'completed', result },
           onlyIf: ['Running'],
         });

@@ -172,7 +172,7 @@ export function createJobWorker(deps: JobDeps, options: JobWorkerOptions): JobWo
       log.error({ err: error }, 'job failed for the last time; message moved to poison queue');
       await deps.db.transaction((tx) =>
         recordJobChange(tx, jobId, {
-          set: { status: 'Failed', error: reason, completedAt: new Date(), message: 'Failed' },
+          set: { status: 'Failed', error: reason, completedAt: new Date(), message: null },
           event: { kind: 'failed', error: reason },
           onlyIf: ['Running'],
         }),

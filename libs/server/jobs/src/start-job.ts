@@ -42,7 +42,7 @@ export async function startJob(deps: JobDeps, request: StartJobRequest): Promise
     const reason = 'The job could not be queued because storage is unreachable. Please try again in a moment.';
     await db.transaction((tx) =>
       recordJobChange(tx, jobId, {
-        set: { status: 'Failed', error: reason, completedAt: new Date() },
+        set: { status: 'Failed', error: reason, completedAt: new Date(), message: null },
         event: { kind: 'failed', error: reason },
       }),
     );
@@ -61,7 +61,7 @@ async function supersedeOlderQueued(db: Db, jobId: string, request: StartJobRequ
       .where(and(eq(jobs.type, request.type), eq(jobs.targetId, request.targetId), eq(jobs.status, 'Queued'), ne(jobs.id, jobId)));
     for (const { id } of older) {
       await recordJobChange(tx, id, {
-        set: { status: 'Superseded', completedAt: new Date(), message: 'Replaced by a newer request' },
+        set: { status: 'Superseded', completedAt: new Date(), message: null },
         event: { kind: 'superseded', supersededBy: jobId },
         onlyIf: ['Queued'],
       });

@@ -44,7 +44,7 @@ export async function sweepStaleJobs(deps: JobDeps, options: SweepOptions): Prom
       if (job.requeues >= options.maxRequeues) {
         const reason = `No worker finished this job after ${job.requeues} re-queues; giving up.`;
         await recordJobChange(tx, job.id, {
-          set: { status: 'Failed', error: reason, completedAt: new Date(), message: 'Failed' },
+          set: { status: 'Failed', error: reason, completedAt: new Date(), message: null },
           event: { kind: 'failed', error: reason },
           onlyIf: ['Queued', 'Running'],
         });

@@ -50,13 +50,14 @@ export function applyJobEvent(job: JobView, event: JobEvent): JobView {
       return { ...next, progress: event.progress, message: event.message ?? job.message };
     case 'warning':
       return { ...next, message: event.message };
+    // A finished job speaks through its status, result or error, not its last message.
     case 'completed':
-      return { ...next, status: 'Completed', progress: 100, result: event.result, completedAt: event.at };
+      return { ...next, status: 'Completed', progress: 100, result: event.result, message: null, completedAt: event.at };
     case 'failed':
-      return { ...next, status: 'Failed', error: event.error, completedAt: event.at };
+      return { ...next, status: 'Failed', error: event.error, message: null, completedAt: event.at };
     case 'cancelled':
-      return { ...next, status: 'Cancelled', completedAt: event.at };
+      return { ...next, status: 'Cancelled', message: null, completedAt: event.at };
     case 'superseded':
-      return { ...next, status: 'Superseded', completedAt: event.at };
+      return { ...next, status: 'Superseded', message: null, completedAt: event.at };
   }
 }
