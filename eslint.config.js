@@ -17,7 +17,7 @@ export default [
         'error',
         {
           enforceBuildableLibDependency: true,
-          allow: ['^.*/?testing/(vitest-config|provided-context|infra-global-setup|eventually)$'],
+          allow: ['^.*/?testing/(vitest-config|provided-context|infra-global-setup|eventually|start-throwaway-services)$'],
           depConstraints: [
             { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared'] },
             { sourceTag: 'scope:server', onlyDependOnLibsWithTags: ['scope:shared', 'scope:server'] },

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { chmod, mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import getPort from 'get-port';
@@ -12,8 +12,6 @@ export interface StackProcess {
 /** Runs `npm start`'s script on free ports with a throw-away data folder, as a user would. */
 export async function startStackProcess(): Promise<StackProcess> {
   const dataDir = await mkdtemp(join(tmpdir(), 'storyline-bench-'));
-  // Postgres runs as its own unprivileged user and must be able to reach its folder inside.
-  await chmod(dataDir, 0o755);
   const port = await getPort();
   const child: ChildProcess = spawn(
     process.execPath,

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import type { JobEvent, JobFeedMessage } from '@storyline/contracts';
 import { createTestDatabase, type TestDatabase } from '@storyline/db/testing';
+import { publishNewStory } from '@storyline/api-router/testing';
 import { until } from '../testing/eventually';
 import '../testing/provided-context';
 import { seedDemoData } from '../start/seed-demo-data';
@@ -52,13 +53,8 @@ describe('2 API and 2 worker processes behind a load balancer', () => {
     );
     await until(() => received.length > 0, 'the snapshot');
 
-    const pages = Array.from({ length: 12 }, (_, index) => ({ en: `page ${index}`, ro: `pagina ${index}` }));
     const jobIds: string[] = [];
-    for (let index = 0; index < 4; index += 1) {
-      const story = await client.stories.create.mutate({ title: `Cluster ${index}` });
-      await client.stories.saveDraft.mutate({ storyId: story.id, title: `Cluster ${index}`, pages });
-      jobIds.push((await client.stories.publish.mutate({ storyId: story.id })).jobId);
-    }
+    for (let index = 0; index < 4; index += 1) jobIds.push((await publishNewStory(client, 12)).jobId);
     const events = () => received.flatMap((m) => (m.data.kind === 'event' ? [m.data.event as JobEvent] : []));
     await until(() => events().some((event) => event.kind === 'progress'), 'progress from a worker');
 

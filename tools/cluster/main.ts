@@ -4,15 +4,11 @@
  * AZURE_STORAGE_CONNECTION_STRING are set). Ctrl-C stops everything.
  */
 import { spawnSync } from 'node:child_process';
-import { chmod, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import getPort from 'get-port';
 import { createDatabase, migrateDatabase } from '@storyline/db';
-import { onShutdownSignal, startEmbeddedPostgres } from '@storyline/db/embedded';
-import { startAzurite } from '@storyline/storage';
+import { onShutdownSignal } from '@storyline/db/embedded';
 import { seedDemoData } from '../start/seed-demo-data';
+import { startThrowawayAzurite, startThrowawayPostgres } from '../testing/start-throwaway-services';
 import { startCluster } from './start-cluster';
 
 const { values } = parseArgs({ options: { apis: { type: 'string', default: '2' }, workers: { type: 'string', default: '2' } } });
@@ -28,17 +24,12 @@ const stops: Array<() => Promise<void>> = [];
 let databaseUrl = process.env['DATABASE_URL'];
 let storage = process.env['AZURE_STORAGE_CONNECTION_STRING'];
 if (!databaseUrl) {
-  const dataDir = await mkdtemp(join(tmpdir(), 'storyline-cluster-'));
-  await chmod(dataDir, 0o755);
-  const pg = await startEmbeddedPostgres({ dataDir: join(dataDir, 'postgres'), port: await getPort(), persistent: false });
-  stops.push(async () => {
-    await pg.stop();
-    await rm(dataDir, { recursive: true, force: true });
-  });
+  const pg = await startThrowawayPostgres();
+  stops.push(pg.stop);
   databaseUrl = pg.url;
 }
 if (!storage) {
-  const azurite = await startAzurite({ blobPort: await getPort(), queuePort: await getPort() });
+  const azurite = await startThrowawayAzurite();
   stops.push(azurite.stop);
   storage = azurite.connectionString;
 }

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { chmod, mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,6 +12,7 @@ import { createDatabase, migrateDatabase, type Database } from '@storyline/db';
 import { startEmbeddedPostgres, type RunningPostgres } from '@storyline/db/embedded';
 import { jobDefinitions } from '@storyline/job-handlers';
 import { createJobWorker, type JobWorker } from '@storyline/jobs';
+import { publishNewStory } from '@storyline/api-router/testing';
 import { until } from '../testing/eventually';
 import '../testing/provided-context';
 import { seedDemoData } from '../start/seed-demo-data';
@@ -27,7 +28,6 @@ afterAll(async () => {
 describe('Postgres restarted in the middle of a job', () => {
   it('loses no event: the listener reconnects, the stream catches up and the job is taken over and completes', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'storyline-restart-'));
-    await chmod(dir, 0o755);
     cleanups.push(() => rm(dir, { recursive: true, force: true }));
     const options = { dataDir: join(dir, 'postgres'), port: await getPort() };
     let pg: RunningPostgres = await startEmbeddedPostgres(options);
@@ -62,10 +62,7 @@ describe('Postgres restarted in the middle of a job', () => {
     cleanups.push(async () => subscription.unsubscribe());
     await until(() => received.length > 0, 'the snapshot');
 
-    const story = await client.stories.create.mutate({ title: 'Through the outage' });
-    const pages = Array.from({ length: 30 }, (_, index) => ({ en: `page ${index}`, ro: `pagina ${index}` }));
-    await client.stories.saveDraft.mutate({ storyId: story.id, title: 'Through the outage', pages });
-    const { jobId } = await client.stories.publish.mutate({ storyId: story.id });
+    const { storyId, jobId } = await publishNewStory(client, 30);
     const events = () => received.flatMap((m) => (m.kind === 'event' && m.event.jobId === jobId ? [m.event as JobEvent] : []));
     await until(() => events().some((event) => event.kind === 'progress'), 'the job to make progress');
 
@@ -84,7 +81,7 @@ describe('Postgres restarted in the middle of a job', () => {
     expect(events().map((event) => event.seq)).toEqual(stored.map((row) => row.seq));
     expect(stored.at(-1)?.kind).toBe('completed');
     expect(stored.map((row) => row.seq)).toEqual(stored.map((_, index) => index + 1));
-    const versions = await check.sql`select version from story_versions where story_id = ${story.id}`;
+    const versions = await check.sql`select version from story_versions where story_id = ${storyId}`;
     expect(versions).toEqual([{ version: 1 }]);
   }, 180_000);
 });

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '@storyline/db/testing';
+import { publishNewStory } from '@storyline/api-router/testing';
 import { eventually } from '../testing/eventually';
 import '../testing/provided-context';
 import { seedDemoData } from '../start/seed-demo-data';
@@ -32,10 +33,7 @@ describe('a worker killed with SIGKILL mid-job', () => {
   it('lets another worker take the job over when its message reappears; the job completes once with a consistent log', async () => {
     const [url] = cluster.apiUrls;
     const client = createClusterClient(() => url, url, await loginCookie(url, 'alice', 'alice-storyline'));
-    const story = await client.stories.create.mutate({ title: 'Long tale' });
-    const pages = Array.from({ length: 30 }, (_, index) => ({ en: `page ${index}`, ro: `pagina ${index}` }));
-    await client.stories.saveDraft.mutate({ storyId: story.id, title: 'Long tale', pages });
-    const { jobId } = await client.stories.publish.mutate({ storyId: story.id });
+    const { storyId, jobId } = await publishNewStory(client, 30);
 
     await eventually(() => client.jobs.get.query({ jobId }), (job) => job.status === 'Running' && job.progress > 40, 'the first worker to be well into the job');
     const second = await cluster.startWorker();
@@ -51,7 +49,7 @@ describe('a worker killed with SIGKILL mid-job', () => {
     expect(events.map((event) => event.seq)).toEqual(events.map((_, index) => index + 1));
     expect(events.filter((event) => event.kind === 'completed')).toHaveLength(1);
     expect(events.some((event) => event.kind === 'warning' && /Taken over by another worker/.test(event.data.message ?? ''))).toBe(true);
-    const versions = await database.sql`select version from story_versions where story_id = ${story.id}`;
+    const versions = await database.sql`select version from story_versions where story_id = ${storyId}`;
     expect(versions).toEqual([{ version: 1 }]);
   }, 180_000);
 });

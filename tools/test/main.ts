@@ -5,14 +5,10 @@
  * the end, whatever happened.
  */
 import { spawn } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import getPort from 'get-port';
-import { onShutdownSignal, startEmbeddedPostgres } from '@storyline/db/embedded';
+import { onShutdownSignal } from '@storyline/db/embedded';
 import { prepareTemplateDatabase } from '@storyline/db/testing';
-import { startAzurite } from '@storyline/storage';
 import { ensureChromium } from './ensure-chromium';
+import { startThrowawayAzurite, startThrowawayPostgres } from '../testing/start-throwaway-services';
 
 const say = (line: string) => console.log(`[test] ${line}`);
 const startedAt = Date.now();
@@ -38,13 +34,9 @@ onShutdownSignal(() => {
 });
 try {
   ensureChromium(say);
-  const dataDir = await mkdtemp(join(tmpdir(), 'storyline-test-pg-'));
-  const pg = await startEmbeddedPostgres({ dataDir, port: await getPort(), persistent: false });
-  stops.push(async () => {
-    await pg.stop();
-    await rm(dataDir, { recursive: true, force: true });
-  });
-  const azurite = await startAzurite({ blobPort: await getPort(), queuePort: await getPort() });
+  const pg = await startThrowawayPostgres();
+  stops.push(pg.stop);
+  const azurite = await startThrowawayAzurite();
   stops.push(azurite.stop);
   await prepareTemplateDatabase(pg.adminUrl);
   say(`Postgres and Azurite up in ${((Date.now() - startedAt) / 1000).toFixed(1)} s`);

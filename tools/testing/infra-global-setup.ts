@@ -1,13 +1,8 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import getPort from 'get-port';
-import { startEmbeddedPostgres } from '@storyline/db/embedded';
 import { prepareTemplateDatabase } from '@storyline/db/testing';
-import { startAzurite } from '@storyline/storage';
 import type { TestProject } from 'vitest/node';
 
 import './provided-context';
+import { startThrowawayAzurite, startThrowawayPostgres } from './start-throwaway-services';
 
 /**
  * Gives integration tests a real Postgres (with a migrated template database) and a
@@ -19,17 +14,13 @@ export default async function setup(project: TestProject) {
   let pgAdminUrl = process.env['STORYLINE_TEST_PG_ADMIN_URL'];
   let storage = process.env['STORYLINE_TEST_STORAGE'];
   if (!pgAdminUrl) {
-    const dataDir = await mkdtemp(join(tmpdir(), 'storyline-pg-'));
-    const pg = await startEmbeddedPostgres({ dataDir, port: await getPort(), persistent: false });
-    stops.push(async () => {
-      await pg.stop();
-      await rm(dataDir, { recursive: true, force: true });
-    });
+    const pg = await startThrowawayPostgres();
+    stops.push(pg.stop);
     pgAdminUrl = pg.adminUrl;
     await prepareTemplateDatabase(pgAdminUrl);
   }
   if (!storage) {
-    const azurite = await startAzurite({ blobPort: await getPort(), queuePort: await getPort() });
+    const azurite = await startThrowawayAzurite();
     stops.push(azurite.stop);
     storage = azurite.connectionString;
   }

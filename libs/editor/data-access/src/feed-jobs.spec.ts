@@ -2,30 +2,21 @@ import { describe, expect, it } from 'vitest';
 import type { JobEvent, JobFeedMessage, JobView } from '@storyline/contracts';
 import { FeedJobs, RECENT_JOBS_MS } from './feed-jobs';
 import { jobViewFromFirstEvent } from './job-view-from-first-event';
+import { aJobView } from './testing/a-job-view';
 
 const NOW = Date.parse('2030-01-01T01:00:00.000Z');
 const A = '7d1c4c5e-0000-4000-8000-00000000000a';
 const B = '7d1c4c5e-0000-4000-8000-00000000000b';
 
 function view(id: string, overrides: Partial<JobView> = {}): JobView {
-  return {
+  return aJobView({
     id,
-    type: 'story-publish',
-    targetId: '7d1c4c5e-0000-4000-8000-000000000002',
-    ownerId: '7d1c4c5e-0000-4000-8000-000000000003',
-    status: 'Running',
-    phase: null,
     progress: 10,
-    message: null,
-    dequeueCount: 1,
     queuedAt: '2030-01-01T00:59:00.000Z',
     startedAt: '2030-01-01T00:59:01.000Z',
-    completedAt: null,
-    error: null,
-    result: null,
     lastSeq: 2,
     ...overrides,
-  };
+  });
 }
 
 type EventBody = JobEvent extends infer E ? (E extends JobEvent ? Omit<E, 'at'> : never) : never;

@@ -2,27 +2,12 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Subscription } from 'rxjs';
 import type { JobStatus, JobView } from '@storyline/contracts';
 import { pollJob, PollTimeoutError, type PollJobOptions } from './poll-job';
+import { aJobView } from './testing/a-job-view';
 
 const START = new Date('2030-01-01T00:00:00Z').getTime();
 
 function jobWith(status: JobStatus, progress = 0): JobView {
-  return {
-    id: '7d1c4c5e-0000-4000-8000-000000000001',
-    type: 'story-publish',
-    targetId: '7d1c4c5e-0000-4000-8000-000000000002',
-    ownerId: '7d1c4c5e-0000-4000-8000-000000000003',
-    status,
-    phase: null,
-    progress,
-    message: null,
-    dequeueCount: 0,
-    queuedAt: new Date(START).toISOString(),
-    startedAt: null,
-    completedAt: null,
-    error: null,
-    result: null,
-    lastSeq: 0,
-  };
+  return aJobView({ status, progress, dequeueCount: 0, queuedAt: new Date(START).toISOString(), lastSeq: 0 });
 }
 
 /** A fake `jobs.get` that answers from a script and records when it was called. */

@@ -3,26 +3,10 @@ import { Subject } from 'rxjs';
 import type { JobStatus, JobView } from '@storyline/contracts';
 import { PollTimeoutError } from './poll-job';
 import { shadowJob, type ShadowOutcome } from './shadow-job';
+import { aJobView } from './testing/a-job-view';
 
 function view(status: JobStatus, overrides: Partial<JobView> = {}): JobView {
-  return {
-    id: '7d1c4c5e-0000-4000-8000-000000000001',
-    type: 'story-publish',
-    targetId: '7d1c4c5e-0000-4000-8000-000000000002',
-    ownerId: '7d1c4c5e-0000-4000-8000-000000000003',
-    status,
-    phase: null,
-    progress: status === 'Completed' ? 100 : 50,
-    message: null,
-    dequeueCount: 1,
-    queuedAt: '2030-01-01T00:00:00.000Z',
-    startedAt: null,
-    completedAt: null,
-    error: null,
-    result: null,
-    lastSeq: 3,
-    ...overrides,
-  };
+  return aJobView({ status, progress: status === 'Completed' ? 100 : 50, lastSeq: 3, ...overrides });
 }
 
 function setUp() {

@@ -3,27 +3,12 @@ import { BehaviorSubject, Subject, type Observable } from 'rxjs';
 import type { JobStatus, JobView } from '@storyline/contracts';
 import type { FeedConnectionState } from './connect-job-feed';
 import { watchFeedJob, type FedJob, type FeedJobSource } from './watch-feed-job';
+import { aJobView } from './testing/a-job-view';
 
 const JOB_ID = '7d1c4c5e-0000-4000-8000-000000000001';
 
 function view(lastSeq: number, status: JobStatus = 'Running', progress = lastSeq * 10): JobView {
-  return {
-    id: JOB_ID,
-    type: 'story-publish',
-    targetId: '7d1c4c5e-0000-4000-8000-000000000002',
-    ownerId: '7d1c4c5e-0000-4000-8000-000000000003',
-    status,
-    phase: null,
-    progress,
-    message: null,
-    dequeueCount: 1,
-    queuedAt: '2030-01-01T00:00:00.000Z',
-    startedAt: null,
-    completedAt: null,
-    error: null,
-    result: status === 'Completed' ? { version: 1 } : null,
-    lastSeq,
-  };
+  return aJobView({ id: JOB_ID, status, progress, result: status === 'Completed' ? { version: 1 } : null, lastSeq });
 }
 
 /** The feed and the poller as the test drives them. */

@@ -23,11 +23,11 @@ export function assertMaySee(user: SessionUser, job: Pick<JobView, 'ownerId'>): 
 }
 
 /** The events of a job after sequence `afterSeq`, oldest first. */
-export async function readJobEventsAfter(db: Db, jobId: string, afterSeq: number, upToSeq?: number): Promise<JobEvent[]> {
+export async function readJobEventsAfter(db: Db, jobId: string, afterSeq: number): Promise<JobEvent[]> {
   const rows = await db
     .select()
     .from(jobEvents)
     .where(and(eq(jobEvents.jobId, jobId), gt(jobEvents.seq, afterSeq)))
     .orderBy(asc(jobEvents.seq));
-  return rows.filter((row) => upToSeq === undefined || row.seq <= upToSeq).map(toJobEvent);
+  return rows.map(toJobEvent);
 }

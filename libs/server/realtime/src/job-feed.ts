@@ -18,8 +18,6 @@ export type FeedItem = { type: 'event'; item: FeedEvent } | { type: 'flags'; fla
 
 /** The emitter's channel for every {@link FeedItem}; each job's events are also emitted under its id. */
 export const FEED = 'feed';
-/** Emitted under each watched job id after the listener reconnected. */
-export const RESYNC = Symbol('resync');
 
 export interface JobFeed {
   readonly events: EventEmitter;
@@ -119,9 +117,9 @@ export async function createJobFeed(options: JobFeedOptions): Promise<JobFeed> {
   const eventsListener = await sql.listen(JOB_EVENTS_CHANNEL, () => void pump(), () => {
     listens += 1;
     if (listens === 1) return;
+    // The cursor is in the table, so reading again finds whatever was missed meanwhile.
     log.warn('job event listener reconnected; reading what was missed');
     void pump();
-    for (const name of events.eventNames()) if (name !== FEED) events.emit(name, RESYNC);
   });
   const flagsListener = await sql.listen(JOB_FLAGS_CHANNEL, () => {
     options

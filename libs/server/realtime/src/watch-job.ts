@@ -1,6 +1,6 @@
 import { on } from 'node:events';
 import { isTerminalEvent, isTerminalStatus, type JobEvent, type JobStreamMessage, type JobView } from '@storyline/contracts';
-import { RESYNC, type JobFeed } from './job-feed';
+import type { JobFeed } from './job-feed';
 
 export interface WatchJobSource {
   feed: JobFeed;
@@ -26,7 +26,7 @@ export async function* watchJob(
   afterSeq: number | null,
   signal: AbortSignal,
 ): AsyncGenerator<WatchedMessage> {
-  const live = on(source.feed.events, jobId, { signal }) as AsyncIterableIterator<[JobEvent | typeof RESYNC]>;
+  const live = on(source.feed.events, jobId, { signal }) as AsyncIterableIterator<[JobEvent]>;
   try {
     let sent: number;
     if (afterSeq === null) {
@@ -49,8 +49,8 @@ export async function* watchJob(
       if (isTerminalEvent(event)) return;
     }
     for await (const [item] of live) {
-      // A gap means a notification was lost (say, while the listener reconnected): read it back.
-      const missed = item === RESYNC || item.seq > sent + 1;
+      // A gap means two writers of this job committed out of order: read the missing ones back.
+      const missed = item.seq > sent + 1;
       const batch = missed ? catchUp() : single(item, sent);
       for await (const event of batch) {
         sent = Math.max(sent, event.seq);

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { JobDefinition } from '@storyline/jobs';
 import { collectWatch } from '../testing/collect-watch';
+import { publishNewStory } from '../testing/story-fixtures';
 import { startTestStack, type TestClient, type TestStack } from '../testing/test-stack';
 
 let stack: TestStack;
@@ -12,15 +13,9 @@ beforeAll(async () => {
 });
 afterAll(() => stack?.close());
 
-async function startPublish() {
-  const story = await alice.stories.create.mutate({ title: 'Noisy' });
-  await alice.stories.saveDraft.mutate({ storyId: story.id, title: 'Noisy', pages: [{ en: 'x', ro: 'x' }] });
-  return alice.stories.publish.mutate({ storyId: story.id });
-}
-
 describe('what a job may put on the wire', () => {
   it('coalesces a burst of progress reports to about ten events a second', async () => {
-    const { jobId } = await startPublish();
+    const { jobId } = await publishNewStory(alice);
     let reports = 0;
     const chatty: JobDefinition = {
       type: 'story-publish',
@@ -45,7 +40,7 @@ describe('what a job may put on the wire', () => {
   });
 
   it('delivers an event far larger than a NOTIFY payload may be, read from the log', async () => {
-    const { jobId } = await startPublish();
+    const { jobId } = await publishNewStory(alice);
     const long = 'a very long warning '.repeat(1_000);
     const verbose: JobDefinition = {
       type: 'story-publish',

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { JobFeedMessage } from '@storyline/contracts';
+import { publishNewStory } from '../testing/story-fixtures';
 import { startTestStack, type TestClient, type TestStack } from '../testing/test-stack';
 
 let stack: TestStack;
@@ -42,16 +43,9 @@ function openFeed(client: TestClient, lastEventId?: string): Feed {
 const eventsOf = (feed: Feed, jobId: string) =>
   feed.messages.flatMap((m) => (m.data.kind === 'event' && m.data.event.jobId === jobId ? [m.data.event] : []));
 
-async function publish(client: TestClient, pages = 2) {
-  const story = await client.stories.create.mutate({ title: 'Feed' });
-  const content = Array.from({ length: pages }, (_, index) => ({ en: `p${index}`, ro: `p${index}` }));
-  await client.stories.saveDraft.mutate({ storyId: story.id, title: 'Feed', pages: content });
-  return client.stories.publish.mutate({ storyId: story.id });
-}
-
 describe('jobs.onMyJobs', () => {
   it('starts with the open jobs and the flags, then carries every event of the user’s jobs and none of others', async () => {
-    const waiting = await publish(alice);
+    const waiting = await publishNewStory(alice, 2);
     const feed = openFeed(alice);
     const bobFeed = openFeed(bob);
     await feed.until((m) => m.length > 0);
@@ -61,7 +55,7 @@ describe('jobs.onMyJobs', () => {
     expect(snapshot.jobs.map((job) => job.id)).toContain(waiting.jobId);
     expect(snapshot.flags.find((flag) => flag.jobType === 'story-publish')).toEqual({ jobType: 'story-publish', transport: 'push' });
 
-    const started = await publish(alice, 3);
+    const started = await publishNewStory(alice, 3);
     const worker = stack.startWorker();
     await feed.until(() => eventsOf(feed, started.jobId).some((event) => event.kind === 'completed'));
     await feed.until(() => eventsOf(feed, waiting.jobId).some((event) => event.kind === 'completed'));
@@ -79,7 +73,7 @@ describe('jobs.onMyJobs', () => {
   it('gives an admin every user’s events', async () => {
     const feed = openFeed(admin);
     await feed.until((m) => m.length > 0);
-    const { jobId } = await publish(bob, 1);
+    const { jobId } = await publishNewStory(bob, 1);
     await feed.until(() => eventsOf(feed, jobId).length > 0);
     feed.close();
   });

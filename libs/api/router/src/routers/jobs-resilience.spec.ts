@@ -5,6 +5,7 @@ import { azuriteConnectionString } from '@storyline/storage';
 import { sweepStaleJobs } from '@storyline/jobs';
 import { eventually } from '../../../../../tools/testing/eventually';
 import { createApi } from '../server/create-api';
+import { draftStory } from '../testing/story-fixtures';
 import { log, startTestStack, type TestClient, type TestStack } from '../testing/test-stack';
 
 let stack: TestStack;
@@ -16,16 +17,11 @@ beforeAll(async () => {
 });
 afterAll(() => stack?.close());
 
-async function draftStory() {
-  const story = await alice.stories.create.mutate({ title: 'Resilient' });
-  await alice.stories.saveDraft.mutate({ storyId: story.id, title: 'Resilient', pages: [{ en: 'one', ro: 'unu' }] });
-  return story.id;
-}
 
 
 describe('when storage is unreachable', () => {
   it('tells the user clearly and leaves no job waiting', async () => {
-    const storyId = await draftStory();
+    const storyId = await draftStory(alice);
     const deadPort = await getPort();
     const cutOff = await createApi({
       databaseUrl: stack.database.url,
@@ -54,7 +50,7 @@ describe('when storage is unreachable', () => {
 
 describe('the sweeper', () => {
   it('re-queues a queued job whose message was lost, and a worker then completes it', async () => {
-    const storyId = await draftStory();
+    const storyId = await draftStory(alice);
     const { jobId } = await alice.stories.publish.mutate({ storyId });
     const [lost] = await stack.api.queues.receive('story-publish', { max: 1, visibilityTimeoutSec: 30 });
     await stack.api.queues.delete('story-publish', lost);
@@ -72,7 +68,7 @@ describe('the sweeper', () => {
   });
 
   it('fails a job re-queued too often, with the reason', async () => {
-    const storyId = await draftStory();
+    const storyId = await draftStory(alice);
     const { jobId } = await alice.stories.publish.mutate({ storyId });
     await stack.database.sql`update jobs set heartbeat_at = now() - interval '10 minutes', requeues = 3 where id = ${jobId}`;
     const swept = await sweepStaleJobs(
@@ -89,7 +85,7 @@ describe('the sweeper', () => {
   });
 
   it('leaves fresh jobs alone', async () => {
-    const storyId = await draftStory();
+    const storyId = await draftStory(alice);
     await alice.stories.publish.mutate({ storyId });
     const swept = await sweepStaleJobs(
       { db: stack.database.db, queues: stack.api.queues, log },

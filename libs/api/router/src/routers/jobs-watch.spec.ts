@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { JobEvent } from '@storyline/contracts';
 import { collectWatch } from '../testing/collect-watch';
+import { publishNewStory } from '../testing/story-fixtures';
 import { startTestStack, type TestClient, type TestStack } from '../testing/test-stack';
 
 let stack: TestStack;
@@ -14,19 +15,12 @@ beforeAll(async () => {
 });
 afterAll(() => stack?.close());
 
-async function queuePublish(pageCount = 3) {
-  const story = await alice.stories.create.mutate({ title: 'Watched' });
-  const pages = Array.from({ length: pageCount }, (_, index) => ({ en: `page ${index}`, ro: `pagina ${index}` }));
-  await alice.stories.saveDraft.mutate({ storyId: story.id, title: 'Watched', pages });
-  return alice.stories.publish.mutate({ storyId: story.id });
-}
-
 const eventsOf = (received: Awaited<ReturnType<typeof collectWatch>>) =>
   received.flatMap((message) => (message.data.kind === 'event' ? [message.data.event as JobEvent] : []));
 
 describe('jobs.watch', () => {
   it('sends the current state, then every event with its sequence as id, and ends after the terminal one', async () => {
-    const { jobId } = await queuePublish();
+    const { jobId } = await publishNewStory(alice, 3);
     const watching = collectWatch(alice, { jobId });
     await new Promise((resolve) => setTimeout(resolve, 200));
     const worker = stack.startWorker();
@@ -44,7 +38,7 @@ describe('jobs.watch', () => {
   });
 
   it('resumes after a lastEventId with exactly the events after it, for a finished job', async () => {
-    const { jobId } = await queuePublish();
+    const { jobId } = await publishNewStory(alice, 3);
     const worker = stack.startWorker();
     const full = await collectWatch(alice, { jobId, lastEventId: '0' });
     await worker.stop();
@@ -56,7 +50,7 @@ describe('jobs.watch', () => {
   });
 
   it('resumes mid-job without a gap or a duplicate where replay meets live events', async () => {
-    const { jobId } = await queuePublish(8);
+    const { jobId } = await publishNewStory(alice, 8);
     const resumed = collectWatch(alice, { jobId, lastEventId: '1' });
     await new Promise((resolve) => setTimeout(resolve, 100));
     const worker = stack.startWorker();
@@ -68,7 +62,7 @@ describe('jobs.watch', () => {
   });
 
   it('sends only the snapshot for a job that already ended', async () => {
-    const { jobId } = await queuePublish(1);
+    const { jobId } = await publishNewStory(alice, 1);
     const worker = stack.startWorker();
     await collectWatch(alice, { jobId });
     await worker.stop();
@@ -78,7 +72,7 @@ describe('jobs.watch', () => {
   });
 
   it('refuses bob on alice’s job, by stream and by polling, and lets an admin watch', async () => {
-    const { jobId } = await queuePublish(1);
+    const { jobId } = await publishNewStory(alice, 1);
     await expect(collectWatch(bob, { jobId })).rejects.toMatchObject({ data: { code: 'FORBIDDEN' } });
     await expect(bob.jobs.get.query({ jobId })).rejects.toMatchObject({ data: { code: 'FORBIDDEN' } });
     const seen = await new Promise((resolve, reject) => {
@@ -94,7 +88,7 @@ describe('jobs.watch', () => {
   });
 
   it('rejects a lastEventId that is not a sequence number', async () => {
-    const { jobId } = await queuePublish(1);
+    const { jobId } = await publishNewStory(alice, 1);
     await expect(collectWatch(alice, { jobId, lastEventId: 'abc' })).rejects.toThrow(/lastEventId must be a sequence number/);
   });
 });

@@ -3,6 +3,7 @@ import { TRPCClientError } from '@trpc/client';
 import type { JobDefinition } from '@storyline/jobs';
 import type { AppRouter } from './_app';
 import { eventually } from '../../../../../tools/testing/eventually';
+import { draftStory } from '../testing/story-fixtures';
 import { startTestStack, type TestClient, type TestStack } from '../testing/test-stack';
 
 let stack: TestStack;
@@ -13,12 +14,6 @@ beforeAll(async () => {
   alice = await stack.login('alice');
 });
 afterAll(() => stack?.close());
-
-async function draftStory(client: TestClient, pages = [{ en: 'Once upon a time', ro: 'A fost odată' }]) {
-  const story = await client.stories.create.mutate({ title: 'The fox' });
-  await client.stories.saveDraft.mutate({ storyId: story.id, title: 'The fox', pages });
-  return story.id;
-}
 
 function waitForStatus(jobId: string, statuses: string[], timeoutMs = 20_000) {
   return eventually(() => alice.jobs.get.query({ jobId }), (job) => statuses.includes(job.status), `job ${jobId} to be ${statuses.join(' or ')}`, { timeoutMs });
