@@ -50,7 +50,7 @@ describe('Postgres restarted in the middle of a job', () => {
     const workerDb: Database = createDatabase(pg.url, { max: 4 });
     cleanups.push(() => workerDb.close());
     const worker: JobWorker = createJobWorker(
-      { db: workerDb.db, queues: api.queues, log },
+      { db: workerDb.db, queues: api.queues, log, listen: (channel, onNotify, onListen) => workerDb.sql.listen(channel, onNotify, onListen) },
       { definitions: jobDefinitions, visibilityTimeoutSec: 3, retryDelaySec: 0, idlePollMs: 100 },
     );
     worker.start();

@@ -8,6 +8,8 @@ const Env = z.object({
   VISIBILITY_TIMEOUT_SEC: z.coerce.number().int().min(2).max(3600).default(30),
   MAX_DELIVERIES: z.coerce.number().int().min(1).max(20).default(3),
   RETRY_DELAY_SEC: z.coerce.number().int().min(0).max(3600).default(2),
+  // Fractions allowed: a benchmark compares against the old 0.5 s poll.
+  IDLE_RECEIVE_MAX_SEC: z.coerce.number().min(0.05).max(3600).default(30),
   SWEEP_INTERVAL_SEC: z.coerce.number().min(1).max(3600).default(15),
   QUEUED_STALE_SEC: z.coerce.number().min(1).max(86_400).default(120),
   RUNNING_STALE_SEC: z.coerce.number().min(1).max(86_400).optional(),

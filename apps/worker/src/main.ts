@@ -9,6 +9,8 @@ import { readEnv } from './env';
 
 const env = readEnv();
 const log = pino({ name: 'worker', level: env.LOG_LEVEL });
+// A job's failure is recorded on the job; anything that escapes is logged, never the end of every other job.
+process.on('unhandledRejection', (reason) => log.error({ err: reason }, 'unhandled rejection'));
 
 // A built bundle carries its migrations beside it; run from source, the db lib knows where they are.
 const bundledMigrations = fileURLToPath(new URL('./migrations', import.meta.url));
@@ -17,13 +19,14 @@ const database = createDatabase(env.DATABASE_URL, { applicationName: 'storyline-
 const queues = createJobQueues({ connectionString: env.AZURE_STORAGE_CONNECTION_STRING, prefix: env.QUEUE_PREFIX });
 await queues.ensure();
 const worker = createJobWorker(
-  { db: database.db, queues, log },
+  { db: database.db, queues, log, listen: (channel, onNotify, onListen) => database.sql.listen(channel, onNotify, onListen) },
   {
     definitions: jobDefinitions,
     concurrency: env.WORKER_CONCURRENCY,
     visibilityTimeoutSec: env.VISIBILITY_TIMEOUT_SEC,
     maxDeliveries: env.MAX_DELIVERIES,
     retryDelaySec: env.RETRY_DELAY_SEC,
+    idlePollMs: env.IDLE_RECEIVE_MAX_SEC * 1000,
     sweep: {
       intervalMs: env.SWEEP_INTERVAL_SEC * 1000,
       queuedStaleSec: env.QUEUED_STALE_SEC,

@@ -6,8 +6,11 @@ import type { ReceivedJobMessage } from '@storyline/storage';
 import type { JobDefinition } from './job-handler';
 import { createJobReporter, JobNotRunningError } from './job-reporter';
 import { toJobView } from './job-view';
+import { listenForWakeups, type ListenToChannel, type WakeupListener } from './listen-for-wakeups';
+import { createQueuePoller, type QueuePoller, type ReceiveOutcome } from './queue-poller';
 import { findJob } from './read-jobs';
-import { recordJobChange } from './record-job-change';
+import { recordJobChange, wakeJobWorkers } from './record-job-change';
+import { runAborted } from './run-aborted';
 import type { JobDeps } from './start-job';
 import { sweepStaleJobs, type SweepOptions } from './sweep-stale-jobs';
 
@@ -21,12 +24,26 @@ export interface JobWorkerOptions {
   maxDeliveries?: number;
   /** How soon a failed attempt's message becomes visible again. */
   retryDelaySec?: number;
-  /** Longest pause between two looks at an empty queue. */
+  /**
+   * Longest pause between two looks at an idle queue; 30 s by default. New jobs and
+   * re-sent ones wake the worker at once (see {@link JobWorkerDeps.listen}), and retries
+   * are looked for when they become visible, so this bounds only what nobody announces:
+   * a crashed peer's message, visible again `visibilityTimeoutSec` after its last
+   * renewal, is taken over at most this much later.
+   */
   idlePollMs?: number;
   /** Names this worker in job events; host and process id by default. */
   name?: string;
   /** Look for stale jobs this often (see {@link sweepStaleJobs}); off when absent. */
   sweep?: SweepOptions & { intervalMs: number };
+}
+
+export interface JobWorkerDeps extends JobDeps {
+  /**
+   * Listens on a Postgres channel (postgres.js's `sql.listen`): a job started anywhere
+   * then wakes the worker at once. Without it the worker finds jobs by its idle backoff only.
+   */
+  listen?: ListenToChannel;
 }
 
 export interface JobWorker {
@@ -36,44 +53,50 @@ export interface JobWorker {
 }
 
 /** Consumes every defined job type's queue and runs each message's job through its handler. */
-export function createJobWorker(deps: JobDeps, options: JobWorkerOptions): JobWorker {
+export function createJobWorker(deps: JobWorkerDeps, options: JobWorkerOptions): JobWorker {
   const concurrency = options.concurrency ?? 4;
   const visibilityTimeoutSec = options.visibilityTimeoutSec ?? 30;
   const maxDeliveries = options.maxDeliveries ?? 3;
   const retryDelaySec = options.retryDelaySec ?? 2;
-  const idlePollMs = options.idlePollMs ?? 500;
+  const idlePollMs = options.idlePollMs ?? 30_000;
   // The heartbeat is renewed every third of the visibility timeout; half of it unrenewed means the worker is gone.
   const takeoverAfterSec = visibilityTimeoutSec / 2;
   const name = options.name ?? `${hostname()}:${process.pid}`;
   const shutdown = new AbortController();
   const running = new Set<Promise<void>>();
-  const loops: Promise<void>[] = [];
+  const pollers = new Map<JobType, QueuePoller>();
+  let wakeups: WakeupListener | undefined;
   let sweeper: NodeJS.Timeout | undefined;
 
-  const loop = async (definition: JobDefinition) => {
-    let idle = 50;
-    while (!shutdown.signal.aborted) {
-      const free = concurrency - running.size;
-      let received: ReceivedJobMessage[] = [];
-      if (free > 0) {
-        try {
-          received = await deps.queues.receive(definition.type, { max: Math.min(free, 32), visibilityTimeoutSec });
-        } catch (error) {
-          deps.log.warn({ err: error, type: definition.type }, 'queue receive failed; retrying');
-        }
-      }
-      for (const message of received) {
-        const task = handleMessage(definition, message)
-          .catch((error: unknown) => deps.log.error({ err: error, type: definition.type }, 'message handling failed; it will be delivered again'))
-          .finally(() => running.delete(task));
-        running.add(task);
-      }
-      idle = received.length > 0 ? 50 : Math.min(idle * 2, idlePollMs);
-      await sleep(idle, shutdown.signal);
+  const receive = async (definition: JobDefinition): Promise<ReceiveOutcome> => {
+    const free = concurrency - running.size;
+    if (free <= 0) return 'full';
+    const received = await deps.queues.receive(definition.type, { max: Math.min(free, 32), visibilityTimeoutSec });
+    if (shutdown.signal.aborted) {
+      // Taken while stopping: let another worker have them now.
+      await Promise.all(received.map((message) => deps.queues.hide(definition.type, message, 0).catch(() => undefined)));
+      return 0;
     }
+    const visibleAt = Date.now() + visibilityTimeoutSec * 1000;
+    for (const message of received) run(definition, message, { visibleAt });
+    return received.length;
   };
 
-  const handleMessage = async (definition: JobDefinition, message: ReceivedJobMessage) => {
+  const run = (definition: JobDefinition, message: ReceivedJobMessage, lease: Lease) => {
+    const task = handleMessage(definition, message, lease)
+      .catch((error: unknown) => {
+        deps.log.error({ err: error, type: definition.type }, 'message handling failed; it will be delivered again');
+        // Its message reappears when the last renewal runs out: look then, not at the idle ceiling.
+        pollers.get(definition.type)?.wakeAt(lease.visibleAt);
+      })
+      .finally(() => {
+        running.delete(task);
+        for (const poller of pollers.values()) poller.capacityFreed();
+      });
+    running.add(task);
+  };
+
+  const handleMessage = async (definition: JobDefinition, message: ReceivedJobMessage, lease: Lease) => {
     const { type } = definition;
     let parsed: JobMessage;
     try {
@@ -119,7 +142,10 @@ export function createJobWorker(deps: JobDeps, options: JobWorkerOptions): JobWo
     const keepHidden = setInterval(() => {
       deps.queues
         .hide(type, { messageId: message.messageId, popReceipt: receipt }, visibilityTimeoutSec)
-        .then((next) => (receipt = next))
+        .then((next) => {
+          receipt = next;
+          lease.visibleAt = Date.now() + visibilityTimeoutSec * 1000;
+        })
         .catch((error) => log.warn({ err: error }, 'could not renew message visibility'));
       void deps.db.update(jobs).set({ heartbeatAt: sql`now()` }).where(eq(jobs.id, job.id)).catch(() => undefined);
     }, (visibilityTimeoutSec * 1000) / 3);
@@ -163,8 +189,7 @@ export function createJobWorker(deps: JobDeps, options: JobWorkerOptions): JobWo
       return;
     }
     if (shutdown.signal.aborted) {
-      log.warn('worker stopping; job left for another delivery');
-      await deps.queues.hide(type, message, 0).catch(() => undefined);
+      await handBack(type, jobId, message, log);
       return;
     }
     const reason = error instanceof Error ? error.message : String(error);
@@ -195,11 +220,52 @@ export function createJobWorker(deps: JobDeps, options: JobWorkerOptions): JobWo
       });
     });
     await deps.queues.hide(type, message, retryDelaySec);
+    pollers.get(type)?.wakeAt(Date.now() + retryDelaySec * 1000);
+  };
+
+  /**
+   * Gives a job this stopping worker was running back to the queue. A peer takes over a
+   * Running job only once its heartbeat is stale, so the job is made Queued first and
+   * the peers are woken; then its message is made visible at once.
+   */
+  const handBack = async (type: JobType, jobId: string, message: ReceivedJobMessage, log: JobDeps['log']) => {
+    const handedBack = await deps.db
+      .transaction(async (tx) => {
+        const event = await recordJobChange(tx, jobId, {
+          set: { status: 'Queued', phase: null, progress: 0, message: 'Waiting for another worker' },
+          event: { kind: 'status', status: 'Queued', message: `Worker ${name} stopped; waiting for another worker` },
+          onlyIf: ['Running'],
+        });
+        if (event) await wakeJobWorkers(tx, type);
+        return event !== null;
+      })
+      .catch(() => false);
+    if (!handedBack) {
+      // Its message reappears when its visibility runs out, and a peer then takes the job over.
+      log.warn('worker stopping; job left to be taken over');
+      return;
+    }
+    log.warn('worker stopping; job handed back to the queue');
+    await deps.queues.hide(type, message, 0).catch(() => undefined);
   };
 
   return {
     start() {
-      for (const definition of options.definitions) loops.push(loop(definition));
+      for (const definition of options.definitions) {
+        const poller = createQueuePoller({
+          receive: () => receive(definition),
+          idleMaxMs: idlePollMs,
+          onError: (error) => deps.log.warn({ err: error, type: definition.type }, 'queue receive failed; retrying'),
+        });
+        pollers.set(definition.type, poller);
+      }
+      if (deps.listen) {
+        wakeups = listenForWakeups(deps.listen, {
+          onWake: (type) => pollers.get(type as JobType)?.wake(),
+          onRelisten: () => pollers.forEach((poller) => poller.look()),
+          log: deps.log,
+        });
+      }
       const sweep = options.sweep;
       if (sweep) {
         sweeper = setInterval(() => {
@@ -210,34 +276,15 @@ export function createJobWorker(deps: JobDeps, options: JobWorkerOptions): JobWo
     async stop() {
       clearInterval(sweeper);
       shutdown.abort();
-      await Promise.allSettled(loops);
+      const receivesEnded = Promise.allSettled([...pollers.values()].map((poller) => poller.stop()));
+      await wakeups?.stop();
+      await receivesEnded;
       await Promise.allSettled([...running]);
     },
   };
 }
 
-/** Resolves with `work`, or rejects as soon as `signal` aborts, whichever comes first. */
-function runAborted<T>(work: Promise<T>, signal: AbortSignal, timeoutMs: number): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () =>
-      reject(signal.reason instanceof DOMException && signal.reason.name === 'TimeoutError'
-        ? new Error(`The job did not finish within ${Math.round(timeoutMs / 1000)} s`)
-        : signal.reason);
-    if (signal.aborted) return onAbort();
-    signal.addEventListener('abort', onAbort, { once: true });
-    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
-  });
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) return resolve();
-    const timer = setTimeout(done, ms);
-    signal.addEventListener('abort', done, { once: true });
-    function done() {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-  });
+/** When a received message becomes visible again unless renewed (epoch ms). */
+interface Lease {
+  visibleAt: number;
 }

@@ -1,10 +1,16 @@
 import { and, eq, inArray, sql, type SQL } from 'drizzle-orm';
-import type { JobEvent, JobStatus } from '@storyline/contracts';
+import type { JobEvent, JobStatus, JobType } from '@storyline/contracts';
 import { jobEvents, jobs, type Tx } from '@storyline/db';
 import { toJobEvent } from './job-view';
 
 /** The channel every job event is announced on. */
 export const JOB_EVENTS_CHANNEL = 'job_events';
+
+/**
+ * The channel that wakes idle workers: its payload is the job type whose queue just got
+ * (or is about to get) a message. Only a wake-up — the queue message stays the delivery.
+ */
+export const JOB_WAKE_CHANNEL = 'job_wake';
 
 /** The channel a changed flag is announced on. */
 export const JOB_FLAGS_CHANNEL = 'job_flags';
@@ -54,4 +60,13 @@ export async function recordJobChange(tx: Tx, jobId: string, change: JobChange):
  */
 export async function notifyJobEvent(tx: Tx, event: Pick<JobEvent, 'jobId' | 'seq'>): Promise<void> {
   await tx.execute(sql`select pg_notify(${JOB_EVENTS_CHANNEL}, ${`${event.jobId}:${event.seq}`})`);
+}
+
+/**
+ * Wakes the workers consuming `type`'s queue. Inside a transaction Postgres delivers it
+ * on commit, so a rolled-back job wakes nobody; the worker looks again for a moment
+ * after waking, because the queue message is sent only once the transaction committed.
+ */
+export async function wakeJobWorkers(tx: Tx, type: JobType): Promise<void> {
+  await tx.execute(sql`select pg_notify(${JOB_WAKE_CHANNEL}, ${type})`);
 }

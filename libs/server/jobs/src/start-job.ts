@@ -3,7 +3,7 @@ import { DomainError, type JobStarted, type JobType } from '@storyline/contracts
 import { jobs, type Db } from '@storyline/db';
 import type { JobQueues } from '@storyline/storage';
 import type { Logger } from 'pino';
-import { recordJobChange } from './record-job-change';
+import { recordJobChange, wakeJobWorkers } from './record-job-change';
 
 export interface StartJobRequest {
   type: JobType;
@@ -33,6 +33,7 @@ export async function startJob(deps: JobDeps, request: StartJobRequest): Promise
       .values({ type: request.type, targetId: request.targetId, ownerId: request.ownerId, payload: request.payload })
       .returning({ id: jobs.id });
     await recordJobChange(tx, job.id, { set: {}, event: { kind: 'status', status: 'Queued', message: 'Waiting for a worker' } });
+    await wakeJobWorkers(tx, request.type);
     return job.id;
   });
   try {

@@ -1,6 +1,6 @@
 import { and, eq, lt, or, sql } from 'drizzle-orm';
 import { jobs } from '@storyline/db';
-import { recordJobChange } from './record-job-change';
+import { recordJobChange, wakeJobWorkers } from './record-job-change';
 import type { JobDeps } from './start-job';
 
 export interface SweepOptions {
@@ -58,6 +58,7 @@ export async function sweepStaleJobs(deps: JobDeps, options: SweepOptions): Prom
       });
       send.push({ id: job.id, type: job.type });
     }
+    for (const type of new Set(send.map((job) => job.type))) await wakeJobWorkers(tx, type);
     return send;
   });
   for (const job of toSend) {
