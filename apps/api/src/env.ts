@@ -9,6 +9,13 @@ const Env = z.object({
   EDITOR_DIST: z.string().default('dist/apps/editor/browser'),
   SESSION_TTL_HOURS: z.coerce.number().positive().default(168),
   COOKIE_SECURE: z.enum(['true', 'false']).default('false').transform((value) => value === 'true'),
+  STREAMS_MAX: z.coerce.number().int().positive().default(20_000),
+  STREAMS_PER_USER_MAX: z.coerce.number().int().positive().default(200),
+  STREAM_BUFFER_KB: z.coerce.number().int().min(16).default(256),
+  LOGIN_MAX_FAILURES: z.coerce.number().int().positive().default(5),
+  LOGIN_WINDOW_SEC: z.coerce.number().int().positive().default(900),
+  LOGIN_LOCKOUT_SEC: z.coerce.number().int().positive().default(900),
+  TRUST_PROXY: z.enum(['true', 'false']).default('false').transform((value) => value === 'true'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 export type Env = z.infer<typeof Env>;

@@ -8,6 +8,8 @@ import { readEnv } from './env';
 
 const env = readEnv();
 const log = pino({ name: 'api', level: env.LOG_LEVEL });
+// Whatever one request or stream gets wrong is logged; it never takes every other user's streams down with it.
+process.on('unhandledRejection', (reason) => log.error({ err: reason }, 'unhandled rejection'));
 
 // A built bundle carries its migrations beside it; run from source, the db lib knows where they are.
 const bundledMigrations = fileURLToPath(new URL('./migrations', import.meta.url));
@@ -19,6 +21,9 @@ const api = await createApi({
   editorDir: resolve(env.EDITOR_DIST),
   sessionTtlMs: env.SESSION_TTL_HOURS * 3600_000,
   secureCookies: env.COOKIE_SECURE,
+  loginThrottle: { maxFailures: env.LOGIN_MAX_FAILURES, windowSec: env.LOGIN_WINDOW_SEC, lockoutSec: env.LOGIN_LOCKOUT_SEC },
+  trustProxy: env.TRUST_PROXY,
+  streamLimits: { maxStreams: env.STREAMS_MAX, maxStreamsPerUser: env.STREAMS_PER_USER_MAX, maxBufferedBytes: env.STREAM_BUFFER_KB * 1024 },
   log,
 });
 await api.queues.ensure();

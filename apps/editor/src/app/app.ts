@@ -1,4 +1,4 @@
-import { ChangeDetectionStrategy, Component, effect, inject, signal } from '@angular/core';
+import { ChangeDetectionStrategy, Component, effect, inject, signal, untracked } from '@angular/core';
 import { Router, RouterLink, RouterLinkActive, RouterOutlet } from '@angular/router';
 import { AuthStore, errorMessage, JobActivity, JobFeed } from '@storyline/editor/data-access';
 import { ActivityPanel, ConnectionStatus, ToastHost, ToastService } from '@storyline/editor/ui';
@@ -94,6 +94,16 @@ export class App {
     // The panel's jobs are followed only while it is on screen.
     effect((onCleanup) => {
       if (this.auth.user() && this.activityOpen()) onCleanup(this.activity.follow());
+    });
+    // The server ended the session (logout in another tab, expiry): say why, and ask to log in again.
+    effect(() => {
+      const reason = this.auth.endedReason();
+      if (!reason) return;
+      untracked(() => {
+        this.activityOpen.set(false);
+        this.toasts.show('info', reason);
+        void this.router.navigateByUrl('/login');
+      });
     });
   }
 

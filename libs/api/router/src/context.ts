@@ -2,37 +2,60 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { parse as parseCookies, serialize as serializeCookie } from 'cookie';
 import type { SessionUser } from '@storyline/contracts';
 import type { Db } from '@storyline/db';
-import type { JobFeed } from '@storyline/realtime';
+import type { JobFeed, StreamHub } from '@storyline/realtime';
 import type { JobQueues } from '@storyline/storage';
 import type { Logger } from 'pino';
-import { findSessionUser, SESSION_COOKIE } from './auth/sessions';
+import { createLoginThrottle, type LoginThrottle } from './auth/login-throttle';
+import { findSession, SESSION_COOKIE } from './auth/sessions';
+import { clientAddress } from './client-address';
 import type { ApiMetrics } from './server/api-metrics';
+import type { StreamLimits } from './streams/prepare-stream';
 
 /** What every request can reach; built once per process. */
 export interface ApiServices {
   db: Db;
   queues: JobQueues;
   feed: JobFeed;
+  /** This process's live streams, routed by owner, job and session. */
+  hub: StreamHub;
+  streamLimits: StreamLimits;
   metrics: ApiMetrics;
   log: Logger;
   sessionTtlMs: number;
   secureCookies: boolean;
+  /** Failed-login throttling; the defaults of `createLoginThrottle` when absent. */
+  loginThrottle?: LoginThrottle;
+  /** Take the client's address from `X-Forwarded-For` (behind a proxy that sets it); default false. */
+  trustProxy?: boolean;
 }
 
 export interface Context extends ApiServices {
+  loginThrottle: LoginThrottle;
   user: SessionUser | null;
   sessionToken: string | undefined;
+  /** The session behind `user`: its key (token hash) and expiry, so streams can end with it. */
+  session: { key: string; expiresAt: Date } | null;
+  /** The client's IP address, as `trustProxy` says to find it. */
+  clientAddress: string;
   setSessionCookie(token: string | null): void;
+  /** Sets a header on the HTTP response this request will get, error or not. */
+  setResponseHeader(name: string, value: string): void;
 }
 
 export function createContextFactory(services: ApiServices) {
+  // The throttle keeps its counts in the database, not in memory; one serves every request.
+  const loginThrottle = services.loginThrottle ?? createLoginThrottle(services.db);
   return async ({ req, res }: { req: IncomingMessage; res: ServerResponse }): Promise<Context> => {
     const sessionToken = parseCookies(req.headers.cookie ?? '')[SESSION_COOKIE];
-    const user = await findSessionUser(services.db, sessionToken);
+    const session = await findSession(services.db, sessionToken);
+    const user = session?.user ?? null;
     return {
       ...services,
+      loginThrottle,
       user,
       sessionToken,
+      session: session && { key: session.key, expiresAt: session.expiresAt },
+      clientAddress: clientAddress(req, services.trustProxy ?? false),
       setSessionCookie(token) {
         const cookie = serializeCookie(SESSION_COOKIE, token ?? '', {
           httpOnly: true,
@@ -42,6 +65,9 @@ export function createContextFactory(services: ApiServices) {
           maxAge: token ? Math.floor(services.sessionTtlMs / 1000) : 0,
         });
         res.appendHeader('Set-Cookie', cookie);
+      },
+      setResponseHeader(name, value) {
+        res.setHeader(name, value);
       },
     };
   };

@@ -1,3 +1,4 @@
+export { createLoginThrottle, type LoginThrottle, type LoginThrottleOptions } from './auth/login-throttle';
 export { upsertUser, SESSION_COOKIE } from './auth/sessions';
 export { createContextFactory, type ApiServices, type Context } from './context';
 export { appRouter, type AppRouter } from './routers/_app';

@@ -10,7 +10,11 @@ export class AuthStore {
   private readonly trpc = injectTrpc();
   private readonly flags = inject(FlagsStore);
   private readonly current = signal<SessionUser | null>(null);
+  private readonly ended = signal<string | null>(null);
   private loaded: Promise<SessionUser | null> | null = null;
+
+  /** Why the server ended the session while the editor was open (logged out elsewhere, expired); null otherwise. */
+  readonly endedReason = this.ended.asReadonly();
 
   /** The logged-in user, or null. */
   readonly user = this.current.asReadonly();
@@ -31,7 +35,10 @@ export class AuthStore {
     return this.loaded;
   }
 
-  /** Opens a session; rejects with the server's message ("Wrong username or password") on failure. */
+  /**
+   * Opens a session; rejects with the server's sentence on failure ("Wrong username or
+   * password", or after too many failures "Too many failed logins. Try again in 15 minutes.").
+   */
   async login(username: string, password: string): Promise<SessionUser> {
     const user = await this.trpc.auth.login.mutate({ username, password });
     this.loaded = Promise.resolve(this.set(user));
@@ -47,7 +54,15 @@ export class AuthStore {
     this.loaded = Promise.resolve(this.set(null));
   }
 
+  /** The server ended the session (its stream said so): forget the user and keep the reason for the login page. */
+  sessionEnded(reason: string): void {
+    if (!this.current()) return;
+    this.ended.set(reason);
+    this.loaded = Promise.resolve(this.set(null));
+  }
+
   private set(user: SessionUser | null): SessionUser | null {
+    if (user) this.ended.set(null);
     this.current.set(user);
     // Flags are read per user (admins may change them); never carry them across users.
     this.flags.clear();
@@ -55,6 +70,6 @@ export class AuthStore {
   }
 }
 
-function isUnauthorized(error: unknown): boolean {
+export function isUnauthorized(error: unknown): boolean {
   return isTRPCClientError(error) && error.data?.code === 'UNAUTHORIZED';
 }

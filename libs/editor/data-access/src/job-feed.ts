@@ -2,7 +2,7 @@ import { computed, effect, inject, Injectable, untracked } from '@angular/core';
 import { toSignal } from '@angular/core/rxjs-interop';
 import { BehaviorSubject, Observable, type Subscription } from 'rxjs';
 import { isTerminalStatus, type JobFeedMessage, type JobView } from '@storyline/contracts';
-import { AuthStore } from './auth-store';
+import { AuthStore, isUnauthorized } from './auth-store';
 import { connectJobFeed, type FeedConnectionState, type FeedEnvelope, type OpenJobFeed } from './connect-job-feed';
 import { FeedJobs } from './feed-jobs';
 import { FlagsStore } from './flags-store';
@@ -19,6 +19,7 @@ import { injectTrpc } from './provide-trpc';
 export class JobFeed {
   private readonly trpc = injectTrpc();
   private readonly flags = inject(FlagsStore);
+  private readonly auth = inject(AuthStore);
   private readonly store = new FeedJobs();
   private readonly connection = new BehaviorSubject<FeedConnectionState>('reconnecting');
   private session: Subscription | null = null;
@@ -36,8 +37,7 @@ export class JobFeed {
   readonly openCount = computed(() => [...this.jobs().values()].filter((job) => !isTerminalStatus(job.status)).length);
 
   constructor() {
-    const auth = inject(AuthStore);
-    const userId = computed(() => auth.user()?.id ?? null);
+    const userId = computed(() => this.auth.user()?.id ?? null);
     effect(() => {
       const id = userId();
       untracked(() => this.openFor(id));
@@ -97,7 +97,11 @@ export class JobFeed {
         { lastEventId },
         {
           onData: (envelope) => subscriber.next(envelope),
-          onError: (error) => subscriber.error(error),
+          onError: (error) => {
+            // Logged out elsewhere or expired: reconnecting cannot help, logging in again can.
+            if (isUnauthorized(error)) return this.auth.sessionEnded(error.message);
+            subscriber.error(error);
+          },
           onComplete: () => subscriber.complete(),
           onConnectionStateChange: (state) => {
             // Left alone, the link would reconnect at the browser's pace and for ever;

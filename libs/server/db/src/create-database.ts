@@ -18,6 +18,8 @@ export interface DatabaseOptions {
   /** Pool size; each API or worker process needs only a handful. */
   max?: number;
   applicationName?: string;
+  /** Called for every statement sent, so a process can count its database queries. */
+  onQuery?: () => void;
 }
 
 /** Opens a connection pool to the database at `url`. */
@@ -26,6 +28,7 @@ export function createDatabase(url: string, options: DatabaseOptions = {}): Data
     max: options.max ?? 10,
     onnotice: () => undefined,
     connection: { application_name: options.applicationName ?? 'storyline' },
+    debug: options.onQuery ? () => options.onQuery?.() : undefined,
   });
   const db = drizzle(sql, { schema });
   return { db, sql, close: () => sql.end({ timeout: 5 }) };

@@ -138,3 +138,16 @@ export const jobTypeFlags = pgTable('job_type_flags', {
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   updatedBy: uuid('updated_by').references(() => users.id),
 });
+
+/**
+ * Recent failed logins (and attempts still being checked) per key: `account:<username>`
+ * or `address:<client ip>`. In the database so every API process throttles the same
+ * count. A row outlives its window only while its lock lasts; dead rows are deleted
+ * as new failures arrive.
+ */
+export const loginFailures = pgTable('login_failures', {
+  key: text('key').primaryKey(),
+  failures: integer('failures').notNull(),
+  windowStartedAt: timestamp('window_started_at', { withTimezone: true }).notNull(),
+  lockedUntil: timestamp('locked_until', { withTimezone: true }),
+});

@@ -22,12 +22,13 @@ export function assertMaySee(user: SessionUser, job: Pick<JobView, 'ownerId'>): 
   }
 }
 
-/** The events of a job after sequence `afterSeq`, oldest first. */
-export async function readJobEventsAfter(db: Db, jobId: string, afterSeq: number): Promise<JobEvent[]> {
+/** The events of a job after sequence `afterSeq`, oldest first; at most `limit` of them. */
+export async function readJobEventsAfter(db: Db, jobId: string, afterSeq: number, limit = 10_000): Promise<JobEvent[]> {
   const rows = await db
     .select()
     .from(jobEvents)
     .where(and(eq(jobEvents.jobId, jobId), gt(jobEvents.seq, afterSeq)))
-    .orderBy(asc(jobEvents.seq));
+    .orderBy(asc(jobEvents.seq))
+    .limit(limit);
   return rows.map(toJobEvent);
 }

@@ -1,3 +1,5 @@
+import { FeedPositionText } from '@storyline/contracts';
+
 /**
  * Where a reader stands in the global event feed: the transaction id and the row id
  * of the last event it has, written `tx-id`. Events are read in (tx, id) order and
@@ -11,16 +13,15 @@ export interface FeedPosition {
 
 export const FEED_START = '0-0';
 
-const PATTERN = /^(\d{1,20})-(\d{1,18})$/;
-
+/** Whether `value` is a well-formed, in-range feed position. */
 export function isFeedPosition(value: string): boolean {
-  return PATTERN.test(value);
+  return FeedPositionText.safeParse(value).success;
 }
 
 export function parseFeedPosition(value: string): FeedPosition {
-  const match = PATTERN.exec(value);
-  if (!match) throw new Error(`not a feed position: ${value}`);
-  return { tx: BigInt(match[1]), id: Number(match[2]) };
+  if (!isFeedPosition(value)) throw new Error(`not a feed position: ${value.slice(0, 40)}`);
+  const [tx, id] = value.split('-');
+  return { tx: BigInt(tx), id: Number(id) };
 }
 
 export function formatFeedPosition(position: FeedPosition): string {
@@ -28,9 +29,7 @@ export function formatFeedPosition(position: FeedPosition): string {
 }
 
 /** Negative when `a` comes before `b`. */
-export function compareFeedPositions(a: string, b: string): number {
-  const left = parseFeedPosition(a);
-  const right = parseFeedPosition(b);
-  if (left.tx !== right.tx) return left.tx < right.tx ? -1 : 1;
-  return left.id - right.id;
+export function compareFeedPositions(a: FeedPosition, b: FeedPosition): number {
+  if (a.tx !== b.tx) return a.tx < b.tx ? -1 : 1;
+  return a.id - b.id;
 }

@@ -1,4 +1,5 @@
 export * from './feed-position';
 export * from './job-feed';
-export * from './watch-job';
-export * from './watch-job-feed';
+export * from './sse-frames';
+export * from './stream-hub';
+export * from './stream-sink';

@@ -1,14 +1,15 @@
-import { EventEmitter } from 'node:events';
 import { and, desc, eq, gt, inArray, or, sql as drizzleSql } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import type { JobEvent, JobType, JobTypeFlag, JobView } from '@storyline/contracts';
 import { JOB_EVENTS_CHANNEL, JOB_FLAGS_CHANNEL, toJobView } from '@storyline/jobs';
 import { jobs, type Database } from '@storyline/db';
-import { FEED_START, formatFeedPosition, parseFeedPosition } from './feed-position';
+import { FEED_START, formatFeedPosition, parseFeedPosition, type FeedPosition } from './feed-position';
 
 /** An event as the feed hands it out: where it stands, and whose job it belongs to. */
 export interface FeedEvent {
+  /** The position as the client sees it (`tx-id`), and parsed, for comparing. */
   position: string;
+  at: FeedPosition;
   ownerId: string;
   jobType: JobType;
   event: JobEvent;
@@ -16,17 +17,20 @@ export interface FeedEvent {
 
 export type FeedItem = { type: 'event'; item: FeedEvent } | { type: 'flags'; flags: JobTypeFlag[] };
 
-/** The emitter's channel for every {@link FeedItem}; each job's events are also emitted under its id. */
-export const FEED = 'feed';
-
 export interface JobFeed {
-  readonly events: EventEmitter;
-  /** Events read from Postgres since start: each once per process, however many streams. */
+  /**
+   * Sets the one consumer of this process's feed (the stream hub), or removes it with
+   * null. Events arrive in feed order, each once per process, however many streams.
+   */
+  setConsumer(consumer: ((item: FeedItem) => void) | null): void;
+  /** Events read from Postgres since start. */
   readonly received: () => number;
-  /** Listeners on the feed, over all jobs and streams; returns to its start value when streams close. */
-  readonly listenerCount: () => number;
+  /** The position of the newest event handed to the consumer. */
+  lastPosition(): FeedPosition;
+  /** Whether `position` lies beyond any transaction Postgres has handed out: no client can have seen it. */
+  isAhead(position: FeedPosition): Promise<boolean>;
   /** Events after `position` that can no longer be overtaken, oldest first; of one owner, or all. */
-  readAfter(position: string, ownerId: string | null, limit: number): Promise<FeedEvent[]>;
+  readAfter(position: FeedPosition, ownerId: string | null, limit: number): Promise<FeedEvent[]>;
   /** The open and recently finished jobs of one owner (or all), and the feed position they reflect. */
   snapshot(ownerId: string | null): Promise<{ jobs: JobView[]; position: string }>;
   close(): Promise<void>;
@@ -62,16 +66,23 @@ const BATCH = 500;
 export async function createJobFeed(options: JobFeedOptions): Promise<JobFeed> {
   const { log } = options;
   const { sql, db } = options.database;
-  const events = new EventEmitter();
-  events.setMaxListeners(0);
+  let consumer: ((item: FeedItem) => void) | null = null;
   let received = 0;
-  let cursor = FEED_START;
+  let cursor = parseFeedPosition(FEED_START);
   let pumping: Promise<void> | null = null;
   let again = false;
   let closed = false;
 
-  const readAfter = async (position: string, ownerId: string | null, limit: number): Promise<FeedEvent[]> => {
-    const { tx, id } = parseFeedPosition(position);
+  const emit = (item: FeedItem) => {
+    try {
+      consumer?.(item);
+    } catch (error) {
+      // One stream's failure must not stop the feed for every other stream.
+      log.error({ err: error }, 'delivering a feed item failed');
+    }
+  };
+
+  const readAfter = async ({ tx, id }: FeedPosition, ownerId: string | null, limit: number): Promise<FeedEvent[]> => {
     const rows = await sql<FeedRow[]>`
       select e.id, e.job_id, e.seq, e.kind, e.data, e.created_at, e.tx_id::text as tx, j.owner_id, j.type
       from job_events e join jobs j on j.id = e.job_id
@@ -88,10 +99,9 @@ export async function createJobFeed(options: JobFeedOptions): Promise<JobFeed> {
       again = false;
       const batch = await readAfter(cursor, null, BATCH);
       for (const item of batch) {
-        cursor = item.position;
+        cursor = item.at;
         received += 1;
-        events.emit(item.event.jobId, item.event);
-        events.emit(FEED, { type: 'event', item } satisfies FeedItem);
+        emit({ type: 'event', item });
       }
       if (batch.length === BATCH) again = true;
     } while (again && !closed);
@@ -111,7 +121,7 @@ export async function createJobFeed(options: JobFeedOptions): Promise<JobFeed> {
     select tx_id::text || '-' || id as position from job_events
     where tx_id < pg_snapshot_xmin(pg_current_snapshot())
     order by tx_id desc, id desc limit 1`;
-  cursor = start?.position ?? FEED_START;
+  cursor = parseFeedPosition(start?.position ?? FEED_START);
 
   let listens = 0;
   const eventsListener = await sql.listen(JOB_EVENTS_CHANNEL, () => void pump(), () => {
@@ -124,20 +134,26 @@ export async function createJobFeed(options: JobFeedOptions): Promise<JobFeed> {
   const flagsListener = await sql.listen(JOB_FLAGS_CHANNEL, () => {
     options
       .readFlags()
-      .then((flags) => events.emit(FEED, { type: 'flags', flags } satisfies FeedItem))
+      .then((flags) => emit({ type: 'flags', flags }))
       .catch((error: unknown) => log.warn({ err: error }, 'could not read changed flags'));
   });
   // A transaction that stays open holds events back without a later NOTIFY to wake us.
   const sweep = setInterval(() => {
-    if (events.eventNames().length > 0) void pump();
+    if (consumer) void pump();
   }, options.sweepIntervalMs ?? 1_000);
   sweep.unref();
   await pump();
 
   return {
-    events,
+    setConsumer(next) {
+      consumer = next;
+    },
     received: () => received,
-    listenerCount: () => events.eventNames().reduce((sum, name) => sum + events.listenerCount(name), 0),
+    lastPosition: () => cursor,
+    async isAhead({ tx }) {
+      const [row] = await sql<{ next: string }[]>`select pg_snapshot_xmax(pg_current_snapshot())::text as next`;
+      return tx >= BigInt(row.next);
+    },
     readAfter,
     async snapshot(ownerId) {
       return db.transaction(
@@ -172,5 +188,6 @@ export async function createJobFeed(options: JobFeedOptions): Promise<JobFeed> {
 
 function toFeedEvent(row: FeedRow): FeedEvent {
   const event = { ...row.data, jobId: row.job_id, seq: row.seq, at: new Date(row.created_at).toISOString(), kind: row.kind } as JobEvent;
-  return { position: formatFeedPosition({ tx: BigInt(row.tx), id: Number(row.id) }), ownerId: row.owner_id, jobType: row.type, event };
+  const at = { tx: BigInt(row.tx), id: Number(row.id) };
+  return { position: formatFeedPosition(at), at, ownerId: row.owner_id, jobType: row.type, event };
 }

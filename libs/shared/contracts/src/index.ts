@@ -5,3 +5,4 @@ export * from './job-payload';
 export * from './job-type';
 export * from './story';
 export * from './domain-error';
+export * from './feed-position';

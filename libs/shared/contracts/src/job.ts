@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { JobSeqText } from './feed-position';
 import { JobStatus, JobType } from './job-type';
 
 export const JobId = z.uuid({ message: 'jobId must be a UUID' });
@@ -34,6 +35,6 @@ export type JobStarted = z.infer<typeof JobStarted>;
 export const WatchJobInput = z.object({
   jobId: JobId,
   /** The id of the last event the client saw; the stream resumes right after it. */
-  lastEventId: z.string().regex(/^\d+$/, 'lastEventId must be a sequence number').nullish(),
+  lastEventId: JobSeqText.nullish(),
 });
 export type WatchJobInput = z.infer<typeof WatchJobInput>;

@@ -6,7 +6,15 @@ import { dummyHash, hashPassword, verifyPassword } from './passwords';
 
 export const SESSION_COOKIE = 'storyline_session';
 
-const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
+/** What the database stores of a session token, and what names the session to its streams. */
+export const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
+
+/** A signed-in request's session: who, which session (its token hash), and until when. */
+export interface SessionInfo {
+  user: SessionUser;
+  key: string;
+  expiresAt: Date;
+}
 
 /** Checks a username and password; returns the user, or null without saying which was wrong. */
 export async function authenticate(db: Db, username: string, password: string): Promise<SessionUser | null> {
@@ -22,14 +30,17 @@ export async function createSession(db: Db, userId: string, ttlMs: number): Prom
   return token;
 }
 
-export async function findSessionUser(db: Db, token: string | undefined): Promise<SessionUser | null> {
+export async function findSession(db: Db, token: string | undefined): Promise<SessionInfo | null> {
   if (!token) return null;
+  const key = hashToken(token);
   const [row] = await db
-    .select({ id: users.id, username: users.username, role: users.role })
+    .select({ id: users.id, username: users.username, role: users.role, expiresAt: sessions.expiresAt })
     .from(sessions)
     .innerJoin(users, eq(users.id, sessions.userId))
-    .where(and(eq(sessions.tokenHash, hashToken(token)), gt(sessions.expiresAt, new Date())));
-  return row ?? null;
+    .where(and(eq(sessions.tokenHash, key), gt(sessions.expiresAt, new Date())));
+  if (!row) return null;
+  const { expiresAt, ...user } = row;
+  return { user, key, expiresAt };
 }
 
 export async function deleteSession(db: Db, token: string): Promise<void> {

@@ -1,30 +1,15 @@
-import { tracked } from '@trpc/server';
 import { and, desc, eq } from 'drizzle-orm';
-import { GetJobInput, JobType, WatchJobInput } from '@storyline/contracts';
+import { GetJobInput, JobType, OnMyJobsInput, WatchJobInput, type JobFeedMessage, type JobStreamMessage } from '@storyline/contracts';
 import { jobs } from '@storyline/db';
-import { findJob, getJobFor, readJobEventsAfter, toJobView } from '@storyline/jobs';
-import { isFeedPosition, watchJob, watchJobFeed, type WatchJobSource } from '@storyline/realtime';
+import { getJobFor, toJobView } from '@storyline/jobs';
 import { z } from 'zod';
-import type { Context } from '../context';
-import { countStream } from '../server/count-stream';
-import { authedProcedure, router, toTRPCError } from '../trpc';
-import { readFlags } from './flags';
+import { createIterableSink } from '../streams/iterable-sink';
+import { prepareFeedStream, prepareJobStream } from '../streams/prepare-stream';
+import { errorReference } from '../server/error-reference';
+import { authedProcedure, router } from '../trpc';
 
-const OnMyJobsInput = z.object({
-  lastEventId: z.string().refine(isFeedPosition, 'lastEventId must be a feed position such as 123-45').nullish(),
-});
-
-function watchSource(ctx: Context): WatchJobSource {
-  return {
-    feed: ctx.feed,
-    readJob: async (jobId) => {
-      const job = await findJob(ctx.db, jobId);
-      if (!job) throw new Error(`job ${jobId} vanished`);
-      return job;
-    },
-    readEventsAfter: (jobId, afterSeq) => readJobEventsAfter(ctx.db, jobId, afterSeq),
-  };
-}
+/** Messages an in-process subscriber may fall behind before its stream is ended. */
+const IN_PROCESS_QUEUE = 1_000;
 
 export const jobsRouter = router({
   /** The polling endpoint: a job as it stands now. */
@@ -50,26 +35,14 @@ export const jobsRouter = router({
   /**
    * One job's stream: its state, then each event (the event id is its sequence
    * number, so a reconnect resumes right after the last one seen); ends after the
-   * terminal event. Only the owner or an admin may watch.
+   * terminal event. Only the owner or an admin may watch. Over HTTP the lean stream
+   * writer serves it (see `streams/stream-route.ts`); this resolver serves in-process callers.
    */
   watch: authedProcedure.input(WatchJobInput).subscription(async ({ ctx, input, signal }) => {
-    await getJobFor(ctx.db, ctx.user, input.jobId);
-    const afterSeq = input.lastEventId ? Number(input.lastEventId) : null;
-    const stream = watchJob(watchSource(ctx), input.jobId, afterSeq, signal ?? new AbortController().signal);
-    return countStream(
-      ctx.metrics,
-      'job',
-      (async function* () {
-        try {
-          for await (const { id, message } of stream) {
-            if (message.kind === 'event') ctx.metrics.sent('job', message.event);
-            yield tracked(String(id), message);
-          }
-        } catch (error) {
-          throw toTRPCError(error);
-        }
-      })(),
-    );
+    const prepared = await prepareJobStream(ctx, input);
+    const { sink, messages } = createIterableSink<JobStreamMessage>(IN_PROCESS_QUEUE, signal);
+    void ctx.hub.openJob(sink, prepared).catch((error: unknown) => sink.end({ kind: 'retry', message: describeFailure(ctx, error) }));
+    return messages;
   }),
 
   /**
@@ -78,23 +51,16 @@ export const jobsRouter = router({
    * current state of the jobs concerned; a reconnect with the last event id gets
    * exactly the events after it, even when concurrent writers commit out of order.
    */
-  onMyJobs: authedProcedure.input(OnMyJobsInput).subscription(({ ctx, input, signal }) => {
-    const stream = watchJobFeed({
-      feed: ctx.feed,
-      ownerId: ctx.user.role === 'admin' ? null : ctx.user.id,
-      after: input.lastEventId ?? null,
-      readFlags: () => readFlags(ctx.db),
-      signal: signal ?? new AbortController().signal,
-    });
-    return countStream(
-      ctx.metrics,
-      'feed',
-      (async function* () {
-        for await (const { id, message } of stream) {
-          if (message.kind === 'event') ctx.metrics.sent('feed', message.event);
-          yield tracked(id, message);
-        }
-      })(),
-    );
+  onMyJobs: authedProcedure.input(OnMyJobsInput).subscription(async ({ ctx, input, signal }) => {
+    const prepared = await prepareFeedStream(ctx, input);
+    const { sink, messages } = createIterableSink<JobFeedMessage>(IN_PROCESS_QUEUE, signal);
+    void ctx.hub.openFeed(sink, prepared).catch((error: unknown) => sink.end({ kind: 'retry', message: describeFailure(ctx, error) }));
+    return messages;
   }),
 });
+
+function describeFailure(ctx: { log: { error(obj: object, msg: string): void } }, error: unknown): string {
+  const reference = errorReference(error instanceof Error ? error : new Error(String(error)));
+  ctx.log.error({ err: error, reference }, 'stream failed');
+  return `internal error (reference ${reference})`;
+}

@@ -4,17 +4,20 @@ import { JobStatus, JobType, type JobEvent } from '@storyline/contracts';
 /** The Prometheus metrics of one API process, served at `/metrics`. */
 export interface ApiMetrics {
   registry: Registry;
-  activeStreams: Gauge<'stream'>;
   eventsSent: Counter<'stream'>;
+  /** Streams ended, by why: `complete`, `retry` (fell behind), `session-ended`, `shutdown`, `refused`, `client-gone`. */
+  streamsEnded: Counter<'stream' | 'reason'>;
   notificationLatency: Histogram;
   pollingRequests: Counter<'job_type'>;
+  databaseQueries: Counter;
   shadowPollingLag: Histogram<'job_type'>;
   shadowDisagreements: Counter<'job_type'>;
-  /** Counts one event sent on a stream, and how long after it was written it left. */
-  sent(stream: string, event: JobEvent): void;
+  /** Counts one event sent on `streams` streams, and how long after it was written it left. */
+  sent(stream: string, event: JobEvent, streams: number): void;
 }
 
 export interface MetricSources {
+  streams: () => { feed: number; job: number };
   jobsByStatus: () => Promise<Array<{ status: string; count: number }>>;
   queueDepth: (type: JobType) => Promise<number>;
 }
@@ -22,7 +25,23 @@ export interface MetricSources {
 export function createApiMetrics(sources: MetricSources): ApiMetrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
-  const activeStreams = new Gauge({ name: 'storyline_active_streams', help: 'Open SSE streams', labelNames: ['stream'], registers: [registry] });
+  new Gauge({
+    name: 'storyline_active_streams',
+    help: 'Open SSE streams',
+    labelNames: ['stream'],
+    registers: [registry],
+    collect() {
+      const counts = sources.streams();
+      this.set({ stream: 'feed' }, counts.feed);
+      this.set({ stream: 'job' }, counts.job);
+    },
+  });
+  const streamsEnded = new Counter({
+    name: 'storyline_streams_ended_total',
+    help: 'SSE streams ended, by reason',
+    labelNames: ['stream', 'reason'],
+    registers: [registry],
+  });
   const eventsSent = new Counter({ name: 'storyline_events_sent_total', help: 'Job events sent on streams', labelNames: ['stream'], registers: [registry] });
   const notificationLatency = new Histogram({
     name: 'storyline_notification_latency_seconds',
@@ -30,6 +49,7 @@ export function createApiMetrics(sources: MetricSources): ApiMetrics {
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
     registers: [registry],
   });
+  const databaseQueries = new Counter({ name: 'storyline_db_queries_total', help: 'Statements this process sent to Postgres', registers: [registry] });
   const pollingRequests = new Counter({ name: 'storyline_polling_requests_total', help: 'jobs.get calls by job type', labelNames: ['job_type'], registers: [registry] });
   const shadowPollingLag = new Histogram({
     name: 'storyline_shadow_polling_lag_seconds',
@@ -66,14 +86,15 @@ export function createApiMetrics(sources: MetricSources): ApiMetrics {
   });
   return {
     registry,
-    activeStreams,
     eventsSent,
+    streamsEnded,
     notificationLatency,
     pollingRequests,
+    databaseQueries,
     shadowPollingLag,
     shadowDisagreements,
-    sent(stream, event) {
-      eventsSent.inc({ stream });
+    sent(stream, event, streams) {
+      eventsSent.inc({ stream }, streams);
       notificationLatency.observe(Math.max(0, (Date.now() - Date.parse(event.at)) / 1000));
     },
   };

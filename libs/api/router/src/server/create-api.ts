@@ -1,17 +1,23 @@
 import { existsSync } from 'node:fs';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, type Server, type ServerResponse } from 'node:http';
 import { Server as NetServer, type Socket } from 'node:net';
 import { sql } from 'drizzle-orm';
 import { createHTTPHandler } from '@trpc/server/adapters/standalone';
 import { createDatabase, jobs, type Database } from '@storyline/db';
-import { createJobFeed, type JobFeed } from '@storyline/realtime';
+import { findJob, readJobEventsAfter } from '@storyline/jobs';
+import { createJobFeed, createStreamHub, type JobFeed, type StreamHub } from '@storyline/realtime';
 import { createJobQueues, type JobQueues } from '@storyline/storage';
 import type { Logger } from 'pino';
 import sirv from 'sirv';
+import { createLoginThrottle, type LoginThrottleOptions } from '../auth/login-throttle';
+import { SESSION_ENDED_CHANNEL } from '../auth/session-ended';
 import { createContextFactory } from '../context';
 import { readFlags } from '../routers/flags';
 import { appRouter } from '../routers/_app';
+import { DEFAULT_STREAM_LIMITS, type StreamLimits } from '../streams/prepare-stream';
+import { createStreamRoute, isStreamPath } from '../streams/stream-route';
 import { createApiMetrics, type ApiMetrics } from './api-metrics';
+import { errorReference } from './error-reference';
 
 export interface ApiOptions {
   databaseUrl: string;
@@ -22,8 +28,14 @@ export interface ApiOptions {
   log: Logger;
   sessionTtlMs?: number;
   secureCookies?: boolean;
+  /** Failed-login throttling; absent, 5 failures within 15 minutes lock for 15 minutes. */
+  loginThrottle?: LoginThrottleOptions;
+  /** Take the client's address from `X-Forwarded-For`: only behind a proxy that sets it. */
+  trustProxy?: boolean;
   /** How long a shutdown waits for requests in flight before cutting them. */
   drainTimeoutMs?: number;
+  /** Bounds on live streams; see {@link DEFAULT_STREAM_LIMITS}. */
+  streamLimits?: Partial<StreamLimits>;
 }
 
 export interface Api {
@@ -31,8 +43,9 @@ export interface Api {
   database: Database;
   queues: JobQueues;
   feed: JobFeed;
+  hub: StreamHub;
   metrics: ApiMetrics;
-  /** Open SSE responses right now. */
+  /** Open SSE streams right now. */
   openStreams(): number;
   /**
    * Stops taking requests, ends every open stream at once (so its client reconnects
@@ -44,10 +57,13 @@ export interface Api {
 /** Wires the database, the queues, the event feed and the HTTP routes of one API process. */
 export async function createApi(options: ApiOptions): Promise<Api> {
   const { log } = options;
-  const database = createDatabase(options.databaseUrl, { applicationName: 'storyline-api' });
+  let countQuery = () => undefined as void;
+  const database = createDatabase(options.databaseUrl, { applicationName: 'storyline-api', onQuery: () => countQuery() });
   const queues = createJobQueues({ connectionString: options.storageConnectionString, prefix: options.queuePrefix });
   const feed = await createJobFeed({ database, log, readFlags: () => readFlags(database.db) });
+  const streamLimits = { ...DEFAULT_STREAM_LIMITS, ...options.streamLimits };
   const metrics = createApiMetrics({
+    streams: () => hub.counts(),
     jobsByStatus: () =>
       database.db
         .select({ status: jobs.status, count: sql<number>`count(*)::int` })
@@ -55,24 +71,47 @@ export async function createApi(options: ApiOptions): Promise<Api> {
         .groupBy(jobs.status),
     queueDepth: (type) => queues.depth(type),
   });
+  countQuery = () => metrics.databaseQueries.inc();
+  const hub = createStreamHub({
+    feed,
+    readFlags: () => readFlags(database.db),
+    readJob: (jobId) => findJob(database.db, jobId),
+    readEventsAfter: (jobId, afterSeq, limit) => readJobEventsAfter(database.db, jobId, afterSeq, limit),
+    onSent: (stream, event, streams) => metrics.sent(stream, event, streams),
+  });
+  const sessionsListener = await database.sql.listen(SESSION_ENDED_CHANNEL, (key) => {
+    const ended = hub.endSession(key);
+    if (ended > 0) log.info({ streams: ended }, 'session ended; its streams closed');
+  });
+  const createContext = createContextFactory({
+    db: database.db,
+    queues,
+    feed,
+    hub,
+    streamLimits,
+    metrics,
+    log,
+    sessionTtlMs: options.sessionTtlMs ?? 7 * 24 * 3600_000,
+    secureCookies: options.secureCookies ?? false,
+    loginThrottle: createLoginThrottle(database.db, options.loginThrottle),
+    trustProxy: options.trustProxy ?? false,
+  });
   const trpc = createHTTPHandler({
     router: appRouter,
     basePath: '/trpc/',
-    createContext: createContextFactory({
-      db: database.db,
-      queues,
-      feed,
-      metrics,
-      log,
-      sessionTtlMs: options.sessionTtlMs ?? 7 * 24 * 3600_000,
-      secureCookies: options.secureCookies ?? false,
-    }),
+    createContext,
     onError: ({ error, path }) => {
-      if (error.code === 'INTERNAL_SERVER_ERROR') log.error({ err: error, path }, 'request failed');
+      if (error.code === 'INTERNAL_SERVER_ERROR') log.error({ err: error.cause ?? error, path, reference: errorReference(error) }, 'request failed');
     },
   });
+  const serveStream = createStreamRoute({
+    hub,
+    limits: streamLimits,
+    createContext,
+    log,
+    onEnd: (stream, reason) => metrics.streamsEnded.inc({ stream, reason }),
+  });
   const editor = options.editorDir && existsSync(options.editorDir) ? sirv(options.editorDir, { single: true, etag: true }) : null;
-  const streams = new Set<ServerResponse>();
   const sockets = new Set<Socket>();
   let inFlight = 0;
   let draining = false;
@@ -85,11 +124,18 @@ export async function createApi(options: ApiOptions): Promise<Api> {
       if (draining && inFlight === 0) drained();
     });
     if (draining) res.setHeader('connection', 'close');
-    const path = (req.url ?? '/').split('?')[0];
+    const url = URL.parse(req.url ?? '/', 'http://storyline');
+    // A target such as `//host:port-garbage` is not a URL at all: refuse it rather than throw.
+    if (!url) return json(res, 400, { error: 'bad request target' });
+    const path = url.pathname;
     if (path.startsWith('/trpc/')) {
-      if (isEventStream(req)) {
-        streams.add(res);
-        res.once('close', () => streams.delete(res));
+      const procedure = path.slice('/trpc/'.length);
+      if (req.method === 'GET' && isStreamPath(procedure)) {
+        void serveStream(req, res, procedure, url).catch((error: unknown) => {
+          log.error({ err: error, path }, 'stream handling failed');
+          res.destroy();
+        });
+        return;
       }
       return trpc(req, res);
     }
@@ -107,7 +153,11 @@ export async function createApi(options: ApiOptions): Promise<Api> {
           res.writeHead(200, { 'content-type': metrics.registry.contentType });
           res.end(body);
         },
-        (error: unknown) => json(res, 500, { error: String(error) }),
+        (error: unknown) => {
+          const reference = errorReference(error instanceof Error ? error : new Error(String(error)));
+          log.error({ err: error, reference }, 'metrics collection failed');
+          json(res, 500, { error: `internal error (reference ${reference})` });
+        },
       );
       return;
     }
@@ -124,14 +174,15 @@ export async function createApi(options: ApiOptions): Promise<Api> {
     database,
     queues,
     feed,
+    hub,
     metrics,
-    openStreams: () => streams.size,
+    openStreams: () => hub.counts().feed + hub.counts().job,
     async close() {
       draining = true;
       // Stop listening without http.Server#close, which also cuts idle keep-alive
       // connections, some of them carrying a request that has just arrived.
       const listening = new Promise<void>((resolve) => NetServer.prototype.close.call(server, () => resolve()));
-      for (const stream of streams) stream.end();
+      hub.close();
       if (inFlight > 0) {
         await new Promise<void>((resolve) => {
           drained = resolve;
@@ -140,14 +191,10 @@ export async function createApi(options: ApiOptions): Promise<Api> {
       }
       for (const socket of sockets) socket.destroy();
       await listening;
-      await feed.close().catch(() => undefined);
+      await Promise.allSettled([feed.close(), sessionsListener.unlisten()]);
       await database.close();
     },
   };
-}
-
-function isEventStream(req: IncomingMessage): boolean {
-  return (req.headers.accept ?? '').includes('text/event-stream');
 }
 
 function json(res: ServerResponse, status: number, body: unknown): void {

@@ -5,12 +5,13 @@ import { EventSource } from 'eventsource';
 import { createTestDatabase, type TestDatabase } from '@storyline/db/testing';
 import { jobDefinitions } from '@storyline/job-handlers';
 import { createJobWorker, type JobDefinition, type JobWorker } from '@storyline/jobs';
-import pino from 'pino';
+import pino, { type Logger } from 'pino';
 import { inject } from 'vitest';
 import '../../../../../tools/testing/provided-context';
 import { upsertUser } from '../auth/sessions';
 import { createApi, type Api } from '../server/create-api';
 import type { AppRouter } from '../routers/_app';
+import type { StreamLimits } from '../streams/prepare-stream';
 
 export const log = pino({ level: process.env['TEST_LOG_LEVEL'] ?? 'silent' });
 
@@ -21,20 +22,23 @@ export interface TestStack {
   startWorker(definitions?: JobDefinition[], options?: { maxDeliveries?: number }): JobWorker;
   /** Logs in through the real HTTP API and returns a client that carries the session cookie. */
   login(username: string): Promise<TestClient>;
+  /** Logs in through the real HTTP API and returns the session cookie (`name=value`). */
+  loginCookie(username: string): Promise<string>;
   close(): Promise<void>;
 }
 
 export type TestClient = ReturnType<typeof createTRPCClient<AppRouter>>;
 
 /** A real API on a free port over a database of its own, with queues of its own in the shared Azurite. */
-export async function startTestStack(): Promise<TestStack> {
+export async function startTestStack(options: { streamLimits?: Partial<StreamLimits>; log?: Logger } = {}): Promise<TestStack> {
   const database = await createTestDatabase(inject('pgAdminUrl'));
   const queuePrefix = `t${randomBytes(4).toString('hex')}-`;
   const api = await createApi({
     databaseUrl: database.url,
     storageConnectionString: inject('storageConnectionString'),
     queuePrefix,
-    log,
+    log: options.log ?? log,
+    streamLimits: options.streamLimits,
   });
   await api.queues.ensure();
   await new Promise<void>((resolve) => api.server.listen(0, '127.0.0.1', resolve));
@@ -49,12 +53,22 @@ export async function startTestStack(): Promise<TestStack> {
     baseUrl,
     startWorker(definitions = jobDefinitions, options = {}) {
       const worker = createJobWorker(
-        { db: database.db, queues: api.queues, log },
-        { definitions, idlePollMs: 100, retryDelaySec: 0, maxDeliveries: options.maxDeliveries ?? 3 },
+        { db: database.db, queues: api.queues, log, listen: (channel, onNotify, onListen) => database.sql.listen(channel, onNotify, onListen) },
+        { definitions, retryDelaySec: 0, maxDeliveries: options.maxDeliveries ?? 3 },
       );
       worker.start();
       workers.push(worker);
       return worker;
+    },
+    async loginCookie(username) {
+      const response = await fetch(`${baseUrl}/trpc/auth.login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ username, password: `${username}-pw` }),
+      });
+      const cookie = response.headers.get('set-cookie');
+      if (!response.ok || !cookie) throw new Error(`login of ${username} failed: ${response.status}`);
+      return cookie.split(';')[0];
     },
     async login(username) {
       let cookie = '';

@@ -1,0 +1,53 @@
+import { TRPCError } from '@trpc/server';
+import type { OnMyJobsInput, SessionUser, WatchJobInput } from '@storyline/contracts';
+import { getJobFor } from '@storyline/jobs';
+import { parseFeedPosition, type StreamAccount } from '@storyline/realtime';
+import type { Context } from '../context';
+
+export type AuthedContext = Context & { user: SessionUser };
+
+/** How many streams a process and a user may hold, and how far one may fall behind. */
+export interface StreamLimits {
+  maxStreams: number;
+  maxStreamsPerUser: number;
+  maxBufferedBytes: number;
+}
+
+export const DEFAULT_STREAM_LIMITS: StreamLimits = { maxStreams: 20_000, maxStreamsPerUser: 200, maxBufferedBytes: 256 * 1024 };
+
+/** Everything that can refuse an `onMyJobs` stream, checked before a byte of it is sent. */
+export async function prepareFeedStream(ctx: AuthedContext, input: OnMyJobsInput): Promise<{ account: StreamAccount; after: string | null }> {
+  const account = admit(ctx);
+  const after = input.lastEventId ?? null;
+  if (after !== null && (await ctx.feed.isAhead(parseFeedPosition(after)))) {
+    throw new TRPCError({ code: 'BAD_REQUEST', message: 'lastEventId lies beyond every event of this server; subscribe again without it' });
+  }
+  return { account, after };
+}
+
+/** Everything that can refuse a `jobs.watch` stream: the job must exist, be the caller's (or an admin's), and know the id. */
+export async function prepareJobStream(
+  ctx: AuthedContext,
+  input: WatchJobInput,
+): Promise<{ account: StreamAccount; jobId: string; afterSeq: number | null }> {
+  const account = admit(ctx);
+  const job = await getJobFor(ctx.db, ctx.user, input.jobId);
+  const afterSeq = input.lastEventId ? Number(input.lastEventId) : null;
+  if (afterSeq !== null && afterSeq > job.lastSeq) {
+    throw new TRPCError({ code: 'BAD_REQUEST', message: `lastEventId ${afterSeq} lies beyond this job's last event (${job.lastSeq})` });
+  }
+  return { account, jobId: job.id, afterSeq };
+}
+
+function admit(ctx: AuthedContext): StreamAccount {
+  const { maxStreams, maxStreamsPerUser } = ctx.streamLimits;
+  const open = ctx.hub.counts();
+  if (open.feed + open.job >= maxStreams) {
+    throw new TRPCError({ code: 'SERVICE_UNAVAILABLE', message: `This server holds its limit of ${maxStreams} live streams; retrying shortly` });
+  }
+  if (ctx.hub.countFor(ctx.user.id) >= maxStreamsPerUser) {
+    throw new TRPCError({ code: 'TOO_MANY_REQUESTS', message: `You already have ${maxStreamsPerUser} live streams open; close some tabs` });
+  }
+  if (!ctx.session) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'Please log in' });
+  return { userId: ctx.user.id, seesAll: ctx.user.role === 'admin', sessionKey: ctx.session.key, expiresAt: ctx.session.expiresAt };
+}

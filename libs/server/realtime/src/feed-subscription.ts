@@ -1,0 +1,109 @@
+import type { JobFeedMessage, JobTypeFlag } from '@storyline/contracts';
+import { compareFeedPositions, formatFeedPosition, parseFeedPosition, type FeedPosition } from './feed-position';
+import type { FeedEvent, JobFeed } from './job-feed';
+import { createDelivery, type StreamDelivery, type StreamSink } from './stream-sink';
+
+export type FeedDelivery = StreamDelivery<JobFeedMessage>;
+
+export interface FeedSubscriptionOptions {
+  feed: JobFeed;
+  sink: StreamSink<JobFeedMessage>;
+  /** Whose jobs: one owner's, or everybody's (admins). */
+  ownerId: string | null;
+  /** The last position the client saw; null for a fresh start with a snapshot. */
+  after: string | null;
+  readFlags: () => Promise<JobTypeFlag[]>;
+  /** Live events held while the stream catches up; beyond it they are dropped and read back from the table. */
+  maxPending: number;
+  replayBatch: number;
+}
+
+/**
+ * One `onMyJobs` stream. The hub routes live events to it from the moment it opens;
+ * while it catches up (snapshot or replay from the table, at the client's pace) they
+ * wait in a bounded list, then every event is checked against the position already
+ * sent, so the hand-over neither skips nor repeats one.
+ */
+export class FeedSubscription {
+  readonly ownerId: string | null;
+  private sent: FeedPosition;
+  private live = false;
+  private pending: FeedEvent[] = [];
+  private droppedPending = false;
+  private flagsWaiting: JobTypeFlag[] | null = null;
+  /** Per job, the newest sequence the snapshot already reflects. */
+  private readonly reflected = new Map<string, number>();
+
+  constructor(private readonly options: FeedSubscriptionOptions) {
+    this.ownerId = options.ownerId;
+    this.sent = parseFeedPosition(options.after ?? '0-0');
+  }
+
+  get sink(): StreamSink<JobFeedMessage> {
+    return this.options.sink;
+  }
+
+  /** Sends the snapshot or the missed events, then goes live. */
+  async start(): Promise<void> {
+    const { feed, sink, ownerId } = this.options;
+    if (this.options.after === null) {
+      const [{ jobs, position }, flags] = await Promise.all([feed.snapshot(ownerId), this.options.readFlags()]);
+      for (const job of jobs) this.reflected.set(job.id, job.lastSeq);
+      this.sent = parseFeedPosition(position);
+      sink.send(createDelivery(position, { kind: 'snapshot', jobs, flags }));
+    } else {
+      sink.send(createDelivery(this.options.after, { kind: 'flags', flags: await this.options.readFlags() }));
+    }
+    do {
+      this.droppedPending = false;
+      for (;;) {
+        if (sink.closed) return;
+        const batch = await feed.readAfter(this.sent, ownerId, this.options.replayBatch);
+        for (const item of batch) {
+          // At the client's pace: a replay never fills the buffer that live events are bounded by.
+          if (this.deliver(item, () => this.eventDelivery(item))) await sink.ready();
+        }
+        if (batch.length < this.options.replayBatch) break;
+      }
+    } while (this.droppedPending);
+    const waiting = this.pending;
+    this.pending = [];
+    this.live = true;
+    for (const item of waiting) this.deliver(item, () => this.eventDelivery(item));
+    if (this.flagsWaiting) this.flags(this.flagsWaiting);
+  }
+
+  /** A live event routed here; `shared` is the frame every stream of this event sends. Returns whether it was sent. */
+  offer(item: FeedEvent, shared: () => FeedDelivery): boolean {
+    if (this.live) return this.deliver(item, shared);
+    if (this.pending.length < this.options.maxPending) {
+      this.pending.push(item);
+    } else {
+      this.pending = [];
+      this.droppedPending = true;
+    }
+    return false;
+  }
+
+  flags(flags: JobTypeFlag[]): void {
+    if (!this.live) {
+      this.flagsWaiting = flags;
+      return;
+    }
+    this.flagsWaiting = null;
+    this.options.sink.send(createDelivery(formatFeedPosition(this.sent), { kind: 'flags', flags }));
+  }
+
+  private deliver(item: FeedEvent, delivery: () => FeedDelivery): boolean {
+    if (this.options.sink.closed || compareFeedPositions(item.at, this.sent) <= 0) return false;
+    const seen = this.reflected.get(item.event.jobId);
+    if (seen !== undefined && item.event.seq <= seen) return false;
+    this.sent = item.at;
+    this.options.sink.send(delivery());
+    return true;
+  }
+
+  private eventDelivery(item: FeedEvent): FeedDelivery {
+    return createDelivery(item.position, { kind: 'event', jobType: item.jobType, event: item.event });
+  }
+}

@@ -1,0 +1,110 @@
+import { isTerminalEvent, isTerminalStatus, type JobEvent, type JobStreamMessage, type JobView } from '@storyline/contracts';
+import { createDelivery, type StreamDelivery, type StreamSink } from './stream-sink';
+
+export type JobDelivery = StreamDelivery<JobStreamMessage>;
+
+export interface JobSubscriptionOptions {
+  sink: StreamSink<JobStreamMessage>;
+  jobId: string;
+  /** The last sequence the client saw; null for a fresh start with the job's state. */
+  afterSeq: number | null;
+  readJob(jobId: string): Promise<JobView | null>;
+  readEventsAfter(jobId: string, afterSeq: number, limit: number): Promise<JobEvent[]>;
+  maxPending: number;
+  replayBatch: number;
+}
+
+/**
+ * One `jobs.watch` stream: the job's state (or, resuming, exactly the events after
+ * the client's sequence), then each new event, ending after the terminal one. A gap
+ * in the live sequence (two writers of the job committed out of order) is read back
+ * from the table before going on.
+ */
+export class JobSubscription {
+  readonly jobId: string;
+  private sent = 0;
+  private live = false;
+  private catchingUp: Promise<void> | null = null;
+  private pending: JobEvent[] = [];
+  private droppedPending = false;
+
+  constructor(private readonly options: JobSubscriptionOptions) {
+    this.jobId = options.jobId;
+  }
+
+  get sink(): StreamSink<JobStreamMessage> {
+    return this.options.sink;
+  }
+
+  async start(): Promise<void> {
+    const { sink } = this.options;
+    if (this.options.afterSeq === null) {
+      const job = await this.options.readJob(this.jobId);
+      if (!job) return sink.end({ kind: 'complete' });
+      sink.send(createDelivery(String(job.lastSeq), { kind: 'snapshot', job }));
+      if (isTerminalStatus(job.status)) return sink.end({ kind: 'complete' });
+      this.sent = job.lastSeq;
+    } else {
+      this.sent = this.options.afterSeq;
+    }
+    await this.catchUp();
+  }
+
+  offer(event: JobEvent, shared: () => JobDelivery): boolean {
+    if (!this.live) {
+      // Beyond the bound the table has them anyway: catching up reads them back.
+      if (this.pending.length < this.options.maxPending) this.pending.push(event);
+      else this.droppedPending = true;
+      return false;
+    }
+    if (event.seq <= this.sent) return false;
+    if (event.seq > this.sent + 1) {
+      this.live = false;
+      this.catchingUp ??= this.catchUp().finally(() => (this.catchingUp = null));
+      return false;
+    }
+    return this.deliver(event, shared());
+  }
+
+  private async catchUp(): Promise<void> {
+    const { sink } = this.options;
+    for (;;) {
+      this.pending = [];
+      this.droppedPending = false;
+      for (;;) {
+        const batch = await this.options.readEventsAfter(this.jobId, this.sent, this.options.replayBatch);
+        if (sink.closed) return;
+        for (const event of batch) {
+          if (event.seq <= this.sent) continue;
+          if (!this.deliver(event, this.eventDelivery(event))) return;
+          await sink.ready();
+        }
+        if (batch.length < this.options.replayBatch) break;
+      }
+      // Whatever arrived meanwhile either follows on, or means reading once more.
+      const waiting = this.pending.filter((event) => event.seq > this.sent).sort((a, b) => a.seq - b.seq);
+      if (this.droppedPending || (waiting.length > 0 && waiting[0].seq !== this.sent + 1)) continue;
+      this.pending = [];
+      this.live = true;
+      for (const event of waiting) this.offer(event, () => this.eventDelivery(event));
+      return;
+    }
+  }
+
+  /** Sends one event; after the terminal one the stream ends. Returns false once the stream is over. */
+  private deliver(event: JobEvent, delivery: JobDelivery): boolean {
+    const { sink } = this.options;
+    if (sink.closed) return false;
+    this.sent = event.seq;
+    sink.send(delivery);
+    if (isTerminalEvent(event)) {
+      sink.end({ kind: 'complete' });
+      return false;
+    }
+    return true;
+  }
+
+  private eventDelivery(event: JobEvent): JobDelivery {
+    return createDelivery(String(event.seq), { kind: 'event', event });
+  }
+}
