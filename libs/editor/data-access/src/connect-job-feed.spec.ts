@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { TRPCClientError } from '@trpc/client';
 import { Subject } from 'rxjs';
 import type { JobFeedMessage } from '@storyline/contracts';
 import { connectJobFeed, type FeedEnvelope, type JobFeedUpdate } from './connect-job-feed';
@@ -45,6 +46,19 @@ describe('connectJobFeed', () => {
     server.latest().stream.next({ id: '10-1', data: flags });
     expect(states()).toEqual(['reconnecting', 'live']);
     expect(messages()).toEqual([snapshot, flags]);
+  });
+
+  it('starts afresh with a snapshot when the server refuses the last position as a bad request', async () => {
+    const server = fakeServer();
+    run(server.open);
+    server.latest().stream.next({ id: '10-1', data: snapshot });
+    server.latest().stream.error(new Error('network changed'));
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(server.latest().lastEventId).toBe('10-1');
+    const refusal = TRPCClientError.from({ error: { code: -32600, message: 'lastEventId lies beyond every event of this server', data: { code: 'BAD_REQUEST', httpStatus: 400 } } });
+    server.latest().stream.error(refusal);
+    await vi.advanceTimersByTimeAsync(2_000);
+    expect(server.latest().lastEventId).toBeNull();
   });
 
   it('reopens a dropped stream after 1 s from the last position seen', async () => {

@@ -1,3 +1,4 @@
+import { isTRPCClientError } from '@trpc/client';
 import { Observable, type Subscription } from 'rxjs';
 import type { JobFeedMessage } from '@storyline/contracts';
 
@@ -97,7 +98,12 @@ export function connectJobFeed(open: OpenJobFeed, options: ConnectJobFeedOptions
           failuresInARow = 0;
           enter('live');
         },
-        error: fail,
+        error: (error: unknown) => {
+          // A position the server cannot resume from (say, after its database was restored) is
+          // refused as a bad request: start afresh with a snapshot rather than ask again for ever.
+          if (isTRPCClientError(error) && error.data?.code === 'BAD_REQUEST') lastEventId = null;
+          fail();
+        },
         // The server ends the stream only when it shuts down; for us that is a lost connection.
         complete: fail,
       });

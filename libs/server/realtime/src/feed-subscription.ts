@@ -54,6 +54,8 @@ export class FeedSubscription {
     } else {
       sink.send(createDelivery(this.options.after, { kind: 'flags', flags: await this.options.readFlags() }));
     }
+    // A large snapshot must reach the client before live events are judged against the bound.
+    await sink.ready();
     do {
       this.droppedPending = false;
       for (;;) {

@@ -2,4 +2,5 @@ export * from './feed-position';
 export * from './job-feed';
 export * from './sse-frames';
 export * from './stream-hub';
+export { StreamLimitError, type StreamAccount } from './stream-index';
 export * from './stream-sink';

@@ -24,7 +24,7 @@ export class JobSubscription {
   readonly jobId: string;
   private sent = 0;
   private live = false;
-  private catchingUp: Promise<void> | null = null;
+  private catchingUp = false;
   private pending: JobEvent[] = [];
   private droppedPending = false;
 
@@ -37,16 +37,19 @@ export class JobSubscription {
   }
 
   async start(): Promise<void> {
-    const { sink } = this.options;
-    if (this.options.afterSeq === null) {
-      const job = await this.options.readJob(this.jobId);
-      if (!job) return sink.end({ kind: 'complete' });
+    const { sink, afterSeq } = this.options;
+    const job = await this.options.readJob(this.jobId);
+    if (!job) return sink.end({ kind: 'complete' });
+    if (afterSeq === null) {
       sink.send(createDelivery(String(job.lastSeq), { kind: 'snapshot', job }));
-      if (isTerminalStatus(job.status)) return sink.end({ kind: 'complete' });
       this.sent = job.lastSeq;
+      await sink.ready();
     } else {
-      this.sent = this.options.afterSeq;
+      this.sent = afterSeq;
     }
+    // A finished job whose every event the client has: nothing will follow.
+    if (isTerminalStatus(job.status) && job.lastSeq <= this.sent) return sink.end({ kind: 'complete' });
+    this.catchingUp = true;
     await this.catchUp();
   }
 
@@ -60,16 +63,26 @@ export class JobSubscription {
     if (event.seq <= this.sent) return false;
     if (event.seq > this.sent + 1) {
       this.live = false;
-      this.catchingUp ??= this.catchUp().finally(() => (this.catchingUp = null));
+      this.pending = [event];
+      this.recover();
       return false;
     }
     return this.deliver(event, shared());
   }
 
+  /** Reads a gap back from the table; a failed read ends the stream so its client resumes. */
+  private recover(): void {
+    if (this.catchingUp) return;
+    this.catchingUp = true;
+    this.catchUp().catch(() => {
+      this.catchingUp = false;
+      this.options.sink.end({ kind: 'retry', message: 'Reading the job’s events failed; reconnect to resume after your last event.' });
+    });
+  }
+
   private async catchUp(): Promise<void> {
     const { sink } = this.options;
     for (;;) {
-      this.pending = [];
       this.droppedPending = false;
       for (;;) {
         const batch = await this.options.readEventsAfter(this.jobId, this.sent, this.options.replayBatch);
@@ -81,12 +94,15 @@ export class JobSubscription {
         }
         if (batch.length < this.options.replayBatch) break;
       }
-      // Whatever arrived meanwhile either follows on, or means reading once more.
+      // What arrived meanwhile must follow on without a hole; otherwise read once more.
       const waiting = this.pending.filter((event) => event.seq > this.sent).sort((a, b) => a.seq - b.seq);
-      if (this.droppedPending || (waiting.length > 0 && waiting[0].seq !== this.sent + 1)) continue;
+      const contiguous = waiting.every((event, index) => event.seq === this.sent + 1 + index);
+      if (this.droppedPending || !contiguous) continue;
       this.pending = [];
+      for (const event of waiting) if (!this.deliver(event, this.eventDelivery(event))) return;
+      // Both in the same turn: the next live event either follows on or starts a new catch-up.
       this.live = true;
-      for (const event of waiting) this.offer(event, () => this.eventDelivery(event));
+      this.catchingUp = false;
       return;
     }
   }

@@ -5,7 +5,9 @@ import { getJobFor, toJobView } from '@storyline/jobs';
 import { z } from 'zod';
 import { createIterableSink } from '../streams/iterable-sink';
 import { prepareFeedStream, prepareJobStream } from '../streams/prepare-stream';
+import type { Context } from '../context';
 import { errorReference } from '../server/error-reference';
+import { toStreamError } from '../streams/stream-error';
 import { authedProcedure, router } from '../trpc';
 
 /** Messages an in-process subscriber may fall behind before its stream is ended. */
@@ -41,7 +43,7 @@ export const jobsRouter = router({
   watch: authedProcedure.input(WatchJobInput).subscription(async ({ ctx, input, signal }) => {
     const prepared = await prepareJobStream(ctx, input);
     const { sink, messages } = createIterableSink<JobStreamMessage>(IN_PROCESS_QUEUE, signal);
-    void ctx.hub.openJob(sink, prepared).catch((error: unknown) => sink.end({ kind: 'retry', message: describeFailure(ctx, error) }));
+    void ctx.hub.openJob(sink, prepared).catch((error: unknown) => failStream(ctx, sink, error));
     return messages;
   }),
 
@@ -54,13 +56,14 @@ export const jobsRouter = router({
   onMyJobs: authedProcedure.input(OnMyJobsInput).subscription(async ({ ctx, input, signal }) => {
     const prepared = await prepareFeedStream(ctx, input);
     const { sink, messages } = createIterableSink<JobFeedMessage>(IN_PROCESS_QUEUE, signal);
-    void ctx.hub.openFeed(sink, prepared).catch((error: unknown) => sink.end({ kind: 'retry', message: describeFailure(ctx, error) }));
+    void ctx.hub.openFeed(sink, prepared).catch((error: unknown) => failStream(ctx, sink, error));
     return messages;
   }),
 });
 
-function describeFailure(ctx: { log: { error(obj: object, msg: string): void } }, error: unknown): string {
-  const reference = errorReference(error instanceof Error ? error : new Error(String(error)));
-  ctx.log.error({ err: error, reference }, 'stream failed');
-  return `internal error (reference ${reference})`;
+/** Ends an in-process stream that could not open or read: refusals as they are, anything else by reference. */
+function failStream(ctx: Context, sink: ReturnType<typeof createIterableSink>['sink'], cause: unknown): void {
+  const error = toStreamError(cause);
+  if (error.code === 'INTERNAL_SERVER_ERROR') ctx.log.error({ err: cause, reference: errorReference(error) }, 'stream failed');
+  sink.fail(error);
 }

@@ -12,10 +12,11 @@ import sirv from 'sirv';
 import { createLoginThrottle, type LoginThrottleOptions } from '../auth/login-throttle';
 import { SESSION_ENDED_CHANNEL } from '../auth/session-ended';
 import { createContextFactory } from '../context';
+import { SSE_PING_MS } from '../trpc';
 import { readFlags } from '../routers/flags';
 import { appRouter } from '../routers/_app';
 import { DEFAULT_STREAM_LIMITS, type StreamLimits } from '../streams/prepare-stream';
-import { createStreamRoute, isStreamPath } from '../streams/stream-route';
+import { createStreamRoute, streamPathOf } from '../streams/stream-route';
 import { createApiMetrics, type ApiMetrics } from './api-metrics';
 import { errorReference } from './error-reference';
 
@@ -74,15 +75,27 @@ export async function createApi(options: ApiOptions): Promise<Api> {
   countQuery = () => metrics.databaseQueries.inc();
   const hub = createStreamHub({
     feed,
+    maxStreams: streamLimits.maxStreams,
+    maxStreamsPerUser: streamLimits.maxStreamsPerUser,
+    pingIntervalMs: SSE_PING_MS,
+    onError: (error) => log.error({ err: error }, 'a stream failed to take an event; it was ended'),
     readFlags: () => readFlags(database.db),
     readJob: (jobId) => findJob(database.db, jobId),
     readEventsAfter: (jobId, afterSeq, limit) => readJobEventsAfter(database.db, jobId, afterSeq, limit),
     onSent: (stream, event, streams) => metrics.sent(stream, event, streams),
   });
-  const sessionsListener = await database.sql.listen(SESSION_ENDED_CHANNEL, (key) => {
-    const ended = hub.endSession(key);
-    if (ended > 0) log.info({ streams: ended }, 'session ended; its streams closed');
-  });
+  let sessionListens = 0;
+  const sessionsListener = await database.sql.listen(
+    SESSION_ENDED_CHANNEL,
+    (key) => {
+      const ended = hub.endSession(key);
+      if (ended > 0) log.info({ streams: ended }, 'session ended; its streams closed');
+    },
+    () => {
+      // Logouts announced while the listener was away are found by asking the table.
+      if ((sessionListens += 1) > 1) void endVanishedSessions(database, hub, log);
+    },
+  );
   const createContext = createContextFactory({
     db: database.db,
     queues,
@@ -129,8 +142,8 @@ export async function createApi(options: ApiOptions): Promise<Api> {
     if (!url) return json(res, 400, { error: 'bad request target' });
     const path = url.pathname;
     if (path.startsWith('/trpc/')) {
-      const procedure = path.slice('/trpc/'.length);
-      if (req.method === 'GET' && isStreamPath(procedure)) {
+      const procedure = streamPathOf(path);
+      if (req.method === 'GET' && procedure) {
         void serveStream(req, res, procedure, url).catch((error: unknown) => {
           log.error({ err: error, path }, 'stream handling failed');
           res.destroy();
@@ -200,4 +213,19 @@ export async function createApi(options: ApiOptions): Promise<Api> {
 function json(res: ServerResponse, status: number, body: unknown): void {
   res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store' });
   res.end(JSON.stringify(body));
+}
+
+/** Ends the streams of sessions that no longer exist (logged out while nobody listened). */
+async function endVanishedSessions(database: Database, hub: StreamHub, log: Logger): Promise<void> {
+  try {
+    const keys = hub.sessionKeys();
+    for (let start = 0; start < keys.length; start += 1_000) {
+      const batch = keys.slice(start, start + 1_000);
+      const alive = await database.sql<{ token_hash: string }[]>`select token_hash from sessions where token_hash in ${database.sql(batch)}`;
+      const known = new Set(alive.map((row) => row.token_hash));
+      for (const key of batch) if (!known.has(key)) hub.endSession(key);
+    }
+  } catch (error) {
+    log.warn({ err: error }, 'could not check open streams against the sessions; expiry still ends them');
+  }
 }

@@ -116,6 +116,22 @@ describe('the stream server against misbehaving clients', () => {
     await expectStillServing();
   }, 120_000);
 
+  it('sends a snapshot larger than the bound to a client that reads, and goes on streaming', async () => {
+    const [alice] = await stack.database.sql<{ id: string }[]>`select id from users where username = 'alice'`;
+    const filler = 'y'.repeat(1_000);
+    await stack.database.sql`
+      insert into jobs (type, target_id, owner_id, payload, message)
+      select 'story-publish', gen_random_uuid(), ${alice.id}, '{}', ${filler} from generate_series(1, 150)`;
+    const stream = open();
+    await until(() => gotSnapshot(stream), 'the snapshot');
+    expect(stream.text().length).toBeGreaterThan(BUFFER_BOUND * 2);
+    const written = await appendEvents(stack.database.db, aliceJob, 50, { perTransaction: 1 });
+    await until(() => stream.messages<JobFeedMessage>().some((m) => m.data.kind === 'event' && m.data.event.seq === written.at(-1)), 'every event after it');
+    expect(stream.frames().some((frame) => frame.event === 'serialized-error')).toBe(false);
+    stream.socket.destroy();
+    await stack.database.sql`delete from jobs where message = ${filler}`;
+  });
+
   it('logged no error while all of that went on', () => {
     expect(logLines).toEqual([]);
   });

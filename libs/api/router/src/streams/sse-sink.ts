@@ -6,6 +6,8 @@ export interface SseSinkOptions {
   maxBufferedBytes: number;
   /** How long an ended stream's client is given to take its last bytes before the connection is cut. */
   closeGraceMs: number;
+  /** How long a replay waits for a client that stopped reading before ending its stream. */
+  stallTimeoutMs: number;
   clientOptions: { reconnectAfterInactivityMs?: number };
   /** The `serialized-error` frame for a stream ended with a reason its client must hear. */
   errorFrame(end: Extract<StreamEnd, { message: string }>): Buffer;
@@ -77,7 +79,13 @@ export function createSseSink<M>(res: ServerResponse, options: SseSinkOptions): 
     ready() {
       if (closed || !res.writableNeedDrain) return Promise.resolve();
       return new Promise((resolve) => {
+        // A client that stops reading in the middle of a replay gives its slot back too.
+        const stalled = setTimeout(() => {
+          sink.end({ kind: 'retry', message: 'This stream stopped taking its replay; reconnect to resume after your last event.' });
+          done();
+        }, options.stallTimeoutMs);
         const done = () => {
+          clearTimeout(stalled);
           res.off('drain', done);
           res.off('close', done);
           resolve();

@@ -8,6 +8,7 @@ import type { Context } from '../context';
 import { errorReference } from '../server/error-reference';
 import { SSE_CLIENT_OPTIONS, subscriptionErrorShape } from '../trpc';
 import { prepareFeedStream, prepareJobStream, type AuthedContext, type StreamLimits } from './prepare-stream';
+import { toStreamError } from './stream-error';
 import { createSseSink, type SseSink } from './sse-sink';
 
 /** The subscriptions served by the lean writer, by their tRPC path. */
@@ -18,8 +19,20 @@ const STREAMS = {
 
 export type StreamPath = keyof typeof STREAMS;
 
-export function isStreamPath(path: string): path is StreamPath {
-  return Object.hasOwn(STREAMS, path);
+/**
+ * The stream a request path names, read as tRPC reads it (slashes trimmed, percent-
+ * decoded), so no spelling of the path slips past the lean writer; null for others.
+ */
+export function streamPathOf(pathname: string): StreamPath | null {
+  const trimmed = pathname.replace(/^\/+|\/+$/g, '');
+  if (!trimmed.startsWith('trpc/')) return null;
+  let procedure: string;
+  try {
+    procedure = decodeURIComponent(trimmed.slice('trpc/'.length).replace(/^\/+/, ''));
+  } catch {
+    return null;
+  }
+  return Object.hasOwn(STREAMS, procedure) ? (procedure as StreamPath) : null;
 }
 
 export interface StreamRouteOptions {
@@ -50,6 +63,7 @@ export function createStreamRoute(options: StreamRouteOptions) {
     const sink: SseSink<JobFeedMessage | JobStreamMessage> = createSseSink(res, {
       maxBufferedBytes: options.limits.maxBufferedBytes,
       closeGraceMs: 5_000,
+      stallTimeoutMs: 30_000,
       clientOptions: SSE_CLIENT_OPTIONS,
       errorFrame: (end) =>
         errorFrameFor(new TRPCError({ code: end.kind === 'retry' ? 'SERVICE_UNAVAILABLE' : 'UNAUTHORIZED', message: end.message }), path),
@@ -71,7 +85,7 @@ export function createStreamRoute(options: StreamRouteOptions) {
         if (!sink.closed) await hub.openJob(sink, prepared);
       }
     } catch (cause) {
-      const error = cause instanceof TRPCError ? cause : new TRPCError({ code: 'INTERNAL_SERVER_ERROR', cause });
+      const error = toStreamError(cause);
       if (error.code === 'INTERNAL_SERVER_ERROR') {
         log.error({ err: error.cause ?? error, path, reference: errorReference(error) }, 'stream failed');
       }

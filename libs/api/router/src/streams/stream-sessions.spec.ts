@@ -61,6 +61,16 @@ describe('streams and sessions', () => {
     stream.socket.destroy();
   });
 
+  it('lets a burst of opens by one user past the limit only as many as it allows', async () => {
+    await until(() => stack.api.openStreams() === 0, 'earlier streams closed');
+    const bobCookie = await stack.loginCookie('bob');
+    const burst = Array.from({ length: 10 }, () => openRawStream(stack.baseUrl, { cookie: bobCookie }));
+    await until(() => burst.every((stream) => live(stream) || errorOf(stream) !== null), 'every open answered');
+    expect(burst.filter(live)).toHaveLength(3);
+    expect(burst.filter((stream) => errorOf(stream)?.data.code === 'TOO_MANY_REQUESTS')).toHaveLength(7);
+    for (const stream of burst) stream.socket.destroy();
+  });
+
   it('refuses a user’s streams beyond their limit, and any beyond the process’s, with a retry hint', async () => {
     await until(() => stack.api.openStreams() === 0, 'earlier streams closed');
     const [aliceCookie, bobCookie, adminCookie] = await Promise.all(['alice', 'bob', 'admin'].map((name) => stack.loginCookie(name)));
