@@ -23,6 +23,11 @@ export interface JobFeed {
    * null. Events arrive in feed order, each once per process, however many streams.
    */
   setConsumer(consumer: ((item: FeedItem) => void) | null): void;
+  /**
+   * Resolves once the cursor is current: a consumer that attaches after a quiet spell
+   * first moves it past what it missed (its streams read their own past from the table).
+   */
+  ready(): Promise<void>;
   /** Events read from Postgres since start. */
   readonly received: () => number;
   /** The position of the newest event handed to the consumer. */
@@ -72,6 +77,8 @@ export async function createJobFeed(options: JobFeedOptions): Promise<JobFeed> {
   let pumping: Promise<void> | null = null;
   let again = false;
   let closed = false;
+  /** Events were announced while no stream listened: skip them (streams read their own past) before reading on. */
+  let stale = false;
 
   const emit = (item: FeedItem) => {
     try {
@@ -94,7 +101,19 @@ export async function createJobFeed(options: JobFeedOptions): Promise<JobFeed> {
     return rows.map(toFeedEvent);
   };
 
+  const horizon = async (): Promise<FeedPosition> => {
+    const [row] = await sql<{ position: string | null }[]>`
+      select tx_id::text || '-' || id as position from job_events
+      where tx_id < pg_snapshot_xmin(pg_current_snapshot())
+      order by tx_id desc, id desc limit 1`;
+    return parseFeedPosition(row?.position ?? FEED_START);
+  };
+
   const pumpOnce = async () => {
+    if (stale) {
+      stale = false;
+      cursor = await horizon();
+    }
     do {
       again = false;
       const batch = await readAfter(cursor, null, BATCH);
@@ -117,19 +136,20 @@ export async function createJobFeed(options: JobFeedOptions): Promise<JobFeed> {
     return pumping;
   };
 
-  const [start] = await sql<{ position: string | null }[]>`
-    select tx_id::text || '-' || id as position from job_events
-    where tx_id < pg_snapshot_xmin(pg_current_snapshot())
-    order by tx_id desc, id desc limit 1`;
-  cursor = parseFeedPosition(start?.position ?? FEED_START);
+  // A process with no stream reads nothing: a NOTIFY then only marks the cursor stale.
+  const wake = () => {
+    if (consumer) void pump();
+    else stale = true;
+  };
 
+  cursor = await horizon();
   let listens = 0;
-  const eventsListener = await sql.listen(JOB_EVENTS_CHANNEL, () => void pump(), () => {
+  const eventsListener = await sql.listen(JOB_EVENTS_CHANNEL, wake, () => {
     listens += 1;
     if (listens === 1) return;
     // The cursor is in the table, so reading again finds whatever was missed meanwhile.
     log.warn('job event listener reconnected; reading what was missed');
-    void pump();
+    wake();
   });
   const flagsListener = await sql.listen(JOB_FLAGS_CHANNEL, () => {
     options
@@ -142,12 +162,14 @@ export async function createJobFeed(options: JobFeedOptions): Promise<JobFeed> {
     if (consumer) void pump();
   }, options.sweepIntervalMs ?? 1_000);
   sweep.unref();
-  await pump();
 
   return {
     setConsumer(next) {
+      const attaching = !consumer && next;
       consumer = next;
+      if (attaching && stale) void pump();
     },
+    ready: () => pumping ?? Promise.resolve(),
     received: () => received,
     lastPosition: () => cursor,
     async isAhead({ tx }) {

@@ -112,6 +112,8 @@ export function createStreamHub(options: StreamHubOptions): StreamHub {
       const ownerId = account.seesAll ? null : account.userId;
       const subscription = new FeedSubscription({ feed, sink, ownerId, after, readFlags: options.readFlags, maxPending, replayBatch });
       register(subscription, account, 'feed', account.userId);
+      // Reads of its past must not start before the feed's cursor is current, or an event could fall between.
+      await feed.ready();
       await subscription.start();
     },
     async openJob(sink, { account, jobId, afterSeq }) {
@@ -125,6 +127,7 @@ export function createStreamHub(options: StreamHubOptions): StreamHub {
         replayBatch,
       });
       register(subscription, account, 'job', jobId);
+      await feed.ready();
       await subscription.start();
     },
     endSession: (sessionKey, message = 'You have logged out.') => endSession(sessionKey, message),

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { JobFeedMessage } from '@storyline/contracts';
+import { appendEvents } from '../testing/append-events';
 import { publishNewStory } from '../testing/story-fixtures';
 import { startTestStack, type TestClient, type TestStack } from '../testing/test-stack';
 
@@ -93,6 +94,27 @@ describe('jobs.onMyJobs', () => {
     await expect(
       new Promise((resolve, reject) => alice.jobs.onMyJobs.subscribe({ lastEventId: 'abc' }, { onData: resolve, onError: reject })),
     ).rejects.toThrow(/feed position/);
+  });
+
+  it('reads nothing while no stream is open, and a stream opened afterwards misses nothing', async () => {
+    const { jobId } = await publishNewStory(alice, 1);
+    const first = openFeed(alice);
+    await first.until((m) => m.length > 0);
+    const position = first.messages[0].id;
+    first.close();
+    await settle();
+    const readBefore = stack.api.feed.received();
+    const quiet = await appendEvents(stack.database.db, jobId, 20, { perTransaction: 1 });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(stack.api.feed.received()).toBe(readBefore);
+
+    const resumed = openFeed(alice, position);
+    await resumed.until(() => eventsOf(resumed, jobId).some((event) => event.seq === quiet.at(-1)));
+    const live = await appendEvents(stack.database.db, jobId, 5, { perTransaction: 1 });
+    await resumed.until(() => eventsOf(resumed, jobId).some((event) => event.seq === live.at(-1)));
+    resumed.close();
+    const seqs = eventsOf(resumed, jobId).map((event) => event.seq);
+    expect(seqs).toEqual([...quiet, ...live]);
   });
 
   it('leaves no listener, stream or growing heap behind after 1,000 watch/unwatch cycles', async () => {
