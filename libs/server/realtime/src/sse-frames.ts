@@ -9,7 +9,6 @@ export const SSE_HEADERS = {
   'content-type': 'text/event-stream',
   'cache-control': 'no-cache, no-transform',
   'x-accel-buffering': 'no',
-  connection: 'keep-alive',
 } as const;
 
 export const PING_FRAME = Buffer.from('event: ping\ndata: \n\n');

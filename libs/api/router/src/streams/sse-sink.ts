@@ -55,6 +55,9 @@ export function createSseSink<M>(res: ServerResponse, options: SseSinkOptions): 
   // A write racing a reset connection reports here; the close above does the rest.
   res.on('error', () => undefined);
   res.socket?.setKeepAlive(true, 30_000);
+  // The body runs until the stream ends, so it needs no chunk framing: each frame is one
+  // plain socket write, and the connection closes with the stream (EventSource opens a new one).
+  res.useChunkedEncodingByDefault = false;
   res.writeHead(200, SSE_HEADERS);
   res.write(connectedFrame(options.clientOptions));
 

@@ -27,9 +27,8 @@ interface ErrorShape {
 /** Opens a raw stream and returns the error it is refused with. */
 async function refusal(options: Parameters<typeof openRawStream>[1]): Promise<{ error: ErrorShape; text: string; sentData: boolean }> {
   const stream = openRawStream(stack.baseUrl, { cookie: aliceCookie, ...options });
-  // The response ends after its error; the connection itself may stay open for reuse.
-  await until(() => stream.text().endsWith('\r\n0\r\n\r\n'), 'the end of the refused response', 10_000);
-  stream.socket.destroy();
+  // The response, and with it the connection, ends after its error.
+  await stream.closed;
   const frames = stream.frames();
   const failure = frames.find((frame) => frame.event === 'serialized-error');
   if (!failure?.data) throw new Error(`no error frame in ${stream.text().slice(0, 400)}`);

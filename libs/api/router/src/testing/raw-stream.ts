@@ -69,7 +69,9 @@ export function openRawStream(baseUrl: string, options: RawStreamOptions = {}): 
 function parseFrames(raw: Buffer): SseFrame[] {
   const bodyStart = raw.indexOf('\r\n\r\n');
   if (bodyStart < 0) return [];
-  const blocks = dechunk(raw.subarray(bodyStart + 4)).toString('utf8').split('\n\n');
+  const chunked = /^transfer-encoding: chunked$/im.test(raw.subarray(0, bodyStart).toString('latin1'));
+  const body = raw.subarray(bodyStart + 4);
+  const blocks = (chunked ? dechunk(body) : body).toString('utf8').split('\n\n');
   blocks.pop();
   return blocks
     .filter((block) => block.trim() !== '')

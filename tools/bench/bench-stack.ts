@@ -1,0 +1,99 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { createHash, randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import getPort from 'get-port';
+import { createTestDatabase, prepareTemplateDatabase, type TestDatabase } from '@storyline/db/testing';
+import { upsertUser } from '@storyline/api-router';
+import { startThrowawayAzurite, startThrowawayPostgres } from '../testing/start-throwaway-services';
+
+export interface BenchStack {
+  database: TestDatabase;
+  storage: string;
+  api: { pid: number; baseUrl: string };
+  /** `count` users, each with a session cookie and one running job. */
+  createUsers(count: number, prefix: string): Promise<Array<{ userId: string; cookie: string; jobId: string }>>;
+  /** Statements the API process has sent to Postgres so far (its `storyline_db_queries_total`). */
+  apiQueries(): Promise<number>;
+  stop(): Promise<void>;
+}
+
+/** Real Postgres and Azurite on free ports, and the built API as its own process, as `npm start` runs it. */
+export async function startBenchStack(): Promise<BenchStack> {
+  const build = spawnSync(resolve('node_modules/.bin/nx'), ['run', 'api:build', '--outputStyle=stream'], {
+    stdio: ['ignore', 'ignore', 'inherit'],
+    env: { ...process.env, NX_DAEMON: 'false', NX_TUI: 'false' },
+  });
+  if (build.status !== 0) throw new Error('building the API failed');
+  const pg = await startThrowawayPostgres();
+  const azurite = await startThrowawayAzurite();
+  await prepareTemplateDatabase(pg.adminUrl);
+  const database = await createTestDatabase(pg.adminUrl);
+  const port = await getPort();
+  // BENCH_API_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof' profiles the API process.
+  const nodeArgs = (process.env['BENCH_API_NODE_ARGS'] ?? '').split(' ').filter(Boolean);
+  const child: ChildProcess = spawn(process.execPath, [...nodeArgs, 'dist/apps/api/main.mjs'], {
+    stdio: ['ignore', 'ignore', 'inherit'],
+    env: {
+      ...process.env,
+      DATABASE_URL: database.url,
+      AZURE_STORAGE_CONNECTION_STRING: azurite.connectionString,
+      PORT: String(port),
+      LOG_LEVEL: 'warn',
+      EDITOR_DIST: '/nonexistent',
+      STREAMS_MAX: '20000',
+      STREAMS_PER_USER_MAX: '1000',
+    },
+  });
+  const exited = new Promise<void>((done) => child.once('exit', () => done()));
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 60_000;
+  while (!(await fetch(`${baseUrl}/readyz`).then((r) => r.ok, () => false))) {
+    if (child.exitCode !== null || Date.now() > deadline) throw new Error('the API did not become ready');
+    await new Promise((done) => setTimeout(done, 200));
+  }
+  // One real Argon2id hash, copied to every bench user: hashing thousands would only time Argon2.
+  const template = await upsertUser(database.db, { username: 'bench-template', password: 'bench-password', role: 'user' });
+  return {
+    database,
+    storage: azurite.connectionString,
+    api: { pid: child.pid as number, baseUrl },
+    async createUsers(count, prefix) {
+      const out: Array<{ userId: string; cookie: string; jobId: string }> = [];
+      for (let index = 0; index < count; index += 1) {
+        const token = randomBytes(32).toString('base64url');
+        const [user] = await database.sql<{ id: string }[]>`
+          insert into users (username, password_hash, role)
+          select ${`${prefix}${index}`}, password_hash, 'user' from users where id = ${template.id} returning id`;
+        await database.sql`insert into sessions (token_hash, user_id, expires_at)
+          values (${createHash('sha256').update(token).digest('hex')}, ${user.id}, now() + interval '1 day')`;
+        const [job] = await database.sql<{ id: string }[]>`
+          insert into jobs (type, target_id, owner_id, payload, status, started_at) values
+          ('story-publish', gen_random_uuid(), ${user.id}, '{}', 'Running', now()) returning id`;
+        out.push({ userId: user.id, cookie: `storyline_session=${token}`, jobId: job.id });
+      }
+      return out;
+    },
+    async apiQueries() {
+      const text = await (await fetch(`${baseUrl}/metrics`)).text();
+      return Number(/^storyline_db_queries_total (\d+)/m.exec(text)?.[1] ?? Number.NaN);
+    },
+    async stop() {
+      if (child.exitCode === null) child.kill('SIGTERM');
+      await exited;
+      await database.destroy();
+      await azurite.stop();
+      await pg.stop();
+    },
+  };
+}
+
+/** A process's resident memory and CPU seconds so far, from /proc. */
+export function sampleProcess(pid: number): { rssBytes: number; cpuSeconds: number; systemSeconds: number } {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const rssKb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  // utime and stime, fields 14 and 15 of stat, in clock ticks (100 a second on Linux).
+  const ticks = Number(fields[11]) + Number(fields[12]);
+  return { rssBytes: rssKb * 1024, cpuSeconds: ticks / 100, systemSeconds: Number(fields[12]) / 100 };
+}

@@ -1,0 +1,194 @@
+/**
+ * `npm run bench:streams`: the push path under load, on this machine, in one run.
+ *
+ *  1. 10,000 idle `onMyJobs` streams on one API process: memory, idle CPU, queries.
+ *  2. 2,000 streams over 100 users while events are committed at 1,000/s for 30 s:
+ *     every delivery, duplicates, gaps, write→receive latency; then all closed at once.
+ *  3. The same clients following a running job three ways, side by side: the old
+ *     editor's `jobs.get` every 5 s, the disciplined polling helper, and push.
+ *  4. The worker: pickup latency and idle storage transactions (`worker-wakeup.ts`).
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { startBenchStack, sampleProcess, type BenchStack } from './bench-stack';
+import type { ClientCommand, PollReport, StreamReport } from './stream-clients';
+import type { WriteCommand, WriteReport } from './event-writer';
+import { formatWorkerWakeup, measureWorkerWakeup } from './worker-wakeup';
+
+const CLIENT_PROCESSES = 4;
+const say = (line: string) => console.log(line);
+const here = (file: string) => fileURLToPath(new URL(file, import.meta.url));
+const wait = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+function child(file: string): { process: ChildProcess; ask<T>(message: unknown): Promise<T> } {
+  const proc = fork(here(file), [], { execArgv: ['--import', 'tsx'], env: { ...process.env, TSX_TSCONFIG_PATH: 'tsconfig.base.json' } });
+  return {
+    process: proc,
+    ask: <T>(message: unknown) =>
+      new Promise<T>((resolve, reject) => {
+        proc.once('message', (reply) => ((reply as { error?: string }).error ? reject(new Error((reply as { error: string }).error)) : resolve(reply as T)));
+        proc.send(message as never);
+      }),
+  };
+}
+
+const clients = Array.from({ length: CLIENT_PROCESSES }, () => child('stream-clients.ts'));
+const all = <T>(message: ClientCommand) => Promise.all(clients.map((client) => client.ask<T>(message)));
+const split = <T>(items: T[]) => clients.map((_, index) => items.filter((__, i) => i % clients.length === index));
+
+function percentile(sorted: number[], p: number): number {
+  return sorted.length === 0 ? Number.NaN : sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}
+const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MB`;
+
+async function window(stack: BenchStack, ms: number) {
+  const before = { proc: sampleProcess(stack.api.pid), queries: await stack.apiQueries(), at: Date.now() };
+  await wait(ms);
+  const after = { proc: sampleProcess(stack.api.pid), queries: await stack.apiQueries(), at: Date.now() };
+  const seconds = (after.at - before.at) / 1000;
+  return {
+    seconds,
+    cpuPercent: (100 * (after.proc.cpuSeconds - before.proc.cpuSeconds)) / seconds,
+    systemPercent: (100 * (after.proc.systemSeconds - before.proc.systemSeconds)) / seconds,
+    // The scrape that reads the counter costs one query of its own.
+    queriesPerSec: (after.queries - before.queries - 1) / seconds,
+    rssBytes: after.proc.rssBytes,
+  };
+}
+
+async function idleStreams(stack: BenchStack, users: Array<{ cookie: string }>, count: number) {
+  say(`\n## 1. ${count.toLocaleString('en')} idle onMyJobs streams on one API process`);
+  const baseline = sampleProcess(stack.api.pid).rssBytes;
+  const cookies = Array.from({ length: count }, (_, index) => users[index % users.length].cookie);
+  const opening = Date.now();
+  await Promise.all(split(cookies).map((part, index) => clients[index].ask({ cmd: 'open', baseUrl: stack.api.baseUrl, cookies: part })));
+  say(`opened ${count} streams (each with its snapshot) in ${((Date.now() - opening) / 1000).toFixed(1)} s`);
+  // Let the opening's garbage be collected before measuring what idling costs.
+  await wait(15_000);
+  const idle = await window(stack, 60_000);
+  say('| API process | value | goal |\n| --- | --- | --- |');
+  say(`| RSS before the streams | ${mb(baseline)} | |`);
+  say(`| RSS with ${count} streams | ${mb(idle.rssBytes)} (${((idle.rssBytes - baseline) / count / 1024).toFixed(1)} KiB a stream) | < 1 GB |`);
+  say(`| CPU while idle (60 s) | ${idle.cpuPercent.toFixed(1)} % of a core (${idle.systemPercent.toFixed(1)} % of it in the kernel) | < 5 % |`);
+  say(`| database queries while idle | ${idle.queriesPerSec.toFixed(2)} /s in all (${(idle.queriesPerSec / count).toFixed(5)} per stream) | none per stream |`);
+  await all({ cmd: 'close-all' });
+  await waitForStreams(stack, 0);
+}
+
+async function waitForStreams(stack: BenchStack, count: number) {
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    const text = await (await fetch(`${stack.api.baseUrl}/metrics`)).text();
+    const open = [...text.matchAll(/^storyline_active_streams\{stream="\w+"\} (\d+)/gm)].reduce((sum, m) => sum + Number(m[1]), 0);
+    if (open === count) return;
+    if (Date.now() > deadline) throw new Error(`expected ${count} open streams, the API reports ${open}`);
+    await wait(200);
+  }
+}
+
+async function fanOut(stack: BenchStack, users: Array<{ cookie: string; jobId: string }>, streamsPerUser: number, ratePerSec: number) {
+  const count = users.length * streamsPerUser;
+  say(`\n## 2. ${count.toLocaleString('en')} streams over ${users.length} users, events committed at ${ratePerSec}/s for 30 s`);
+  const cookies = users.flatMap((user) => Array.from({ length: streamsPerUser }, () => user.cookie));
+  await Promise.all(split(cookies).map((part, index) => clients[index].ask({ cmd: 'open', baseUrl: stack.api.baseUrl, cookies: part })));
+  await all({ cmd: 'reset' });
+  const bucketsBefore = await latencyBuckets(stack);
+  const writer = child('event-writer.ts');
+  const [written, measured] = await Promise.all([
+    writer.ask<WriteReport>({ databaseUrl: stack.database.url, jobIds: users.map((u) => u.jobId), ratePerSec, durationMs: 30_000, connections: Number(process.env['BENCH_WRITER_CONNECTIONS'] ?? 24) } satisfies WriteCommand),
+    window(stack, 30_000),
+  ]);
+  // Whatever is still on its way gets a few seconds to arrive.
+  const expected = written.written * streamsPerUser;
+  let reports: StreamReport[] = [];
+  for (const deadline = Date.now() + 15_000; Date.now() < deadline; await wait(250)) {
+    reports = await all<StreamReport>({ cmd: 'report' });
+    if (reports.reduce((sum, r) => sum + r.deliveries, 0) >= expected) break;
+  }
+  const deliveries = reports.reduce((sum, r) => sum + r.deliveries, 0);
+  const latencies = reports.flatMap((r) => r.latencies).sort((a, b) => a - b);
+  say('| measure | value | goal |\n| --- | --- | --- |');
+  say(`| events committed | ${written.written} at ${written.achievedPerSec.toFixed(0)}/s | 1,000/s |`);
+  say(`| deliveries expected / arrived | ${expected} / ${deliveries} | all |`);
+  say(`| doubled / missing (gaps) | ${reports.reduce((s, r) => s + r.duplicates, 0)} / ${reports.reduce((s, r) => s + r.gaps, 0)} | 0 / 0 |`);
+  const fromCommit = reports
+    .flatMap((r) => Object.entries(r.arrivals).flatMap(([key, times]) => times.map((t) => t - (written.commits[key] ?? Number.NaN))))
+    .filter((ms) => Number.isFinite(ms))
+    .sort((a, b) => a - b);
+  say(`| commit → received p50 / p99 / max | ${percentile(fromCommit, 50)} / ${percentile(fromCommit, 99)} / ${fromCommit.at(-1)} ms | p99 < 100 ms |`);
+  say(`| transaction start → received p50 / p99 | ${percentile(latencies, 50)} / ${percentile(latencies, 99)} ms | |`);
+  const bucketsAfter = await latencyBuckets(stack);
+  const sentWithin = (le: string) => (bucketsAfter.get(le) ?? 0) - (bucketsBefore.get(le) ?? 0);
+  const events = sentWithin('+Inf');
+  say(`| transaction start → sent by the API, share within 25 / 50 / 100 ms | ${['0.025', '0.05', '0.1'].map((le) => `${((100 * sentWithin(le)) / events).toFixed(1)} %`).join(' / ')} | |`);
+  say(`| API CPU during the writes | ${measured.cpuPercent.toFixed(0)} % of a core | |`);
+  say(`| API database queries during the writes | ${measured.queriesPerSec.toFixed(0)} /s (the one feed reader; none per stream) | |`);
+  say(`| API RSS after | ${mb(sampleProcess(stack.api.pid).rssBytes)} | |`);
+  await all({ cmd: 'close-all' });
+  await waitForStreams(stack, 0);
+  const healthy = (await fetch(`${stack.api.baseUrl}/healthz`)).ok;
+  say(`| all ${count} closed at once | API ${healthy ? 'still serving' : 'DOWN'}, 0 open streams | survives |`);
+}
+
+/** The API's histogram of event written → sent, by bucket (once per event per stream kind). */
+async function latencyBuckets(stack: BenchStack): Promise<Map<string, number>> {
+  const text = await (await fetch(`${stack.api.baseUrl}/metrics`)).text();
+  return new Map([...text.matchAll(/^storyline_notification_latency_seconds_bucket\{le="([^"]+)"\} (\d+)/gm)].map((m) => [m[1], Number(m[2])]));
+}
+
+async function transports(stack: BenchStack, users: Array<{ cookie: string; jobId: string }>, windowMs: number) {
+  say(`\n## 3. ${users.length} clients each following a running job for ${windowMs / 1000} s (a progress event every 3 s)`);
+  say('| transport | requests/s | bytes/s to clients | API CPU | API database queries/s |\n| --- | --- | --- | --- | --- |');
+  const ratePerSec = users.length / 3;
+  const jobIds = users.map((u) => u.jobId);
+  const run = async (name: string, clientsWork: () => Promise<{ requests: number; bytes: number }>) => {
+    const writer = child('event-writer.ts');
+    const [, measured, traffic] = await Promise.all([
+      writer.ask<WriteReport>({ databaseUrl: stack.database.url, jobIds, ratePerSec, durationMs: windowMs, connections: 4 } satisfies WriteCommand),
+      window(stack, windowMs),
+      clientsWork(),
+    ]);
+    const seconds = measured.seconds;
+    say(`| ${name} | ${(traffic.requests / seconds).toFixed(1)} | ${(traffic.bytes / seconds / 1024).toFixed(1)} KiB | ${measured.cpuPercent.toFixed(1)} % | ${measured.queriesPerSec.toFixed(1)} |`);
+  };
+  await run('nobody following (the writes alone)', async () => {
+    await wait(windowMs);
+    return { requests: 0, bytes: 0 };
+  });
+  for (const mode of ['status-quo', 'disciplined'] as const) {
+    await run(mode === 'status-quo' ? 'status quo: jobs.get every 5 s' : 'polling helper: 1 s, doubling to 60 s', async () => {
+      const reports = await Promise.all(
+        split(users).map((part, index) => clients[index].ask<PollReport>({ cmd: 'poll', baseUrl: stack.api.baseUrl, clients: part, mode, durationMs: windowMs })),
+      );
+      return { requests: reports.reduce((s, r) => s + r.requests, 0), bytes: reports.reduce((s, r) => s + r.bytes, 0) };
+    });
+  }
+  await Promise.all(split(users.map((u) => u.cookie)).map((part, index) => clients[index].ask({ cmd: 'open', baseUrl: stack.api.baseUrl, cookies: part })));
+  await all({ cmd: 'reset' });
+  await run('push: one onMyJobs stream each', async () => {
+    await wait(windowMs);
+    const reports = await all<StreamReport>({ cmd: 'report' });
+    return { requests: 0, bytes: reports.reduce((s, r) => s + r.bytes, 0) };
+  });
+  await all({ cmd: 'close-all' });
+  await waitForStreams(stack, 0);
+}
+
+/** `BENCH_SECTIONS=1,2` runs only those sections; all four by default. */
+const sections = new Set((process.env['BENCH_SECTIONS'] ?? '1,2,3,4').split(',').map((part) => part.trim()));
+const stack = await startBenchStack();
+try {
+  say(`# bench:streams on ${process.platform}, Node ${process.version}, ${(await import('node:os')).cpus().length} cores`);
+  const users = await stack.createUsers(100, 'u');
+  if (sections.has('1')) await idleStreams(stack, users, 10_000);
+  if (sections.has('2')) await fanOut(stack, users, 20, Number(process.env['BENCH_EVENTS_PER_SEC'] ?? 1_000));
+  if (sections.has('3')) await transports(stack, await stack.createUsers(500, 'c'), 60_000);
+  if (sections.has('4')) {
+    say('\n## 4. The worker');
+    say(formatWorkerWakeup(await measureWorkerWakeup()));
+  }
+} finally {
+  for (const client of clients) client.process.kill();
+  await stack.stop();
+}
+process.exit(0);
