@@ -10,7 +10,7 @@ import { createJobQueues, type JobQueues } from '@storyline/storage';
 import type { Logger } from 'pino';
 import sirv from 'sirv';
 import { createLoginThrottle, type LoginThrottleOptions } from '../auth/login-throttle';
-import { SESSION_ENDED_CHANNEL } from '../auth/session-ended';
+import { listenForEndedSessions } from '../auth/session-ended';
 import { createContextFactory } from '../context';
 import { SSE_PING_MS } from '../trpc';
 import { readFlags } from '../routers/flags';
@@ -58,11 +58,7 @@ export interface Api {
 /** Wires the database, the queues, the event feed and the HTTP routes of one API process. */
 export async function createApi(options: ApiOptions): Promise<Api> {
   const { log } = options;
-  let countQuery = () => undefined as void;
-  const database = createDatabase(options.databaseUrl, { applicationName: 'storyline-api', onQuery: () => countQuery() });
-  const queues = createJobQueues({ connectionString: options.storageConnectionString, prefix: options.queuePrefix });
-  const feed = await createJobFeed({ database, log, readFlags: () => readFlags(database.db) });
-  const streamLimits = { ...DEFAULT_STREAM_LIMITS, ...options.streamLimits };
+  // The metrics' sources are read at scrape time, by when all of them exist.
   const metrics = createApiMetrics({
     streams: () => hub.counts(),
     jobsByStatus: () =>
@@ -72,7 +68,10 @@ export async function createApi(options: ApiOptions): Promise<Api> {
         .groupBy(jobs.status),
     queueDepth: (type) => queues.depth(type),
   });
-  countQuery = () => metrics.databaseQueries.inc();
+  const database = createDatabase(options.databaseUrl, { applicationName: 'storyline-api', onQuery: () => metrics.databaseQueries.inc() });
+  const queues = createJobQueues({ connectionString: options.storageConnectionString, prefix: options.queuePrefix });
+  const feed = await createJobFeed({ database, log, readFlags: () => readFlags(database.db) });
+  const streamLimits = { ...DEFAULT_STREAM_LIMITS, ...options.streamLimits };
   const hub = createStreamHub({
     feed,
     maxStreams: streamLimits.maxStreams,
@@ -84,18 +83,7 @@ export async function createApi(options: ApiOptions): Promise<Api> {
     readEventsAfter: (jobId, afterSeq, limit) => readJobEventsAfter(database.db, jobId, afterSeq, limit),
     onSent: (stream, event, streams) => metrics.sent(stream, event, streams),
   });
-  let sessionListens = 0;
-  const sessionsListener = await database.sql.listen(
-    SESSION_ENDED_CHANNEL,
-    (key) => {
-      const ended = hub.endSession(key);
-      if (ended > 0) log.info({ streams: ended }, 'session ended; its streams closed');
-    },
-    () => {
-      // Logouts announced while the listener was away are found by asking the table.
-      if ((sessionListens += 1) > 1) void endVanishedSessions(database, hub, log);
-    },
-  );
+  const sessionsListener = await listenForEndedSessions(database, hub, log);
   const createContext = createContextFactory({
     db: database.db,
     queues,
@@ -213,19 +201,4 @@ export async function createApi(options: ApiOptions): Promise<Api> {
 function json(res: ServerResponse, status: number, body: unknown): void {
   res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store' });
   res.end(JSON.stringify(body));
-}
-
-/** Ends the streams of sessions that no longer exist (logged out while nobody listened). */
-async function endVanishedSessions(database: Database, hub: StreamHub, log: Logger): Promise<void> {
-  try {
-    const keys = hub.sessionKeys();
-    for (let start = 0; start < keys.length; start += 1_000) {
-      const batch = keys.slice(start, start + 1_000);
-      const alive = await database.sql<{ token_hash: string }[]>`select token_hash from sessions where token_hash in ${database.sql(batch)}`;
-      const known = new Set(alive.map((row) => row.token_hash));
-      for (const key of batch) if (!known.has(key)) hub.endSession(key);
-    }
-  } catch (error) {
-    log.warn({ err: error }, 'could not check open streams against the sessions; expiry still ends them');
-  }
 }

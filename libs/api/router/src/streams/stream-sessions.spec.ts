@@ -51,6 +51,19 @@ describe('streams and sessions', () => {
     for (const stream of [here, there, otherSession, resumed]) stream.socket.destroy();
   });
 
+  it('ends the streams of a session that ended while the session listener was away', async () => {
+    const cookie = await stack.loginCookie('alice');
+    const stream = openRawStream(stack.baseUrl, { cookie });
+    await until(() => live(stream), 'the stream live');
+    // Cut the API's LISTEN connection, and end the session without any NOTIFY reaching it.
+    await stack.database.sql`select pg_terminate_backend(pid) from pg_stat_activity
+      where datname = current_database() and query ilike '%session_ended%' and pid <> pg_backend_pid()`;
+    await stack.database.sql`delete from sessions`;
+    await until(() => errorOf(stream) !== null, 'the stream ended once the listener was back', 30_000);
+    expect(errorOf(stream)?.data.code).toBe('UNAUTHORIZED');
+    stream.socket.destroy();
+  });
+
   it('ends a stream when its session expires', async () => {
     const [alice] = await stack.database.sql<{ id: string }[]>`select id from users where username = 'alice'`;
     const token = await createSession(stack.database.db, alice.id, 1_500);
