@@ -9,7 +9,6 @@ import { createLoginThrottle, type LoginThrottle } from './auth/login-throttle';
 import { findSession, SESSION_COOKIE } from './auth/sessions';
 import { clientAddress } from './client-address';
 import type { ApiMetrics } from './server/api-metrics';
-import type { StreamLimits } from './streams/prepare-stream';
 
 /** What every request can reach; built once per process. */
 export interface ApiServices {
@@ -18,7 +17,6 @@ export interface ApiServices {
   feed: JobFeed;
   /** This process's live streams, routed by owner, job and session. */
   hub: StreamHub;
-  streamLimits: StreamLimits;
   metrics: ApiMetrics;
   log: Logger;
   sessionTtlMs: number;

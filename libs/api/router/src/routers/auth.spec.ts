@@ -1,45 +1,25 @@
-import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createTRPCClient, httpBatchLink, TRPCClientError } from '@trpc/client';
-import { createHTTPHandler } from '@trpc/server/adapters/standalone';
-import { createContextFactory } from '../context';
-import { DEFAULT_STREAM_LIMITS } from '../streams/prepare-stream';
+import { createApi, type Api } from '../server/create-api';
 import { log, startTestStack, type TestStack } from '../testing/test-stack';
-import { appRouter, type AppRouter } from './_app';
+import type { AppRouter } from './_app';
 
 const LOCKED = 'Too many failed logins. Try again in 15 minutes.';
 
 let stack: TestStack;
 /** The same API behind a proxy: it takes the client's address from X-Forwarded-For. */
-let proxied: { server: Server; baseUrl: string };
+let proxied: { api: Api; baseUrl: string };
 
 beforeAll(async () => {
   stack = await startTestStack();
-  const server = createServer(
-    createHTTPHandler({
-      router: appRouter,
-      basePath: '/trpc/',
-      createContext: createContextFactory({
-        db: stack.database.db,
-        queues: stack.api.queues,
-        feed: stack.api.feed,
-        hub: stack.api.hub,
-        streamLimits: DEFAULT_STREAM_LIMITS,
-        metrics: stack.api.metrics,
-        log,
-        sessionTtlMs: 3600_000,
-        secureCookies: false,
-        trustProxy: true,
-      }),
-    }),
-  );
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  proxied = { server, baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
+  const api = await createApi({ databaseUrl: stack.database.url, storageConnectionString: inject('storageConnectionString'), log, trustProxy: true });
+  await new Promise<void>((resolve) => api.server.listen(0, '127.0.0.1', resolve));
+  proxied = { api, baseUrl: `http://127.0.0.1:${(api.server.address() as AddressInfo).port}` };
 });
 afterEach(() => stack.database.sql`delete from login_failures`);
 afterAll(async () => {
-  await new Promise((resolve) => proxied?.server.close(resolve));
+  await proxied?.api.close();
   await stack?.close();
 });
 

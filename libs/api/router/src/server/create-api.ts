@@ -89,7 +89,6 @@ export async function createApi(options: ApiOptions): Promise<Api> {
     queues,
     feed,
     hub,
-    streamLimits,
     metrics,
     log,
     sessionTtlMs: options.sessionTtlMs ?? 7 * 24 * 3600_000,
