@@ -9,6 +9,7 @@ const Env = z.object({
   EDITOR_DIST: z.string().default('dist/apps/editor/browser'),
   SESSION_TTL_HOURS: z.coerce.number().positive().default(168),
   COOKIE_SECURE: z.enum(['true', 'false']).default('false').transform((value) => value === 'true'),
+  MAX_BODY_MB: z.coerce.number().positive().default(64),
   STREAMS_MAX: z.coerce.number().int().positive().default(20_000),
   STREAMS_PER_USER_MAX: z.coerce.number().int().positive().default(200),
   STREAM_BUFFER_KB: z.coerce.number().int().min(16).default(256),

@@ -23,6 +23,7 @@ const api = await createApi({
   secureCookies: env.COOKIE_SECURE,
   loginThrottle: { maxFailures: env.LOGIN_MAX_FAILURES, windowSec: env.LOGIN_WINDOW_SEC, lockoutSec: env.LOGIN_LOCKOUT_SEC },
   trustProxy: env.TRUST_PROXY,
+  maxBodyBytes: env.MAX_BODY_MB * 1024 * 1024,
   streamLimits: { maxStreams: env.STREAMS_MAX, maxStreamsPerUser: env.STREAMS_PER_USER_MAX, maxBufferedBytes: env.STREAM_BUFFER_KB * 1024 },
   log,
 });

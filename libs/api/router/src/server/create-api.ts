@@ -33,6 +33,8 @@ export interface ApiOptions {
   loginThrottle?: LoginThrottleOptions;
   /** Take the client's address from `X-Forwarded-For`: only behind a proxy that sets it. */
   trustProxy?: boolean;
+  /** The largest request body taken, in bytes (64 MiB: a full 500-page draft in two languages fits); larger ones get 413. */
+  maxBodyBytes?: number;
   /** How long a shutdown waits for requests in flight before cutting them. */
   drainTimeoutMs?: number;
   /** Bounds on live streams; see {@link DEFAULT_STREAM_LIMITS}. */
@@ -99,6 +101,7 @@ export async function createApi(options: ApiOptions): Promise<Api> {
   const trpc = createHTTPHandler({
     router: appRouter,
     basePath: '/trpc/',
+    maxBodySize: options.maxBodyBytes ?? 64 * 1024 * 1024,
     createContext,
     onError: ({ error, path }) => {
       if (error.code === 'INTERNAL_SERVER_ERROR') log.error({ err: error.cause ?? error, path, reference: errorReference(error) }, 'request failed');

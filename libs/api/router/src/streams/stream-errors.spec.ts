@@ -101,6 +101,16 @@ describe('error responses', () => {
     expect((await fetch(`${stack.baseUrl}/healthz`)).status).toBe(200);
   });
 
+  it('refuse a body over the limit with 413 without reading it all, and keep serving', async () => {
+    const huge = JSON.stringify({ storyId: '00000000-0000-4000-8000-000000000000', title: 't', pages: [{ en: 'x'.repeat(65 * 1024 * 1024), ro: '' }] });
+    const response = await fetch(`${stack.baseUrl}/trpc/stories.saveDraft`, { method: 'POST', headers: { cookie: aliceCookie, 'content-type': 'application/json' }, body: huge });
+    expect(response.status).toBe(413);
+    const body = await response.text();
+    expect(body).toContain('PAYLOAD_TOO_LARGE');
+    expectNothingLeaked(body);
+    expect((await fetch(`${stack.baseUrl}/healthz`)).status).toBe(200);
+  });
+
   // Last in the file: it breaks this file's database on purpose.
   it('answer an internal error with a reference the log line carries, and nothing of the cause', async () => {
     await stack.database.sql`drop table job_type_flags`;
