@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { createServer, type Server, type ServerResponse } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import { Server as NetServer, type Socket } from 'node:net';
 import { sql } from 'drizzle-orm';
 import { createHTTPHandler } from '@trpc/server/adapters/standalone';
@@ -16,9 +16,10 @@ import { SSE_PING_MS } from '../trpc';
 import { readFlags } from '../routers/flags';
 import { appRouter } from '../routers/_app';
 import { DEFAULT_STREAM_LIMITS, type StreamLimits } from '../streams/prepare-stream';
-import { createStreamRoute, streamPathOf } from '../streams/stream-route';
+import { createStreamRoute } from '../streams/stream-route';
 import { createApiMetrics, type ApiMetrics } from './api-metrics';
 import { errorReference } from './error-reference';
+import { createRequestRouter } from './route-request';
 
 export interface ApiOptions {
   databaseUrl: string;
@@ -115,6 +116,7 @@ export async function createApi(options: ApiOptions): Promise<Api> {
     onEnd: (stream, reason) => metrics.streamsEnded.inc({ stream, reason }),
   });
   const editor = options.editorDir && existsSync(options.editorDir) ? sirv(options.editorDir, { single: true, etag: true }) : null;
+  const routeRequest = createRequestRouter({ trpc, serveStream, editor, database, metrics, log });
   const sockets = new Set<Socket>();
   let inFlight = 0;
   let draining = false;
@@ -127,45 +129,7 @@ export async function createApi(options: ApiOptions): Promise<Api> {
       if (draining && inFlight === 0) drained();
     });
     if (draining) res.setHeader('connection', 'close');
-    const url = URL.parse(req.url ?? '/', 'http://storyline');
-    // A target such as `//host:port-garbage` is not a URL at all: refuse it rather than throw.
-    if (!url) return json(res, 400, { error: 'bad request target' });
-    const path = url.pathname;
-    if (path.startsWith('/trpc/')) {
-      const procedure = streamPathOf(path);
-      if (req.method === 'GET' && procedure) {
-        void serveStream(req, res, procedure, url).catch((error: unknown) => {
-          log.error({ err: error, path }, 'stream handling failed');
-          res.destroy();
-        });
-        return;
-      }
-      return trpc(req, res);
-    }
-    if (path === '/healthz') return json(res, 200, { status: 'ok' });
-    if (path === '/readyz') {
-      void database.db
-        .execute(sql`select 1`)
-        .then(() => json(res, 200, { status: 'ready' }))
-        .catch(() => json(res, 503, { status: 'database unreachable' }));
-      return;
-    }
-    if (path === '/metrics') {
-      void metrics.registry.metrics().then(
-        (body) => {
-          res.writeHead(200, { 'content-type': metrics.registry.contentType });
-          res.end(body);
-        },
-        (error: unknown) => {
-          const reference = errorReference(error instanceof Error ? error : new Error(String(error)));
-          log.error({ err: error, reference }, 'metrics collection failed');
-          json(res, 500, { error: `internal error (reference ${reference})` });
-        },
-      );
-      return;
-    }
-    if (editor) return editor(req, res, () => json(res, 404, { error: 'not found' }));
-    json(res, 404, { error: 'not found' });
+    routeRequest(req, res);
   });
   server.on('connection', (socket) => {
     sockets.add(socket);
@@ -198,9 +162,4 @@ export async function createApi(options: ApiOptions): Promise<Api> {
       await database.close();
     },
   };
-}
-
-function json(res: ServerResponse, status: number, body: unknown): void {
-  res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store' });
-  res.end(JSON.stringify(body));
 }
