@@ -106,6 +106,11 @@ export class FeedSubscription {
   }
 
   private eventDelivery(item: FeedEvent): FeedDelivery {
-    return createDelivery(item.position, { kind: 'event', jobType: item.jobType, event: item.event });
+    return feedEventDelivery(item);
   }
+}
+
+/** The `onMyJobs` message of one feed event; the hub makes it once and every stream sends it. */
+export function feedEventDelivery(item: FeedEvent): FeedDelivery {
+  return createDelivery(item.position, { kind: 'event', jobType: item.jobType, event: item.event });
 }

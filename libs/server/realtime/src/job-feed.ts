@@ -63,6 +63,12 @@ interface FeedRow {
 
 const BATCH = 500;
 
+/** The newest event no transaction still open can overtake: where a reader may safely stand. */
+const HORIZON = drizzleSql`
+  select tx_id::text || '-' || id as position from job_events
+  where tx_id < pg_snapshot_xmin(pg_current_snapshot())
+  order by tx_id desc, id desc limit 1`;
+
 /**
  * One reader of the event log per API process. NOTIFY only wakes it; it then reads
  * the events past its cursor from the table, so a lost notification delays an event
@@ -102,10 +108,7 @@ export async function createJobFeed(options: JobFeedOptions): Promise<JobFeed> {
   };
 
   const horizon = async (): Promise<FeedPosition> => {
-    const [row] = await sql<{ position: string | null }[]>`
-      select tx_id::text || '-' || id as position from job_events
-      where tx_id < pg_snapshot_xmin(pg_current_snapshot())
-      order by tx_id desc, id desc limit 1`;
+    const [row] = await db.execute<{ position: string | null }>(HORIZON);
     return parseFeedPosition(row?.position ?? FEED_START);
   };
 
@@ -180,10 +183,7 @@ export async function createJobFeed(options: JobFeedOptions): Promise<JobFeed> {
     async snapshot(ownerId) {
       return db.transaction(
         async (tx) => {
-          const [horizon] = await tx.execute<{ position: string | null }>(drizzleSql`
-            select tx_id::text || '-' || id as position from job_events
-            where tx_id < pg_snapshot_xmin(pg_current_snapshot())
-            order by tx_id desc, id desc limit 1`);
+          const [horizon] = await tx.execute<{ position: string | null }>(HORIZON);
           const concerned = or(
             inArray(jobs.status, ['Queued', 'Running']),
             gt(jobs.completedAt, drizzleSql`now() - interval '15 minutes'`),

@@ -121,6 +121,11 @@ export class JobSubscription {
   }
 
   private eventDelivery(event: JobEvent): JobDelivery {
-    return createDelivery(String(event.seq), { kind: 'event', event });
+    return jobEventDelivery(event);
   }
+}
+
+/** The `watch` message of one job event; the hub makes it once and every watcher sends it. */
+export function jobEventDelivery(event: JobEvent): JobDelivery {
+  return createDelivery(String(event.seq), { kind: 'event', event });
 }

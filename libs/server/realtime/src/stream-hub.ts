@@ -1,9 +1,9 @@
 import type { JobEvent, JobFeedMessage, JobStreamMessage, JobTypeFlag, JobView } from '@storyline/contracts';
-import { FeedSubscription, type FeedDelivery } from './feed-subscription';
+import { FeedSubscription, feedEventDelivery, type FeedDelivery } from './feed-subscription';
 import type { FeedEvent, FeedItem, JobFeed } from './job-feed';
-import { JobSubscription, type JobDelivery } from './job-subscription';
+import { JobSubscription, jobEventDelivery, type JobDelivery } from './job-subscription';
 import { StreamIndex, type StreamAccount, type StreamLimitOptions, type Subscription } from './stream-index';
-import { createDelivery, type StreamSink } from './stream-sink';
+import type { StreamSink } from './stream-sink';
 
 export interface StreamHubOptions extends StreamLimitOptions {
   feed: JobFeed;
@@ -51,28 +51,35 @@ export function createStreamHub(options: StreamHubOptions): StreamHub {
   const replayBatch = options.replayBatch ?? 500;
   const index = new StreamIndex(options);
 
-  /** Offers to one subscription; a throw ends that stream alone. */
-  const offer = <T>(subscription: Subscription, offerIt: () => T): T | false => {
-    try {
-      return offerIt();
-    } catch (error) {
-      options.onError?.(error);
-      subscription.sink.end({ kind: 'retry', message: 'This stream failed; reconnect to resume after your last event.' });
-      return false;
-    }
+  /** A throw while one stream takes an event ends that stream alone. */
+  const failed = (subscription: Subscription, error: unknown) => {
+    options.onError?.(error);
+    subscription.sink.end({ kind: 'retry', message: 'This stream failed; reconnect to resume after your last event.' });
   };
 
   const routeEvent = (item: FeedEvent) => {
     let feedDelivery: FeedDelivery | undefined;
-    const sharedFeed = () => (feedDelivery ??= createDelivery(item.position, { kind: 'event', jobType: item.jobType, event: item.event }));
+    const sharedFeed = () => (feedDelivery ??= feedEventDelivery(item));
     let toFeeds = 0;
     for (const subscriptions of [index.byOwner.get(item.ownerId), index.admins]) {
-      for (const subscription of subscriptions ?? []) if (offer(subscription, () => subscription.offer(item, sharedFeed))) toFeeds += 1;
+      for (const subscription of subscriptions ?? []) {
+        try {
+          if (subscription.offer(item, sharedFeed)) toFeeds += 1;
+        } catch (error) {
+          failed(subscription, error);
+        }
+      }
     }
     let jobDelivery: JobDelivery | undefined;
-    const sharedJob = () => (jobDelivery ??= createDelivery(String(item.event.seq), { kind: 'event', event: item.event }));
+    const sharedJob = () => (jobDelivery ??= jobEventDelivery(item.event));
     let toJobs = 0;
-    for (const subscription of index.byJob.get(item.event.jobId) ?? []) if (offer(subscription, () => subscription.offer(item.event, sharedJob))) toJobs += 1;
+    for (const subscription of index.byJob.get(item.event.jobId) ?? []) {
+      try {
+        if (subscription.offer(item.event, sharedJob)) toJobs += 1;
+      } catch (error) {
+        failed(subscription, error);
+      }
+    }
     if (toFeeds > 0) options.onSent?.('feed', item.event, toFeeds);
     if (toJobs > 0) options.onSent?.('job', item.event, toJobs);
   };
@@ -80,7 +87,12 @@ export function createStreamHub(options: StreamHubOptions): StreamHub {
   const route = (entry: FeedItem) => {
     if (entry.type === 'event') return routeEvent(entry.item);
     for (const subscription of index.all) {
-      if (subscription instanceof FeedSubscription) offer(subscription, () => subscription.flags(entry.flags));
+      if (!(subscription instanceof FeedSubscription)) continue;
+      try {
+        subscription.flags(entry.flags);
+      } catch (error) {
+        failed(subscription, error);
+      }
     }
   };
 

@@ -6,15 +6,6 @@ import type { Context } from '../context';
 
 export type AuthedContext = Context & { user: SessionUser };
 
-/** How many streams a process and a user may hold, and how far one may fall behind. */
-export interface StreamLimits {
-  maxStreams: number;
-  maxStreamsPerUser: number;
-  maxBufferedBytes: number;
-}
-
-export const DEFAULT_STREAM_LIMITS: StreamLimits = { maxStreams: 20_000, maxStreamsPerUser: 200, maxBufferedBytes: 256 * 1024 };
-
 /** Everything that can refuse an `onMyJobs` stream, checked before a byte of it is sent. */
 export async function prepareFeedStream(ctx: AuthedContext, input: OnMyJobsInput): Promise<{ account: StreamAccount; after: string | null }> {
   const account = admit(ctx);

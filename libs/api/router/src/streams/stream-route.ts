@@ -7,9 +7,18 @@ import type { ZodType } from 'zod';
 import type { Context } from '../context';
 import { errorReference } from '../server/error-reference';
 import { SSE_CLIENT_OPTIONS, subscriptionErrorShape } from '../trpc';
-import { prepareFeedStream, prepareJobStream, type AuthedContext, type StreamLimits } from './prepare-stream';
+import { prepareFeedStream, prepareJobStream, type AuthedContext } from './prepare-stream';
 import { toStreamError } from './stream-error';
 import { createSseSink, type SseSink } from './sse-sink';
+
+/** How many streams a process and a user may hold, and how far one may fall behind. */
+export interface StreamLimits {
+  maxStreams: number;
+  maxStreamsPerUser: number;
+  maxBufferedBytes: number;
+}
+
+export const DEFAULT_STREAM_LIMITS: StreamLimits = { maxStreams: 20_000, maxStreamsPerUser: 200, maxBufferedBytes: 256 * 1024 };
 
 /** The subscriptions served by the lean writer, by their tRPC path. */
 const STREAMS = {

@@ -11,7 +11,7 @@ import '../../../../../tools/testing/provided-context';
 import { upsertUser } from '../auth/sessions';
 import { createApi, type Api } from '../server/create-api';
 import type { AppRouter } from '../routers/_app';
-import type { StreamLimits } from '../streams/prepare-stream';
+import type { StreamLimits } from '../streams/stream-route';
 
 export const log = pino({ level: process.env['TEST_LOG_LEVEL'] ?? 'silent' });
 
@@ -46,6 +46,16 @@ export async function startTestStack(options: { streamLimits?: Partial<StreamLim
   for (const username of ['alice', 'bob']) await upsertUser(database.db, { username, password: `${username}-pw`, role: 'user' });
   await upsertUser(database.db, { username: 'admin', password: 'admin-pw', role: 'admin' });
   const workers: JobWorker[] = [];
+  const loginCookie = async (username: string) => {
+    const response = await fetch(`${baseUrl}/trpc/auth.login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username, password: `${username}-pw` }),
+    });
+    const cookie = response.headers.get('set-cookie');
+    if (!response.ok || !cookie) throw new Error(`login of ${username} failed: ${response.status}`);
+    return cookie.split(';')[0];
+  };
 
   return {
     database,
@@ -60,18 +70,9 @@ export async function startTestStack(options: { streamLimits?: Partial<StreamLim
       workers.push(worker);
       return worker;
     },
-    async loginCookie(username) {
-      const response = await fetch(`${baseUrl}/trpc/auth.login`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ username, password: `${username}-pw` }),
-      });
-      const cookie = response.headers.get('set-cookie');
-      if (!response.ok || !cookie) throw new Error(`login of ${username} failed: ${response.status}`);
-      return cookie.split(';')[0];
-    },
+    loginCookie,
     async login(username) {
-      let cookie = '';
+      let cookie = await loginCookie(username);
       const fetchWithCookie: typeof fetch = async (input, init) => {
         const headers = new Headers(init?.headers);
         if (cookie) headers.set('cookie', cookie);
@@ -80,9 +81,7 @@ export async function startTestStack(options: { streamLimits?: Partial<StreamLim
         if (set) cookie = set.split(';')[0];
         return response;
       };
-      const client = createClient(baseUrl, fetchWithCookie, () => cookie);
-      await client.auth.login.mutate({ username, password: `${username}-pw` });
-      return client;
+      return createClient(baseUrl, fetchWithCookie, () => cookie);
     },
     async close() {
       await Promise.all(workers.map((worker) => worker.stop()));
