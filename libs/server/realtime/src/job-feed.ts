@@ -83,8 +83,14 @@ export async function createJobFeed(options: JobFeedOptions): Promise<JobFeed> {
   let pumping: Promise<void> | null = null;
   let again = false;
   let closed = false;
-  /** Events were announced while no stream listened: skip them (streams read their own past) before reading on. */
+  /** Events were announced while no stream listened. */
   let stale = false;
+  /**
+   * A consumer attached after such a spell: the next read first moves the cursor to the
+   * horizon (its streams read their own past). Set only at attach time, so the cursor
+   * never jumps past events that live streams are waiting for.
+   */
+  let jumpPending = false;
 
   const emit = (item: FeedItem) => {
     try {
@@ -113,12 +119,13 @@ export async function createJobFeed(options: JobFeedOptions): Promise<JobFeed> {
   };
 
   const pumpOnce = async () => {
-    if (stale) {
-      stale = false;
-      cursor = await horizon();
-    }
     do {
       again = false;
+      // Checked on every round: a pump already in flight when the consumer attached does it next.
+      if (jumpPending) {
+        jumpPending = false;
+        cursor = await horizon();
+      }
       const batch = await readAfter(cursor, null, BATCH);
       for (const item of batch) {
         cursor = item.at;
@@ -134,7 +141,11 @@ export async function createJobFeed(options: JobFeedOptions): Promise<JobFeed> {
       return pumping;
     }
     pumping = pumpOnce()
-      .catch((error: unknown) => log.warn({ err: error }, 'reading the job event feed failed; will retry'))
+      .catch((error: unknown) => {
+        // Streams waiting on this pump go on; from here only reading on from the cursor is safe.
+        jumpPending = false;
+        log.warn({ err: error }, 'reading the job event feed failed; will retry');
+      })
       .finally(() => (pumping = null));
     return pumping;
   };
@@ -170,7 +181,11 @@ export async function createJobFeed(options: JobFeedOptions): Promise<JobFeed> {
     setConsumer(next) {
       const attaching = !consumer && next;
       consumer = next;
-      if (attaching && stale) void pump();
+      if (attaching && stale) {
+        stale = false;
+        jumpPending = true;
+        void pump();
+      }
     },
     ready: () => pumping ?? Promise.resolve(),
     received: () => received,
