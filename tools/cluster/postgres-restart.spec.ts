@@ -10,7 +10,7 @@ import { createApi, type Api } from '@storyline/api-router';
 import type { JobEvent, JobFeedMessage } from '@storyline/contracts';
 import { createDatabase, migrateDatabase, type Database } from '@storyline/db';
 import { startEmbeddedPostgres, type RunningPostgres } from '@storyline/db/embedded';
-import { jobDefinitions } from '@storyline/job-handlers';
+import { createJobDefinitions } from '@storyline/job-handlers';
 import { createJobWorker, type JobWorker } from '@storyline/jobs';
 import { publishNewStory } from '@storyline/api-router/testing';
 import { until } from '../testing/eventually';
@@ -44,14 +44,16 @@ describe('Postgres restarted in the middle of a job', () => {
       log,
     });
     cleanups.push(() => api.close());
-    await api.queues.ensure();
+    await Promise.all([api.queues.ensure(), api.blobs.ensure()]);
     await new Promise<void>((resolve) => api.server.listen(0, '127.0.0.1', resolve));
     const url = `http://127.0.0.1:${(api.server.address() as AddressInfo).port}`;
     const workerDb: Database = createDatabase(pg.url, { max: 4 });
     cleanups.push(() => workerDb.close());
     const worker: JobWorker = createJobWorker(
       { db: workerDb.db, queues: api.queues, log, listen: (channel, onNotify, onListen) => workerDb.sql.listen(channel, onNotify, onListen) },
-      { definitions: jobDefinitions, visibilityTimeoutSec: 3, retryDelaySec: 0, idlePollMs: 100 },
+      {
+        definitions: createJobDefinitions({ db: workerDb.db, blobs: api.blobs, queues: api.queues, log, exportRetentionMs: 86_400_000, scratchDir: dir }),
+        visibilityTimeoutSec: 3, retryDelaySec: 0, idlePollMs: 100 },
     );
     worker.start();
     cleanups.push(() => worker.stop());

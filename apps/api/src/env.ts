@@ -17,6 +17,10 @@ const Env = z.object({
   LOGIN_WINDOW_SEC: z.coerce.number().int().positive().default(900),
   LOGIN_LOCKOUT_SEC: z.coerce.number().int().positive().default(900),
   TRUST_PROXY: z.enum(['true', 'false']).default('false').transform((value) => value === 'true'),
+  MEDIA_MAX_MB: z.coerce.number().positive().max(1024).default(10),
+  IMPORT_MAX_MB: z.coerce.number().positive().max(10_240).default(512),
+  DOWNLOAD_LINK_TTL_SEC: z.coerce.number().int().min(10).max(7 * 86_400).default(900),
+  UPLOAD_RETENTION_DAYS: z.coerce.number().positive().max(3650).default(7),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 export type Env = z.infer<typeof Env>;

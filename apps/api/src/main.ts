@@ -24,10 +24,16 @@ const api = await createApi({
   loginThrottle: { maxFailures: env.LOGIN_MAX_FAILURES, windowSec: env.LOGIN_WINDOW_SEC, lockoutSec: env.LOGIN_LOCKOUT_SEC },
   trustProxy: env.TRUST_PROXY,
   maxBodyBytes: env.MAX_BODY_MB * 1024 * 1024,
+  files: {
+    mediaMaxBytes: env.MEDIA_MAX_MB * 1024 * 1024,
+    importMaxBytes: env.IMPORT_MAX_MB * 1024 * 1024,
+    downloadLinkTtlMs: env.DOWNLOAD_LINK_TTL_SEC * 1000,
+    uploadRetentionMs: env.UPLOAD_RETENTION_DAYS * 86_400_000,
+  },
   streamLimits: { maxStreams: env.STREAMS_MAX, maxStreamsPerUser: env.STREAMS_PER_USER_MAX, maxBufferedBytes: env.STREAM_BUFFER_KB * 1024 },
   log,
 });
-await api.queues.ensure();
+await Promise.all([api.queues.ensure(), api.blobs.ensure()]);
 api.server.listen(env.PORT, env.HOST, () => {
   const address = api.server.address();
   const port = typeof address === 'object' && address ? address.port : env.PORT;

@@ -14,6 +14,14 @@ const Env = z.object({
   QUEUED_STALE_SEC: z.coerce.number().min(1).max(86_400).default(120),
   RUNNING_STALE_SEC: z.coerce.number().min(1).max(86_400).optional(),
   MAX_REQUEUES: z.coerce.number().int().min(0).max(100).default(5),
+  EXPORT_RETENTION_DAYS: z.coerce.number().positive().max(3650).default(7),
+  FILE_SWEEP_INTERVAL_SEC: z.coerce.number().min(1).max(86_400).default(600),
+  MEDIA_MAX_MB: z.coerce.number().positive().max(1024).default(10),
+  IMPORT_MAX_MB: z.coerce.number().positive().max(10_240).default(512),
+  IMPORT_MAX_ENTRIES: z.coerce.number().int().min(2).max(100_000).default(1_000),
+  IMPORT_MAX_UNCOMPRESSED_MB: z.coerce.number().positive().max(102_400).default(2_048),
+  IMPORT_MAX_RATIO: z.coerce.number().min(2).max(10_000).default(100),
+  SCRATCH_DIR: z.string().min(1).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 export type Env = z.infer<typeof Env>;

@@ -1,9 +1,11 @@
 import { existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createDatabase, migrateDatabase } from '@storyline/db';
-import { jobDefinitions } from '@storyline/job-handlers';
+import { createJobDefinitions, sweepExpiredFiles } from '@storyline/job-handlers';
 import { createJobWorker } from '@storyline/jobs';
-import { createJobQueues } from '@storyline/storage';
+import { createBlobStore, createJobQueues } from '@storyline/storage';
 import pino from 'pino';
 import { readEnv } from './env';
 
@@ -17,7 +19,24 @@ const bundledMigrations = fileURLToPath(new URL('./migrations', import.meta.url)
 await migrateDatabase(env.DATABASE_URL, existsSync(bundledMigrations) ? bundledMigrations : undefined);
 const database = createDatabase(env.DATABASE_URL, { applicationName: 'storyline-worker', max: env.WORKER_CONCURRENCY + 2 });
 const queues = createJobQueues({ connectionString: env.AZURE_STORAGE_CONNECTION_STRING, prefix: env.QUEUE_PREFIX });
-await queues.ensure();
+const blobs = createBlobStore({ connectionString: env.AZURE_STORAGE_CONNECTION_STRING, prefix: env.QUEUE_PREFIX });
+await Promise.all([queues.ensure(), blobs.ensure()]);
+const MB = 1024 * 1024;
+const jobDefinitions = createJobDefinitions({
+  db: database.db,
+  blobs,
+  queues,
+  log,
+  exportRetentionMs: env.EXPORT_RETENTION_DAYS * 86_400_000,
+  scratchDir: env.SCRATCH_DIR ?? join(tmpdir(), 'storyline-worker'),
+  archiveLimits: {
+    maxArchiveBytes: env.IMPORT_MAX_MB * MB,
+    maxEntries: env.IMPORT_MAX_ENTRIES,
+    maxTotalUncompressedBytes: env.IMPORT_MAX_UNCOMPRESSED_MB * MB,
+    maxEntryRatio: env.IMPORT_MAX_RATIO,
+    maxMediaBytes: env.MEDIA_MAX_MB * MB,
+  },
+});
 const worker = createJobWorker(
   { db: database.db, queues, log, listen: (channel, onNotify, onListen) => database.sql.listen(channel, onNotify, onListen) },
   {
@@ -36,11 +55,18 @@ const worker = createJobWorker(
   },
 );
 worker.start();
+const sweepFiles = () =>
+  void sweepExpiredFiles(database.db, blobs)
+    .then((swept) => (swept.artifacts + swept.uploads > 0 ? log.info(swept, 'expired files deleted') : undefined))
+    .catch((error: unknown) => log.warn({ err: error }, 'expired-file sweep failed; the next one retries'));
+sweepFiles();
+const fileSweeper = setInterval(sweepFiles, env.FILE_SWEEP_INTERVAL_SEC * 1000);
 log.info({ types: jobDefinitions.map((definition) => definition.type) }, 'worker consuming');
 
 for (const signal of ['SIGTERM', 'SIGINT'] as const) {
   process.once(signal, () => {
     log.info({ signal }, 'worker shutting down');
+    clearInterval(fileSweeper);
     void worker
       .stop()
       .then(() => database.close())

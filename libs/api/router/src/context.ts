@@ -3,17 +3,31 @@ import { parse as parseCookies, serialize as serializeCookie } from 'cookie';
 import type { SessionUser } from '@storyline/contracts';
 import type { Db } from '@storyline/db';
 import type { JobFeed, StreamHub } from '@storyline/realtime';
-import type { JobQueues } from '@storyline/storage';
+import type { BlobStore, JobQueues } from '@storyline/storage';
 import type { Logger } from 'pino';
 import { createLoginThrottle, type LoginThrottle } from './auth/login-throttle';
 import { findSession, SESSION_COOKIE } from './auth/sessions';
 import { clientAddress } from './client-address';
 import type { ApiMetrics } from './server/api-metrics';
 
+export interface FileLimits {
+  /** The largest image a page takes. */
+  mediaMaxBytes: number;
+  /** The largest story ZIP an import takes. */
+  importMaxBytes: number;
+  /** How long a download link lives. */
+  downloadLinkTtlMs: number;
+  /** How long an uploaded ZIP is kept for its import (and a retry of it). */
+  uploadRetentionMs: number;
+}
+
 /** What every request can reach; built once per process. */
 export interface ApiServices {
   db: Db;
   queues: JobQueues;
+  blobs: BlobStore;
+  /** Bounds and lifetimes of uploads and downloads. */
+  files: FileLimits;
   feed: JobFeed;
   /** This process's live streams, routed by owner, job and session. */
   hub: StreamHub;

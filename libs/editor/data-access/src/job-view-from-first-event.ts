@@ -23,6 +23,7 @@ export function jobViewFromFirstEvent(event: JobEvent, jobType: JobType): JobVie
     error: null,
     result: null,
     lastSeq: 0,
+    parentJobId: null,
   };
   return applyJobEvent(empty, event);
 }

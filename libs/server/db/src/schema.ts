@@ -11,7 +11,7 @@ import {
   uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
-import type { JobStatus, JobType, StoryPage, Transport, UserRole } from '@storyline/contracts';
+import type { JobStatus, JobType, MediaContentType, MediaState, StoryPageInput, Transport, UserRole } from '@storyline/contracts';
 
 /**
  * A transaction id (`xid8`). Events carry the id of the transaction that wrote them,
@@ -52,8 +52,11 @@ export const stories = pgTable(
       .notNull()
       .references(() => users.id),
     title: text('title').notNull(),
-    pages: jsonb('pages').$type<StoryPage[]>().notNull().default([]),
+    pages: jsonb('pages').$type<StoryPageInput[]>().notNull().default([]),
     publishedVersion: integer('published_version'),
+    /** The story this one was forked from, and its title then (no foreign key: the source may go). */
+    forkedFromId: uuid('forked_from_id'),
+    forkedFromTitle: text('forked_from_title'),
     createdAt: createdAt(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
@@ -70,7 +73,7 @@ export const storyVersions = pgTable(
       .references(() => stories.id, { onDelete: 'cascade' }),
     version: integer('version').notNull(),
     title: text('title').notNull(),
-    pages: jsonb('pages').$type<StoryPage[]>().notNull(),
+    pages: jsonb('pages').$type<StoryPageInput[]>().notNull(),
     jobId: uuid('job_id'),
     publishedAt: timestamp('published_at', { withTimezone: true }).notNull().defaultNow(),
   },
@@ -103,6 +106,8 @@ export const jobs = pgTable(
     requeues: integer('requeues').notNull().default(0),
     /** When a worker last touched the job; the sweeper finds stale work by it. */
     heartbeatAt: timestamp('heartbeat_at', { withTimezone: true }).notNull().defaultNow(),
+    /** The job that queued this one as its next step (a fork queues its assets job). */
+    parentJobId: uuid('parent_job_id'),
   },
   (t) => [
     index('jobs_owner_idx').on(t.ownerId, t.queuedAt),
@@ -151,3 +156,71 @@ export const loginFailures = pgTable('login_failures', {
   windowStartedAt: timestamp('window_started_at', { withTimezone: true }).notNull(),
   lockedUntil: timestamp('locked_until', { withTimezone: true }),
 });
+
+/**
+ * An image of a story. Its bytes live in blob storage under `blob_name` in the media
+ * container; `copying` marks a fork's image whose bytes the assets job has not yet copied.
+ */
+export const media = pgTable(
+  'media',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    storyId: uuid('story_id')
+      .notNull()
+      .references(() => stories.id, { onDelete: 'cascade' }),
+    blobName: text('blob_name').notNull(),
+    fileName: text('file_name').notNull(),
+    contentType: text('content_type').$type<MediaContentType>().notNull(),
+    byteSize: integer('byte_size').notNull(),
+    state: text('state').$type<MediaState>().notNull().default('ready'),
+    /** For a fork's copy: the blob it copies from. */
+    sourceBlobName: text('source_blob_name'),
+    createdAt: createdAt(),
+  },
+  (t) => [index('media_story_idx').on(t.storyId, t.createdAt)],
+);
+
+/**
+ * A file a job produced (an export ZIP, a PDF), one per job: a redelivered job
+ * overwrites the same blob and row. Retention deletes the blob after `expires_at`
+ * and stamps `deleted_at`, so a late download gets a clear answer.
+ */
+export const artifacts = pgTable(
+  'artifacts',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    jobId: uuid('job_id')
+      .notNull()
+      .unique()
+      .references(() => jobs.id, { onDelete: 'cascade' }),
+    ownerId: uuid('owner_id')
+      .notNull()
+      .references(() => users.id),
+    blobName: text('blob_name').notNull(),
+    fileName: text('file_name').notNull(),
+    contentType: text('content_type').notNull(),
+    byteSize: integer('byte_size').notNull(),
+    createdAt: createdAt(),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+    deletedAt: timestamp('deleted_at', { withTimezone: true }),
+  },
+  (t) => [index('artifacts_expiry_idx').on(t.expiresAt).where(sql`deleted_at is null`)],
+);
+
+/** An uploaded story ZIP waiting for (or kept for a retry of) its import job. */
+export const uploads = pgTable(
+  'uploads',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    ownerId: uuid('owner_id')
+      .notNull()
+      .references(() => users.id),
+    blobName: text('blob_name').notNull(),
+    fileName: text('file_name').notNull(),
+    byteSize: integer('byte_size').notNull(),
+    createdAt: createdAt(),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+    deletedAt: timestamp('deleted_at', { withTimezone: true }),
+  },
+  (t) => [index('uploads_expiry_idx').on(t.expiresAt).where(sql`deleted_at is null`)],
+);

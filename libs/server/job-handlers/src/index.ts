@@ -1,7 +1,26 @@
 import type { JobDefinition } from '@storyline/jobs';
+import type { FileJobServices } from './file-job-services';
+import { storyDocumentExportJob } from './story-document-export';
+import { storyExportJob } from './story-export';
+import { storyForkJob } from './story-fork';
+import { storyForkAssetsJob } from './story-fork-assets';
+import { storyImportJob } from './story-import';
 import { storyPublishJob } from './story-publish';
 
-export { storyPublish, storyPublishJob } from './story-publish';
+export type { FileJobServices } from './file-job-services';
+export { mediaBlobName } from './file-job-services';
+export { publishedPageBlobName } from './story-publish';
+export { toStoryArchive } from './story-export';
+export { sweepExpiredFiles } from './sweep-expired-files';
 
-/** Every job type this build knows how to run. */
-export const jobDefinitions: JobDefinition[] = [storyPublishJob];
+/** Every job type this build knows how to run, wired to the worker's services. */
+export function createJobDefinitions(services: FileJobServices): JobDefinition[] {
+  return [
+    storyPublishJob(services),
+    storyExportJob(services),
+    storyImportJob(services),
+    storyForkJob(services),
+    storyForkAssetsJob(services),
+    storyDocumentExportJob(services),
+  ];
+}

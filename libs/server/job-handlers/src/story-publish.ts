@@ -1,8 +1,11 @@
+import { Readable } from 'node:stream';
 import { desc, eq, sql } from 'drizzle-orm';
 import { StoryPage, StoryPublishPayload, StoryTitle } from '@storyline/contracts';
-import { stories, storyVersions } from '@storyline/db';
-import type { JobContext, JobDefinition } from '@storyline/jobs';
+import { media, stories, storyVersions } from '@storyline/db';
+import { JobInputError, type JobContext, type JobDefinition } from '@storyline/jobs';
 import { z } from 'zod';
+import type { FileJobServices } from './file-job-services';
+import { renderPageHtml } from './render-page-html';
 
 /** Checks a draft before it becomes a published version; every problem is listed at once. */
 const PublishableDraft = z.object({
@@ -17,40 +20,66 @@ const PublishableDraft = z.object({
     }),
 });
 
-/** Snapshots a story's draft as published version N+1. */
-export async function storyPublish({ payload, db, report, job, signal }: JobContext) {
-  const { storyId } = StoryPublishPayload.parse(payload);
+/** Where a publish job writes its rendition: one folder per story and job, one HTML blob per page. */
+export const publishedPageBlobName = (storyId: string, jobId: string, page: number) =>
+  `${storyId}/${jobId}/page-${String(page).padStart(3, '0')}.html`;
 
-  await report.phase('validate', 10);
-  const [draft] = await db.select().from(stories).where(eq(stories.id, storyId));
-  if (!draft) throw new Error(`Story ${storyId} no longer exists`);
-  const checked = PublishableDraft.safeParse(draft);
-  if (!checked.success) throw new Error(`The draft cannot be published: ${checked.error.issues.map((i) => i.message).join('; ')}`);
+/**
+ * Snapshots a story's draft as published version N+1: checks it, renders every page to
+ * HTML in the `published` container (what a reader app serves), then records the version.
+ * A re-run renders into the same blobs and the completing transaction records the version once.
+ */
+export function createStoryPublish(services: FileJobServices) {
+  return async function storyPublish({ payload, db, report, job, signal }: JobContext) {
+    const { storyId } = StoryPublishPayload.parse(payload);
 
-  await report.phase('snapshot', 30);
-  // Rendering each page is where a real publish spends its time; report as it goes.
-  for (const [index] of draft.pages.entries()) {
-    signal.throwIfAborted();
-    await report.progress(30 + Math.round((60 * (index + 1)) / draft.pages.length), `Page ${index + 1} of ${draft.pages.length}`);
-    await new Promise((resolve) => setTimeout(resolve, 150));
-  }
+    await report.phase('validate', 10);
+    const [draft] = await db.select().from(stories).where(eq(stories.id, storyId));
+    if (!draft) throw new JobInputError('The story no longer exists.');
+    const checked = PublishableDraft.safeParse(draft);
+    if (!checked.success) throw new JobInputError(`The draft cannot be published: ${checked.error.issues.map((i) => i.message).join('; ')}`);
+    const pages = checked.data.pages;
+    const ready = new Set(
+      (await db.select({ id: media.id, state: media.state }).from(media).where(eq(media.storyId, storyId)))
+        .filter((row) => row.state === 'ready')
+        .map((row) => row.id),
+    );
+    const missing = pages.flatMap((page, index) => (page.media.some((id) => !ready.has(id)) ? [index + 1] : []));
+    if (missing.length > 0) throw new JobInputError(`The draft cannot be published: images on page ${missing.join(', ')} are not in place yet`);
 
-  await report.phase('finalise', 90);
-  return report.complete(async (tx) => {
-    // The story row lock serialises publishes of the same story.
-    const [locked] = await tx.select().from(stories).where(eq(stories.id, storyId)).for('update');
-    if (!locked) throw new Error(`Story ${storyId} no longer exists`);
-    const [latest] = await tx
-      .select({ version: storyVersions.version })
-      .from(storyVersions)
-      .where(eq(storyVersions.storyId, storyId))
-      .orderBy(desc(storyVersions.version))
-      .limit(1);
-    const version = (latest?.version ?? 0) + 1;
-    await tx.insert(storyVersions).values({ storyId, version, title: locked.title, pages: locked.pages, jobId: job.id });
-    await tx.update(stories).set({ publishedVersion: version, updatedAt: sql`${stories.updatedAt}` }).where(eq(stories.id, storyId));
-    return { version };
-  });
+    await report.phase('render', 20);
+    for (const [index, page] of pages.entries()) {
+      signal.throwIfAborted();
+      const html = renderPageHtml(draft.title, page, index + 1, pages.length);
+      await services.blobs.upload('published', publishedPageBlobName(storyId, job.id, index + 1), Readable.from([Buffer.from(html)]), {
+        contentType: 'text/html; charset=utf-8',
+        signal,
+      });
+      await report.progress(20 + Math.round((70 * (index + 1)) / pages.length), `Rendered page ${index + 1} of ${pages.length}`);
+    }
+
+    await report.phase('finalise', 90);
+    return report.complete(async (tx) => {
+      // The story row lock serialises publishes of the same story.
+      const [locked] = await tx.select().from(stories).where(eq(stories.id, storyId)).for('update');
+      if (!locked) throw new JobInputError('The story no longer exists.');
+      const [latest] = await tx
+        .select({ version: storyVersions.version })
+        .from(storyVersions)
+        .where(eq(storyVersions.storyId, storyId))
+        .orderBy(desc(storyVersions.version))
+        .limit(1);
+      const version = (latest?.version ?? 0) + 1;
+      // The rendered draft is what becomes the version, even if it was edited meanwhile.
+      await tx.insert(storyVersions).values({ storyId, version, title: draft.title, pages, jobId: job.id });
+      await tx.update(stories).set({ publishedVersion: version, updatedAt: sql`${stories.updatedAt}` }).where(eq(stories.id, storyId));
+      return { version };
+    });
+  };
 }
 
-export const storyPublishJob: JobDefinition = { type: 'story-publish', handler: storyPublish, timeoutMs: 5 * 60_000 };
+export const storyPublishJob = (services: FileJobServices): JobDefinition => ({
+  type: 'story-publish',
+  handler: createStoryPublish(services),
+  timeoutMs: 5 * 60_000,
+});

@@ -25,3 +25,25 @@ export interface JobDefinition {
   /** The longest one run may take before it is aborted and counted as a failed attempt. */
   timeoutMs: number;
 }
+
+/**
+ * A failure no retry can cure (a broken upload, a story that no longer exists): the job
+ * fails at once with this message, which is written for the user.
+ */
+export class JobInputError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'JobInputError';
+  }
+}
+
+/**
+ * The sentence a failed job shows its user. Messages of plain `Error`s and
+ * {@link JobInputError}s are the handlers' own words; anything else (a storage or SQL
+ * error) may carry URLs, queries or paths, so it is named by a reference the log also holds.
+ */
+export function jobFailureMessage(error: unknown, reference: string): string {
+  if (error instanceof JobInputError) return error.message;
+  if (error instanceof Error && Object.getPrototypeOf(error) === Error.prototype) return error.message;
+  return `internal error (reference ${reference})`;
+}

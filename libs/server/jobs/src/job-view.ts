@@ -23,6 +23,7 @@ export function toJobView(row: JobRow): JobView {
     error: row.error,
     result: row.result ?? null,
     lastSeq: row.lastSeq,
+    parentJobId: row.parentJobId,
   };
 }
 

@@ -1,9 +1,10 @@
+import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { eq, lt, sql } from 'drizzle-orm';
 import { isTerminalStatus, JobMessage, type JobType } from '@storyline/contracts';
 import { jobs } from '@storyline/db';
 import type { ReceivedJobMessage } from '@storyline/storage';
-import type { JobDefinition } from './job-handler';
+import { JobInputError, jobFailureMessage, type JobDefinition } from './job-handler';
 import { createJobReporter, JobNotRunningError } from './job-reporter';
 import { toJobView } from './job-view';
 import { listenForWakeups, type ListenToChannel, type WakeupListener } from './listen-for-wakeups';
@@ -192,9 +193,22 @@ export function createJobWorker(deps: JobWorkerDeps, options: JobWorkerOptions):
       await handBack(type, jobId, message, log);
       return;
     }
-    const reason = error instanceof Error ? error.message : String(error);
+    const reference = randomBytes(4).toString('hex');
+    const reason = jobFailureMessage(error, reference);
+    if (error instanceof JobInputError) {
+      log.warn({ reason }, 'job refused its input; failed without retry');
+      await deps.db.transaction((tx) =>
+        recordJobChange(tx, jobId, {
+          set: { status: 'Failed', error: reason, completedAt: new Date(), message: null },
+          event: { kind: 'failed', error: reason },
+          onlyIf: ['Running'],
+        }),
+      );
+      await deps.queues.delete(type, message);
+      return;
+    }
     if (message.dequeueCount >= maxDeliveries) {
-      log.error({ err: error }, 'job failed for the last time; message moved to poison queue');
+      log.error({ err: error, reference }, 'job failed for the last time; message moved to poison queue');
       await deps.db.transaction((tx) =>
         recordJobChange(tx, jobId, {
           set: { status: 'Failed', error: reason, completedAt: new Date(), message: null },
@@ -206,7 +220,7 @@ export function createJobWorker(deps: JobWorkerDeps, options: JobWorkerOptions):
       await deps.queues.delete(type, message);
       return;
     }
-    log.warn({ err: error }, 'job attempt failed; will retry');
+    log.warn({ err: error, reference }, 'job attempt failed; will retry');
     await deps.db.transaction(async (tx) => {
       await recordJobChange(tx, jobId, {
         set: { message: `Attempt ${message.dequeueCount} failed: ${reason}` },

@@ -1,6 +1,6 @@
 import { and, eq, ne } from 'drizzle-orm';
 import { DomainError, type JobStarted, type JobType } from '@storyline/contracts';
-import { jobs, type Db } from '@storyline/db';
+import { jobs, type Db, type Tx } from '@storyline/db';
 import type { JobQueues } from '@storyline/storage';
 import type { Logger } from 'pino';
 import { recordJobChange, wakeJobWorkers } from './record-job-change';
@@ -12,6 +12,8 @@ export interface StartJobRequest {
   payload: Record<string, unknown>;
   /** Mark older jobs of the same type and target that still wait in the queue as superseded. */
   supersedeQueued?: boolean;
+  /** The job this one continues (a fork's assets job names the fork). */
+  parentJobId?: string;
 }
 
 export interface JobDeps {
@@ -26,32 +28,46 @@ export interface JobDeps {
  * is left waiting for a message that was never sent.
  */
 export async function startJob(deps: JobDeps, request: StartJobRequest): Promise<JobStarted> {
+  const { db, log } = deps;
+  const jobId = await db.transaction((tx) => insertJob(tx, request));
+  await enqueueJob(deps, { jobId, type: request.type });
+  if (request.supersedeQueued) await supersedeOlderQueued(db, jobId, request);
+  log.info({ jobId, type: request.type, targetId: request.targetId }, 'job queued');
+  return { jobId, status: 'Queued' };
+}
+
+/**
+ * Records a Queued job inside `tx`, so a job can queue its next step in the same
+ * transaction that completes it; send its message with {@link enqueueJob} after the
+ * commit. Should that send never happen, the sweeper re-enqueues the job.
+ */
+export async function insertJob(tx: Tx, request: StartJobRequest): Promise<string> {
+  const [job] = await tx
+    .insert(jobs)
+    .values({ type: request.type, targetId: request.targetId, ownerId: request.ownerId, payload: request.payload, parentJobId: request.parentJobId })
+    .returning({ id: jobs.id });
+  await recordJobChange(tx, job.id, { set: {}, event: { kind: 'status', status: 'Queued', message: 'Waiting for a worker' } });
+  await wakeJobWorkers(tx, request.type);
+  return job.id;
+}
+
+/** Puts a recorded job's message on its queue; when storage is unreachable the job is failed on the spot. */
+export async function enqueueJob(deps: JobDeps, job: { jobId: string; type: JobType }): Promise<void> {
   const { db, queues, log } = deps;
-  const jobId = await db.transaction(async (tx) => {
-    const [job] = await tx
-      .insert(jobs)
-      .values({ type: request.type, targetId: request.targetId, ownerId: request.ownerId, payload: request.payload })
-      .returning({ id: jobs.id });
-    await recordJobChange(tx, job.id, { set: {}, event: { kind: 'status', status: 'Queued', message: 'Waiting for a worker' } });
-    await wakeJobWorkers(tx, request.type);
-    return job.id;
-  });
   try {
-    await queues.send(request.type, { jobId, type: request.type });
+    await queues.send(job.type, { jobId: job.jobId, type: job.type });
   } catch (error) {
-    log.error({ jobId, err: error }, 'could not enqueue job');
+    log.error({ jobId: job.jobId, err: error }, 'could not enqueue job');
     const reason = 'The job could not be queued because storage is unreachable. Please try again in a moment.';
     await db.transaction((tx) =>
-      recordJobChange(tx, jobId, {
+      recordJobChange(tx, job.jobId, {
         set: { status: 'Failed', error: reason, completedAt: new Date(), message: null },
         event: { kind: 'failed', error: reason },
+        onlyIf: ['Queued'],
       }),
     );
     throw new DomainError('UNAVAILABLE', reason);
   }
-  if (request.supersedeQueued) await supersedeOlderQueued(db, jobId, request);
-  log.info({ jobId, type: request.type, targetId: request.targetId }, 'job queued');
-  return { jobId, status: 'Queued' };
 }
 
 async function supersedeOlderQueued(db: Db, jobId: string, request: StartJobRequest): Promise<void> {

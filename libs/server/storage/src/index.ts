@@ -1,2 +1,3 @@
 export * from './job-queues';
 export * from './start-azurite';
+export * from './blob-store';

@@ -6,3 +6,5 @@ export * from './job-type';
 export * from './story';
 export * from './domain-error';
 export * from './feed-position';
+export * from './media';
+export * from './story-archive';

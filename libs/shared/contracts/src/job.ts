@@ -22,6 +22,8 @@ export const JobView = z.object({
   result: z.record(z.string(), z.unknown()).nullable(),
   /** Sequence number of the newest event applied to this view. */
   lastSeq: z.number().int(),
+  /** The job that queued this one as its next step (a fork's assets job names its fork). */
+  parentJobId: z.string().nullable(),
 });
 export type JobView = z.infer<typeof JobView>;
 
@@ -38,3 +40,10 @@ export const WatchJobInput = z.object({
   lastEventId: JobSeqText.nullish(),
 });
 export type WatchJobInput = z.infer<typeof WatchJobInput>;
+
+/** Start a failed (or cancelled) job again, as a new job with the same payload. */
+export const RetryJobInput = z.object({ jobId: JobId });
+export type RetryJobInput = z.infer<typeof RetryJobInput>;
+
+export const DownloadLinkInput = z.object({ jobId: JobId });
+export type DownloadLinkInput = z.infer<typeof DownloadLinkInput>;

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { MediaId, MediaView, MEDIA_PER_PAGE_MAX } from './media';
 
 export const StoryId = z.uuid({ message: 'storyId must be a UUID' });
 
@@ -6,8 +7,12 @@ export const StoryId = z.uuid({ message: 'storyId must be a UUID' });
 export const StoryPage = z.object({
   en: z.string().max(20_000, 'a page holds at most 20,000 characters'),
   ro: z.string().max(20_000, 'a page holds at most 20,000 characters'),
+  /** The page's images in the order shown, by media id (each belongs to the story). */
+  media: z.array(MediaId).max(MEDIA_PER_PAGE_MAX, `a page holds at most ${MEDIA_PER_PAGE_MAX} images`).default([]),
 });
 export type StoryPage = z.infer<typeof StoryPage>;
+/** A page as a client may send it: `media` may be left out (no images). */
+export type StoryPageInput = z.input<typeof StoryPage>;
 
 export const StoryTitle = z.string().trim().min(1, 'the title is required').max(200, 'the title is at most 200 characters');
 
@@ -22,6 +27,9 @@ export type StorySummary = z.infer<typeof StorySummary>;
 export const StoryDetail = StorySummary.extend({
   pages: z.array(StoryPage),
   ownerId: z.string(),
+  media: z.array(MediaView),
+  /** The story this one was forked from, if any (its title as it was at the fork). */
+  forkedFrom: z.object({ storyId: z.string(), title: z.string() }).nullable(),
 });
 export type StoryDetail = z.infer<typeof StoryDetail>;
 
@@ -40,3 +48,21 @@ export type SaveDraftInput = z.infer<typeof SaveDraftInput>;
 
 export const PublishStoryInput = z.object({ storyId: StoryId });
 export type PublishStoryInput = z.infer<typeof PublishStoryInput>;
+
+/** Export the draft (`version` null or absent) or a published version. */
+export const ExportStoryInput = z.object({
+  storyId: StoryId,
+  version: z.number().int().positive('version must be a positive whole number').nullish(),
+});
+export type ExportStoryInput = z.infer<typeof ExportStoryInput>;
+
+export const ExportDocumentInput = ExportStoryInput.extend({
+  language: z.enum(['en', 'ro'], { message: 'language must be en or ro' }),
+});
+export type ExportDocumentInput = z.infer<typeof ExportDocumentInput>;
+
+export const ForkStoryInput = z.object({ storyId: StoryId });
+export type ForkStoryInput = z.infer<typeof ForkStoryInput>;
+
+export const StoryVersionSummary = z.object({ version: z.number().int(), title: z.string(), publishedAt: z.string() });
+export type StoryVersionSummary = z.infer<typeof StoryVersionSummary>;

@@ -1,7 +1,9 @@
 import { router } from '../trpc';
 import { authRouter } from './auth';
+import { filesRouter } from './files';
 import { flagsRouter } from './flags';
 import { jobsRouter } from './jobs';
+import { mediaRouter } from './media';
 import { shadowRouter } from './shadow';
 import { storiesRouter } from './stories';
 
@@ -9,6 +11,8 @@ export const appRouter = router({
   auth: authRouter,
   stories: storiesRouter,
   jobs: jobsRouter,
+  media: mediaRouter,
+  files: filesRouter,
   flags: flagsRouter,
   shadow: shadowRouter,
 });

@@ -1,7 +1,8 @@
 import { and, desc, eq } from 'drizzle-orm';
-import { GetJobInput, JobType, OnMyJobsInput, WatchJobInput, type JobFeedMessage, type JobStreamMessage } from '@storyline/contracts';
+import { randomUUID } from 'node:crypto';
+import { DomainError, GetJobInput, JobType, OnMyJobsInput, RetryJobInput, WatchJobInput, type JobFeedMessage, type JobStreamMessage } from '@storyline/contracts';
 import { jobs } from '@storyline/db';
-import { getJobFor, toJobView } from '@storyline/jobs';
+import { getJobFor, startJob, toJobView } from '@storyline/jobs';
 import { z } from 'zod';
 import { createIterableSink } from '../streams/iterable-sink';
 import { prepareFeedStream, prepareJobStream } from '../streams/prepare-stream';
@@ -33,6 +34,26 @@ export const jobsRouter = router({
         .limit(1);
       return row ? toJobView(row) : null;
     }),
+
+  /**
+   * Starts a failed or cancelled job again as a new job with the same payload (a new
+   * story id where the job creates a story), owned by the same user.
+   */
+  retry: authedProcedure.input(RetryJobInput).mutation(async ({ ctx, input }) => {
+    const job = await getJobFor(ctx.db, ctx.user, input.jobId);
+    if (job.status !== 'Failed' && job.status !== 'Cancelled') throw new DomainError('CONFLICT', `Only a failed or cancelled job can be retried; this one is ${job.status}`);
+    const [row] = await ctx.db.select({ payload: jobs.payload }).from(jobs).where(eq(jobs.id, job.id));
+    const createsStory = job.type === 'story-import' || job.type === 'story-fork';
+    const payload = createsStory ? { ...row.payload, storyId: randomUUID() } : row.payload;
+    return startJob(ctx, {
+      type: job.type,
+      targetId: job.type === 'story-import' ? (payload['storyId'] as string) : job.targetId,
+      ownerId: job.ownerId,
+      payload,
+      parentJobId: job.parentJobId ?? undefined,
+      supersedeQueued: job.type === 'story-publish',
+    });
+  }),
 
   /**
    * One job's stream: its state, then each event (the event id is its sequence

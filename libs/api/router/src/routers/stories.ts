@@ -1,43 +1,43 @@
-import { and, desc, eq } from 'drizzle-orm';
+import { randomUUID } from 'node:crypto';
+import { and, desc, eq, inArray } from 'drizzle-orm';
 import {
   CreateStoryInput,
   DomainError,
+  ExportDocumentInput,
+  ExportStoryInput,
+  ForkStoryInput,
   GetStoryInput,
   PublishStoryInput,
   SaveDraftInput,
-  type SessionUser,
-  type StoryDetail,
+  type StoryVersionSummary,
 } from '@storyline/contracts';
-import { stories, type Db } from '@storyline/db';
+import { media, stories, storyVersions, type Db } from '@storyline/db';
 import { startJob } from '@storyline/jobs';
+import { ownStory, readStory, toDetail } from '../story-access';
 import { authedProcedure, router } from '../trpc';
 
-type StoryRow = typeof stories.$inferSelect;
-
-function toDetail(row: StoryRow): StoryDetail {
-  return {
-    id: row.id,
-    title: row.title,
-    ownerId: row.ownerId,
-    pages: row.pages,
-    publishedVersion: row.publishedVersion,
-    updatedAt: row.updatedAt.toISOString(),
-  };
+/** A published version must exist before anyone exports it; `null` stands for the draft. */
+async function checkVersion(db: Db, storyId: string, version: number | null | undefined): Promise<number | null> {
+  if (version === null || version === undefined) return null;
+  const [row] = await db
+    .select({ version: storyVersions.version })
+    .from(storyVersions)
+    .where(and(eq(storyVersions.storyId, storyId), eq(storyVersions.version, version)));
+  if (!row) throw new DomainError('NOT_FOUND', `Version ${version} of this story does not exist`);
+  return version;
 }
 
-/** The story, if `user` may read it (its owner or an admin). */
-async function readStory(db: Db, user: SessionUser, storyId: string): Promise<StoryRow> {
-  const [row] = await db.select().from(stories).where(eq(stories.id, storyId));
-  if (!row) throw new DomainError('NOT_FOUND', 'This story does not exist');
-  if (row.ownerId !== user.id && user.role !== 'admin') throw new DomainError('FORBIDDEN', 'This story belongs to another user');
-  return row;
-}
-
-/** The story, if `user` owns it: only owners change or publish. */
-async function ownStory(db: Db, user: SessionUser, storyId: string): Promise<StoryRow> {
-  const row = await readStory(db, user, storyId);
-  if (row.ownerId !== user.id) throw new DomainError('FORBIDDEN', 'Only the owner may change this story');
-  return row;
+/** Every image a draft's pages name must be one of the story's own. */
+async function checkPageMedia(db: Db, storyId: string, pages: SaveDraftInput['pages']): Promise<void> {
+  const named = [...new Set(pages.flatMap((page) => page.media))];
+  if (named.length === 0) return;
+  const owned = await db
+    .select({ id: media.id })
+    .from(media)
+    .where(and(eq(media.storyId, storyId), inArray(media.id, named)));
+  const known = new Set(owned.map((row) => row.id));
+  const foreign = pages.flatMap((page, index) => (page.media.some((id) => !known.has(id)) ? [index + 1] : []));
+  if (foreign.length > 0) throw new DomainError('INVALID', `Page ${foreign.join(', ')} names images that are not this story's`);
 }
 
 export const storiesRouter = router({
@@ -45,22 +45,33 @@ export const storiesRouter = router({
     const rows = await ctx.db.select().from(stories).where(eq(stories.ownerId, ctx.user.id)).orderBy(desc(stories.updatedAt));
     return rows.map(({ id, title, publishedVersion, updatedAt }) => ({ id, title, publishedVersion, updatedAt: updatedAt.toISOString() }));
   }),
-  get: authedProcedure.input(GetStoryInput).query(async ({ ctx, input }) => toDetail(await readStory(ctx.db, ctx.user, input.storyId))),
+  get: authedProcedure.input(GetStoryInput).query(async ({ ctx, input }) => toDetail(ctx.db, await readStory(ctx.db, ctx.user, input.storyId))),
+  /** The story's published versions, newest first. */
+  versions: authedProcedure.input(GetStoryInput).query(async ({ ctx, input }): Promise<StoryVersionSummary[]> => {
+    await readStory(ctx.db, ctx.user, input.storyId);
+    const rows = await ctx.db
+      .select({ version: storyVersions.version, title: storyVersions.title, publishedAt: storyVersions.publishedAt })
+      .from(storyVersions)
+      .where(eq(storyVersions.storyId, input.storyId))
+      .orderBy(desc(storyVersions.version));
+    return rows.map((row) => ({ ...row, publishedAt: row.publishedAt.toISOString() }));
+  }),
   create: authedProcedure.input(CreateStoryInput).mutation(async ({ ctx, input }) => {
     const [row] = await ctx.db
       .insert(stories)
-      .values({ ownerId: ctx.user.id, title: input.title, pages: [{ en: '', ro: '' }] })
+      .values({ ownerId: ctx.user.id, title: input.title, pages: [{ en: '', ro: '', media: [] }] })
       .returning();
-    return toDetail(row);
+    return toDetail(ctx.db, row);
   }),
   saveDraft: authedProcedure.input(SaveDraftInput).mutation(async ({ ctx, input }) => {
     await ownStory(ctx.db, ctx.user, input.storyId);
+    await checkPageMedia(ctx.db, input.storyId, input.pages);
     const [row] = await ctx.db
       .update(stories)
       .set({ title: input.title, pages: input.pages, updatedAt: new Date() })
       .where(and(eq(stories.id, input.storyId), eq(stories.ownerId, ctx.user.id)))
       .returning();
-    return toDetail(row);
+    return toDetail(ctx.db, row);
   }),
   publish: authedProcedure.input(PublishStoryInput).mutation(async ({ ctx, input }) => {
     const story = await ownStory(ctx.db, ctx.user, input.storyId);
@@ -75,6 +86,33 @@ export const storiesRouter = router({
       ownerId: ctx.user.id,
       payload: { storyId: story.id },
       supersedeQueued: true,
+    });
+  }),
+  /** Builds a ZIP of the draft or a published version; the owner and admins may export. */
+  export: authedProcedure.input(ExportStoryInput).mutation(async ({ ctx, input }) => {
+    const story = await readStory(ctx.db, ctx.user, input.storyId);
+    const version = await checkVersion(ctx.db, story.id, input.version);
+    return startJob(ctx, { type: 'story-export', targetId: story.id, ownerId: ctx.user.id, payload: { storyId: story.id, version } });
+  }),
+  /** Renders one language of the draft or a published version to a PDF. */
+  exportDocument: authedProcedure.input(ExportDocumentInput).mutation(async ({ ctx, input }) => {
+    const story = await readStory(ctx.db, ctx.user, input.storyId);
+    const version = await checkVersion(ctx.db, story.id, input.version);
+    return startJob(ctx, {
+      type: 'story-document-export',
+      targetId: story.id,
+      ownerId: ctx.user.id,
+      payload: { storyId: story.id, version, language: input.language },
+    });
+  }),
+  /** Copies a story the caller may read into a new one the caller owns; its images follow in a second job. */
+  fork: authedProcedure.input(ForkStoryInput).mutation(async ({ ctx, input }) => {
+    const story = await readStory(ctx.db, ctx.user, input.storyId);
+    return startJob(ctx, {
+      type: 'story-fork',
+      targetId: story.id,
+      ownerId: ctx.user.id,
+      payload: { sourceStoryId: story.id, storyId: randomUUID() },
     });
   }),
 });

@@ -6,12 +6,13 @@ import { createHTTPHandler } from '@trpc/server/adapters/standalone';
 import { createDatabase, jobs, type Database } from '@storyline/db';
 import { findJob, readJobEventsAfter } from '@storyline/jobs';
 import { createJobFeed, createStreamHub, type JobFeed, type StreamHub } from '@storyline/realtime';
-import { createJobQueues, type JobQueues } from '@storyline/storage';
+import { createBlobStore, createJobQueues, type BlobStore, type JobQueues } from '@storyline/storage';
 import type { Logger } from 'pino';
 import sirv from 'sirv';
 import { createLoginThrottle, type LoginThrottleOptions } from '../auth/login-throttle';
 import { listenForEndedSessions } from '../auth/session-ended';
-import { createContextFactory } from '../context';
+import { createContextFactory, type FileLimits } from '../context';
+import { createFileRoutes } from '../files/file-routes';
 import { SSE_PING_MS } from '../trpc';
 import { readFlags } from '../routers/flags';
 import { appRouter } from '../routers/_app';
@@ -39,12 +40,23 @@ export interface ApiOptions {
   drainTimeoutMs?: number;
   /** Bounds on live streams; see {@link DEFAULT_STREAM_LIMITS}. */
   streamLimits?: Partial<StreamLimits>;
+  /** Bounds and lifetimes of uploads and downloads; see {@link DEFAULT_FILE_LIMITS}. */
+  files?: Partial<FileLimits>;
 }
+
+/** Images up to 10 MiB, imports up to 512 MiB, links for 15 minutes, uploads kept 7 days. */
+export const DEFAULT_FILE_LIMITS: FileLimits = {
+  mediaMaxBytes: 10 * 1024 * 1024,
+  importMaxBytes: 512 * 1024 * 1024,
+  downloadLinkTtlMs: 15 * 60_000,
+  uploadRetentionMs: 7 * 86_400_000,
+};
 
 export interface Api {
   server: Server;
   database: Database;
   queues: JobQueues;
+  blobs: BlobStore;
   feed: JobFeed;
   hub: StreamHub;
   metrics: ApiMetrics;
@@ -72,6 +84,7 @@ export async function createApi(options: ApiOptions): Promise<Api> {
   });
   const database = createDatabase(options.databaseUrl, { applicationName: 'storyline-api', onQuery: () => metrics.databaseQueries.inc() });
   const queues = createJobQueues({ connectionString: options.storageConnectionString, prefix: options.queuePrefix });
+  const blobs = createBlobStore({ connectionString: options.storageConnectionString, prefix: options.queuePrefix });
   const feed = await createJobFeed({ database, log, readFlags: () => readFlags(database.db) });
   const streamLimits = { ...DEFAULT_STREAM_LIMITS, ...options.streamLimits };
   const hub = createStreamHub({
@@ -89,6 +102,8 @@ export async function createApi(options: ApiOptions): Promise<Api> {
   const createContext = createContextFactory({
     db: database.db,
     queues,
+    blobs,
+    files: { ...DEFAULT_FILE_LIMITS, ...options.files },
     feed,
     hub,
     metrics,
@@ -115,7 +130,8 @@ export async function createApi(options: ApiOptions): Promise<Api> {
     onEnd: (stream, reason) => metrics.streamsEnded.inc({ stream, reason }),
   });
   const editor = options.editorDir && existsSync(options.editorDir) ? sirv(options.editorDir, { single: true, etag: true }) : null;
-  const routeRequest = createRequestRouter({ trpc, serveStream, editor, database, metrics, log });
+  const files = createFileRoutes({ createContext, log });
+  const routeRequest = createRequestRouter({ trpc, serveStream, files, editor, database, metrics, log });
   const sockets = new Set<Socket>();
   let inFlight = 0;
   let draining = false;
@@ -139,6 +155,7 @@ export async function createApi(options: ApiOptions): Promise<Api> {
     server,
     database,
     queues,
+    blobs,
     feed,
     hub,
     metrics,

@@ -11,6 +11,8 @@ type Handler = (req: IncomingMessage, res: ServerResponse) => void;
 export interface RequestRoutes {
   trpc: Handler;
   serveStream(req: IncomingMessage, res: ServerResponse, path: StreamPath, url: URL): Promise<void>;
+  /** Uploads, images and downloads under `/files/`. */
+  files(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void>;
   /** The built editor's static files; absent when the API runs alone. */
   editor: ((req: IncomingMessage, res: ServerResponse, next: () => void) => void) | null;
   database: Database;
@@ -20,7 +22,8 @@ export interface RequestRoutes {
 
 /**
  * Sends each request where it belongs: the two job streams to the lean writer, other
- * `/trpc/` calls to tRPC, health, readiness and metrics, and the editor for the rest.
+ * `/trpc/` calls to tRPC, `/files/` to the file routes, health, readiness and metrics,
+ * and the editor for the rest.
  */
 export function createRequestRouter(routes: RequestRoutes): Handler {
   const { database, metrics, log } = routes;
@@ -34,6 +37,13 @@ export function createRequestRouter(routes: RequestRoutes): Handler {
       if (req.method !== 'GET' || !stream) return routes.trpc(req, res);
       void routes.serveStream(req, res, stream, url).catch((error: unknown) => {
         log.error({ err: error, path }, 'stream handling failed');
+        res.destroy();
+      });
+      return;
+    }
+    if (path.startsWith('/files/')) {
+      void routes.files(req, res, url).catch((error: unknown) => {
+        log.error({ err: error, path }, 'file request handling failed');
         res.destroy();
       });
       return;

@@ -1,14 +1,17 @@
 import { randomBytes } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { createTRPCClient, httpBatchLink, httpSubscriptionLink, splitLink } from '@trpc/client';
 import { EventSource } from 'eventsource';
 import { createTestDatabase, type TestDatabase } from '@storyline/db/testing';
-import { jobDefinitions } from '@storyline/job-handlers';
+import { createJobDefinitions, type FileJobServices } from '@storyline/job-handlers';
 import { createJobWorker, type JobDefinition, type JobWorker } from '@storyline/jobs';
 import pino, { type Logger } from 'pino';
 import { inject } from 'vitest';
 import '../../../../../tools/testing/provided-context';
 import { upsertUser } from '../auth/sessions';
+import type { FileLimits } from '../context';
 import { createApi, type Api } from '../server/create-api';
 import type { AppRouter } from '../routers/_app';
 import type { StreamLimits } from '../streams/stream-route';
@@ -19,6 +22,8 @@ export interface TestStack {
   database: TestDatabase;
   api: Api;
   baseUrl: string;
+  /** What the file jobs of this stack's workers use; a test may build its own definitions from it. */
+  fileServices: FileJobServices;
   startWorker(definitions?: JobDefinition[], options?: { maxDeliveries?: number }): JobWorker;
   /** Logs in through the real HTTP API and returns a client that carries the session cookie. */
   login(username: string): Promise<TestClient>;
@@ -30,7 +35,9 @@ export interface TestStack {
 export type TestClient = ReturnType<typeof createTRPCClient<AppRouter>>;
 
 /** A real API on a free port over a database of its own, with queues of its own in the shared Azurite. */
-export async function startTestStack(options: { streamLimits?: Partial<StreamLimits>; log?: Logger } = {}): Promise<TestStack> {
+export async function startTestStack(
+  options: { streamLimits?: Partial<StreamLimits>; files?: Partial<FileLimits>; fileJobs?: Partial<FileJobServices>; log?: Logger } = {},
+): Promise<TestStack> {
   const database = await createTestDatabase(inject('pgAdminUrl'));
   const queuePrefix = `t${randomBytes(4).toString('hex')}-`;
   const api = await createApi({
@@ -39,8 +46,18 @@ export async function startTestStack(options: { streamLimits?: Partial<StreamLim
     queuePrefix,
     log: options.log ?? log,
     streamLimits: options.streamLimits,
+    files: options.files,
   });
-  await api.queues.ensure();
+  await Promise.all([api.queues.ensure(), api.blobs.ensure()]);
+  const fileServices: FileJobServices = {
+    db: database.db,
+    blobs: api.blobs,
+    queues: api.queues,
+    log: options.log ?? log,
+    exportRetentionMs: 7 * 86_400_000,
+    scratchDir: join(tmpdir(), `storyline-test-${queuePrefix}`),
+    ...options.fileJobs,
+  };
   await new Promise<void>((resolve) => api.server.listen(0, '127.0.0.1', resolve));
   const baseUrl = `http://127.0.0.1:${(api.server.address() as AddressInfo).port}`;
   for (const username of ['alice', 'bob']) await upsertUser(database.db, { username, password: `${username}-pw`, role: 'user' });
@@ -61,7 +78,8 @@ export async function startTestStack(options: { streamLimits?: Partial<StreamLim
     database,
     api,
     baseUrl,
-    startWorker(definitions = jobDefinitions, options = {}) {
+    fileServices,
+    startWorker(definitions = createJobDefinitions(fileServices), options = {}) {
       const worker = createJobWorker(
         { db: database.db, queues: api.queues, log, listen: (channel, onNotify, onListen) => database.sql.listen(channel, onNotify, onListen) },
         { definitions, retryDelaySec: 0, maxDeliveries: options.maxDeliveries ?? 3 },

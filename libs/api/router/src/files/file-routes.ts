@@ -1,0 +1,47 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { DomainError } from '@storyline/contracts';
+import type { Logger } from 'pino';
+import type { Context } from '../context';
+import { errorReference } from '../server/error-reference';
+import { serveDownload } from './downloads';
+import { FileRequestError, sendFileError } from './file-error';
+import { uploadImport } from './import-upload';
+import { fileErrorOf, serveMedia, uploadMedia } from './media-files';
+
+export interface FileRoutesOptions {
+  createContext: (opts: { req: IncomingMessage; res: ServerResponse }) => Promise<Context>;
+  log: Logger;
+}
+
+/**
+ * The routes that carry files, beside tRPC because their bodies are bytes:
+ * `POST /files/media`, `GET /files/media/<id>`, `POST /files/imports`,
+ * `GET /files/downloads/<id>`. Every refusal is `{ error: { code, message } }`.
+ */
+export function createFileRoutes(options: FileRoutesOptions) {
+  const { log } = options;
+  return async (req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> => {
+    const method = req.method ?? 'GET';
+    const [, , area, id, ...rest] = url.pathname.split('/');
+    const isUpload = method === 'POST';
+    try {
+      if (rest.length > 0) throw new FileRequestError(404, 'NOT_FOUND', 'not found');
+      // A link is its own authority; everything else needs the session.
+      if (area === 'downloads' && id && method === 'GET') return await serveDownload(await options.createContext({ req, res }), res, id, url);
+      const ctx = await options.createContext({ req, res });
+      if (area === 'media' && !id && method === 'POST') return await uploadMedia(ctx, req, res, url);
+      if (area === 'media' && id && method === 'GET') return await serveMedia(ctx, res, id);
+      if (area === 'imports' && !id && method === 'POST') return await uploadImport(ctx, req, res);
+      throw new FileRequestError(isKnown(area) ? 405 : 404, isKnown(area) ? 'METHOD_NOT_ALLOWED' : 'NOT_FOUND', isKnown(area) ? 'method not allowed' : 'not found');
+    } catch (error) {
+      if (error instanceof FileRequestError) return sendFileError(res, error, isUpload && !req.readableEnded);
+      if (error instanceof DomainError) return sendFileError(res, fileErrorOf(error), isUpload && !req.readableEnded);
+      if (req.destroyed || res.destroyed) return;
+      const reference = errorReference(error instanceof Error ? error : new Error(String(error)));
+      log.error({ err: error, path: url.pathname, reference }, 'file request failed');
+      sendFileError(res, new FileRequestError(500, 'INTERNAL', `internal error (reference ${reference})`), isUpload && !req.readableEnded);
+    }
+  };
+}
+
+const isKnown = (area: string | undefined) => area === 'media' || area === 'imports' || area === 'downloads';

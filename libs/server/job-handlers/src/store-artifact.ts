@@ -1,0 +1,55 @@
+import type { Readable } from 'node:stream';
+import { sql } from 'drizzle-orm';
+import type { JobArtifact, JobView } from '@storyline/contracts';
+import { artifacts, type Tx } from '@storyline/db';
+import { artifactBlobName, type FileJobServices } from './file-job-services';
+
+export interface StoredFile {
+  blobName: string;
+  fileName: string;
+  contentType: string;
+  byteSize: number;
+}
+
+/**
+ * Streams a job's output into the exports container under the job's own folder, so a
+ * redelivered job overwrites its file instead of leaving a second one.
+ */
+export async function storeArtifact(
+  services: FileJobServices,
+  job: JobView,
+  file: { fileName: string; contentType: string; content: Readable; onBytes?: (bytes: number) => void; signal?: AbortSignal },
+): Promise<StoredFile> {
+  const blobName = artifactBlobName(job.id, file.fileName);
+  const { byteSize } = await services.blobs.upload('exports', blobName, file.content, {
+    contentType: file.contentType,
+    onBytes: file.onBytes,
+    signal: file.signal,
+  });
+  return { blobName, fileName: file.fileName, contentType: file.contentType, byteSize };
+}
+
+/** Records the stored file as the job's one artifact (inside the job's completing transaction). */
+export async function recordArtifact(tx: Tx, services: FileJobServices, job: JobView, file: StoredFile): Promise<JobArtifact> {
+  const expiresAt = new Date(Date.now() + services.exportRetentionMs);
+  const values = { jobId: job.id, ownerId: job.ownerId, ...file, expiresAt, deletedAt: null };
+  const [row] = await tx
+    .insert(artifacts)
+    .values(values)
+    .onConflictDoUpdate({ target: artifacts.jobId, set: { ...values, createdAt: sql`now()` } })
+    .returning();
+  return { artifactId: row.id, fileName: row.fileName, byteSize: row.byteSize, contentType: row.contentType, expiresAt: row.expiresAt.toISOString() };
+}
+
+/** A file name from a story's title: letters and digits only, so every browser and file system takes it. */
+export function fileNameFor(title: string, suffix: string, extension: string): string {
+  const slug = title
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 60)
+    .replace(/-+$/, '');
+  return `${slug || 'story'}-${suffix}.${extension}`;
+}

@@ -1,0 +1,69 @@
+import {
+  MEDIA_EXTENSIONS,
+  STORY_ARCHIVE_SCHEMA_VERSION,
+  STORY_LANGUAGES,
+  StoryExportPayload,
+  type StoryArchive,
+  type StoryExportResult,
+} from '@storyline/contracts';
+import type { JobContext, JobDefinition } from '@storyline/jobs';
+import { writeStoryArchive } from '@storyline/story-archive';
+import type { FileJobServices } from './file-job-services';
+import { readStorySource, type StorySource } from './read-story-source';
+import { fileNameFor, recordArtifact, storeArtifact } from './store-artifact';
+
+/** `story.json` for a story: every language's text, and the media files beside it by archive path. */
+export function toStoryArchive(source: StorySource): StoryArchive {
+  return {
+    schemaVersion: STORY_ARCHIVE_SCHEMA_VERSION,
+    title: source.title,
+    languages: [...STORY_LANGUAGES],
+    pages: source.pages.map((page) => ({ en: page.en, ro: page.ro, media: page.media })),
+    media: source.media.map((row) => ({
+      id: row.id,
+      file: `media/${row.id}.${MEDIA_EXTENSIONS[row.contentType]}`,
+      contentType: row.contentType,
+      byteSize: row.byteSize,
+      fileName: row.fileName,
+    })),
+    exportedAt: new Date().toISOString(),
+    source: { storyId: source.storyId, version: source.version },
+  };
+}
+
+/**
+ * Builds the story's ZIP (story.json + media) and streams it into blob storage, one
+ * image at a time, so memory stays flat whatever the story's size.
+ */
+export function createStoryExport(services: FileJobServices) {
+  return async function storyExport({ payload, db, report, job, signal }: JobContext) {
+    const { storyId, version } = StoryExportPayload.parse(payload);
+    await report.phase('collect', 5);
+    const source = await readStorySource(db, storyId, version);
+    const archive = toStoryArchive(source);
+    const byId = new Map(source.media.map((row) => [row.id, row]));
+
+    await report.phase('archive', 10);
+    const content = writeStoryArchive({
+      archive,
+      signal,
+      openMedia: (entry) => services.blobs.read('media', byId.get(entry.id)!.blobName, signal),
+      onMediaWritten: (written, total) =>
+        report.progress(10 + Math.round((85 * written) / total), `Added ${written} of ${total} images`),
+    });
+    const fileName = fileNameFor(source.title, version === null ? 'draft' : `v${version}`, 'zip');
+    const stored = await storeArtifact(services, job, { fileName, contentType: 'application/zip', content, signal });
+
+    await report.phase('finalise', 97);
+    return report.complete(async (tx): Promise<StoryExportResult> => {
+      const artifact = await recordArtifact(tx, services, job, stored);
+      return { ...artifact, mediaCount: source.media.length, languageCount: archive.languages.length, pageCount: source.pages.length };
+    });
+  };
+}
+
+export const storyExportJob = (services: FileJobServices): JobDefinition => ({
+  type: 'story-export',
+  handler: createStoryExport(services),
+  timeoutMs: 15 * 60_000,
+});

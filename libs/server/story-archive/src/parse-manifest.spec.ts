@@ -1,0 +1,65 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createScratchDir, manifestBytes, mediaFor, refusalOf, storyWith, writeYazlZip } from './testing/story-archive-fixtures';
+import { tinyPng } from './testing/tiny-images';
+
+describe('readStoryArchive refusing a broken story.json', () => {
+  let scratch: Awaited<ReturnType<typeof createScratchDir>>;
+  const png = tinyPng();
+  const image = { name: 'media/fox.png', data: png };
+
+  beforeEach(async () => {
+    scratch = await createScratchDir();
+  });
+  afterEach(() => scratch.cleanup());
+
+  it('lists every problem of an invalid story.json with its path', async () => {
+    const broken = {
+      ...storyWith([mediaFor('fox', png)]),
+      schemaVersion: 2,
+      title: '',
+      pages: [{ en: 42, ro: 'Bună', media: ['fox'] }],
+    };
+    await writeYazlZip(scratch.path('a.zip'), [{ name: 'story.json', data: manifestBytes(broken) }, image]);
+    const { error, handed } = await refusalOf(scratch.path('a.zip'));
+    expect(error.problems).toEqual([
+      'schemaVersion: schemaVersion must be 1',
+      'title: the title is required',
+      'pages.0.en: Invalid input: expected string, received number',
+    ]);
+    expect(error.message).toBe(
+      'story.json is not a valid story: schemaVersion: schemaVersion must be 1; title: the title is required; pages.0.en: Invalid input: expected string, received number',
+    );
+    expect(handed).toEqual([]);
+  });
+
+  it('names the cross-checks of the schema too, such as a page naming an unlisted image', async () => {
+    const broken = { ...storyWith([{ ...mediaFor('fox', png), file: 'fox.png' }]), pages: [{ en: 'a', ro: 'b', media: ['owl'] }] };
+    await writeYazlZip(scratch.path('a.zip'), [{ name: 'story.json', data: manifestBytes(broken) }, image]);
+    const { error } = await refusalOf(scratch.path('a.zip'));
+    expect(error.problems).toEqual([
+      'media.0.file: a media file must be named media/<id>.png or media/<id>.jpg',
+      'pages.0.media: page 1 names media owl, which the media list lacks',
+    ]);
+  });
+
+  it('refuses a story.json that is not JSON', async () => {
+    await writeYazlZip(scratch.path('a.zip'), [{ name: 'story.json', data: Buffer.from('{"title": "The fox",') }, image]);
+    const { error, handed } = await refusalOf(scratch.path('a.zip'));
+    expect(error.message).toBe('story.json is not valid JSON, so the story in it cannot be read');
+    expect(error.problems[0]).toMatch(/^story\.json is not valid JSON: /);
+    expect(handed).toEqual([]);
+  });
+
+  it('refuses a story.json that is not UTF-8', async () => {
+    await writeYazlZip(scratch.path('a.zip'), [{ name: 'story.json', data: Buffer.from([0x7b, 0x22, 0xc3, 0x28, 0x22, 0x7d]) }, image]);
+    const { error } = await refusalOf(scratch.path('a.zip'));
+    expect(error.message).toBe('story.json is not UTF-8 text, so the story in it cannot be read');
+  });
+
+  it('reads a story.json that starts with a byte order mark', async () => {
+    const { readStoryArchive } = await import('./read-story-archive');
+    const story = storyWith();
+    await writeYazlZip(scratch.path('a.zip'), [{ name: 'story.json', data: Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), manifestBytes(story)]) }]);
+    await expect(readStoryArchive(scratch.path('a.zip'), { onMedia: async () => undefined })).resolves.toEqual(story);
+  });
+});
