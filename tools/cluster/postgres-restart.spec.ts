@@ -64,7 +64,8 @@ describe('Postgres restarted in the middle of a job', () => {
     cleanups.push(async () => subscription.unsubscribe());
     await until(() => received.length > 0, 'the snapshot');
 
-    const { storyId, jobId } = await publishNewStory(client, 30);
+    // A publish renders one blob per page: 120 pages keep it running while the test strikes.
+    const { storyId, jobId } = await publishNewStory(client, 120);
     const events = () => received.flatMap((m) => (m.kind === 'event' && m.event.jobId === jobId ? [m.event as JobEvent] : []));
     await until(() => events().some((event) => event.kind === 'progress'), 'the job to make progress');
 

@@ -33,7 +33,8 @@ describe('a worker killed with SIGKILL mid-job', () => {
   it('lets another worker take the job over when its message reappears; the job completes once with a consistent log', async () => {
     const [url] = cluster.apiUrls;
     const client = createClusterClient(() => url, url, await loginCookie(url, 'alice', 'alice-storyline'));
-    const { storyId, jobId } = await publishNewStory(client, 30);
+    // A publish renders one blob per page: 120 pages keep it running while the test strikes.
+    const { storyId, jobId } = await publishNewStory(client, 120);
 
     await eventually(() => client.jobs.get.query({ jobId }), (job) => job.status === 'Running' && job.progress > 40, 'the first worker to be well into the job');
     const second = await cluster.startWorker();
