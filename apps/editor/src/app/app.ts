@@ -47,7 +47,12 @@ import { ActivityPanel, ConnectionStatus, ToastHost, ToastService } from '@story
       <router-outlet />
     </main>
     @if (auth.user() && activityOpen()) {
-      <sl-activity-panel id="activity-panel" [jobs]="activity.jobs()" (closed)="activityOpen.set(false)" />
+      <sl-activity-panel
+        id="activity-panel"
+        [jobs]="activity.jobs()"
+        (closed)="activityOpen.set(false)"
+        (retryRequested)="retry($event)"
+      />
     }
     <sl-toast-host />
   `,
@@ -109,6 +114,15 @@ export class App {
 
   protected toggleActivity(): void {
     this.activityOpen.update((open) => !open);
+  }
+
+  protected async retry(jobId: string): Promise<void> {
+    try {
+      await this.activity.retry(jobId);
+      this.toasts.show('info', 'The job was started again');
+    } catch (error) {
+      this.toasts.show('error', `Could not retry the job: ${errorMessage(error)}`);
+    }
   }
 
   protected async logout(): Promise<void> {

@@ -3,6 +3,7 @@ import type { Subscription } from 'rxjs';
 import { isTerminalStatus, type JobView } from '@storyline/contracts';
 import { JobFeed } from './job-feed';
 import { JobWatcher, type WatchedJob } from './job-watcher';
+import { injectTrpc } from './provide-trpc';
 
 /** A job in the activity list; the ones being followed also say how their updates arrive. */
 export type ActivityJob = JobView & Partial<Pick<WatchedJob, 'transport' | 'fellBack'>>;
@@ -17,6 +18,7 @@ export type ActivityJob = JobView & Partial<Pick<WatchedJob, 'transport' | 'fell
 export class JobActivity {
   private readonly feed = inject(JobFeed);
   private readonly watcher = inject(JobWatcher);
+  private readonly trpc = injectTrpc();
   private readonly followed = signal<ReadonlyMap<string, WatchedJob>>(new Map());
   /** One entry per job a watch was started for, kept after it ends so it is not started again. */
   private readonly watches = new Map<string, Subscription>();
@@ -38,6 +40,14 @@ export class JobActivity {
       released = true;
       if (--this.holders === 0) this.stop();
     };
+  }
+
+  /**
+   * Starts a failed or cancelled job again as a new job; the feed brings the new one
+   * into the list. Rejects with the server's reason (say, the job is no longer failed).
+   */
+  async retry(jobId: string): Promise<void> {
+    await this.trpc.jobs.retry.mutate({ jobId });
   }
 
   private track(jobs: ReadonlyMap<string, JobView>): void {

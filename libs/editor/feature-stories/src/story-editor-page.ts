@@ -1,9 +1,12 @@
 import { ChangeDetectionStrategy, Component, computed, effect, inject, input, signal, untracked } from '@angular/core';
 import { RouterLink } from '@angular/router';
-import type { StoryDetail, StoryPage } from '@storyline/contracts';
+import type { MediaView, StoryDetail, StoryPage } from '@storyline/contracts';
 import { errorMessage, injectTrpc } from '@storyline/editor/data-access';
-import { JobProgress } from '@storyline/editor/ui';
-import { StoryPagesEditor } from './story-pages-editor';
+import { ForkOrigin } from './fork-origin';
+import { JobCard } from './job-card';
+import { StoryExportPanel } from './story-export-panel';
+import { StoryForking } from './story-forking';
+import { StoryPagesEditor, type PageMediaAdded, type PageMediaRemoved } from './story-pages-editor';
 import { StoryPublishing } from './story-publishing';
 
 /** What the server holds, to tell whether the form has unsaved changes. */
@@ -12,12 +15,15 @@ interface SavedDraft {
   pages: readonly StoryPage[];
 }
 
-/** Edits one story's draft (title and bilingual pages), saves it and publishes it, showing the publish job live. */
+/**
+ * Edits one story's draft (title, bilingual pages and their images), saves it,
+ * publishes, forks and exports it, showing each job live.
+ */
 @Component({
   selector: 'sl-story-editor-page',
   changeDetection: ChangeDetectionStrategy.OnPush,
-  imports: [RouterLink, StoryPagesEditor, JobProgress],
-  providers: [StoryPublishing],
+  imports: [RouterLink, StoryPagesEditor, JobCard, ForkOrigin, StoryExportPanel],
+  providers: [StoryPublishing, StoryForking],
   template: `
     <a routerLink="/stories" class="back">← My stories</a>
     @if (loadError(); as error) {
@@ -33,30 +39,40 @@ interface SavedDraft {
             Published: <strong data-testid="published-version">{{ publishedLabel() }}</strong>
           </p>
         </div>
+        <sl-fork-origin [storyId]="id()" [origin]="forkedFrom()" [media]="media()" (mediaRefreshed)="media.set($event)" />
 
         <div class="toolbar">
           <button type="submit" class="button" data-testid="save-draft" [disabled]="saving()">Save draft</button>
           <button type="button" class="button button--primary" data-testid="publish" [disabled]="!canPublish()" (click)="publish()">
             {{ publishing.busy() ? 'Publishing…' : 'Publish' }}
           </button>
+          <button type="button" class="button" data-testid="fork-story" [disabled]="!canFork()" (click)="fork()">
+            {{ forking.busy() ? 'Forking…' : 'Fork' }}
+          </button>
           <span class="toolbar__status" data-testid="save-status" aria-live="polite">{{ saveStatus() }}</span>
         </div>
         @if (formError(); as error) {
           <p class="error" role="alert" data-testid="form-error">{{ error }}</p>
         }
-        @if (publishing.job(); as job) {
-          <sl-job-progress [job]="job" />
-        }
+        <sl-job-card [follower]="publishing.follower" testIdPrefix="publish" label="Publish" />
+        <sl-job-card [follower]="forking.follower" testIdPrefix="fork" label="Fork" />
 
-        <sl-story-pages-editor [(pages)]="pages" />
+        <sl-story-pages-editor
+          [(pages)]="pages"
+          [storyId]="id()"
+          [library]="library()"
+          (mediaAdded)="addMedia($event)"
+          (mediaRemoved)="removeMedia($event)"
+        />
       </form>
+      <sl-story-export-panel [storyId]="id()" [publishedVersion]="publishing.publishedVersion()" [saveDraft]="saveIfDirty" />
     } @else {
       <p class="muted">Loading…</p>
     }
   `,
   styles: `
     .back { display: inline-block; margin-bottom: 1rem; }
-    .editor { display: grid; gap: 1rem; }
+    .editor { display: grid; gap: 1rem; margin-bottom: 1rem; }
     .editor__head { display: flex; flex-wrap: wrap; align-items: flex-end; gap: 1rem; }
     .editor__title { flex: 1; min-width: 16rem; }
     .editor__title input { font-size: 1.25rem; font-weight: 600; }
@@ -72,15 +88,24 @@ export class StoryEditorPage {
 
   private readonly trpc = injectTrpc();
   protected readonly publishing = inject(StoryPublishing);
+  protected readonly forking = inject(StoryForking);
 
   protected readonly loaded = signal(false);
   protected readonly loadError = signal<string | null>(null);
   protected readonly title = signal('');
   protected readonly pages = signal<readonly StoryPage[]>([]);
+  /** Every image of the story, whichever pages show it. */
+  protected readonly media = signal<readonly MediaView[]>([]);
+  protected readonly library = computed(() => new Map(this.media().map((media) => [media.id, media])));
+  protected readonly forkedFrom = signal<StoryDetail['forkedFrom']>(null);
   protected readonly saving = signal(false);
   protected readonly formError = signal<string | null>(null);
   private readonly saved = signal<SavedDraft | null>(null);
   private readonly savedOnce = signal(false);
+  /** An image change arrived while a save was under way: save again once it is done. */
+  private saveQueued = false;
+  /** The save under way, so a job that reads the draft can wait for it. */
+  private pendingSave: Promise<boolean> | null = null;
 
   private readonly dirty = computed(() => {
     const saved = this.saved();
@@ -97,6 +122,15 @@ export class StoryEditorPage {
     return version === null ? 'not published' : `version ${version}`;
   });
   protected readonly canPublish = computed(() => !this.saving() && !this.publishing.busy());
+  protected readonly canFork = computed(() => !this.saving() && !this.forking.busy());
+  /**
+   * Saves when there is something to save, after any save under way (an image just
+   * uploaded), so a job that reads the draft sees what the user sees.
+   */
+  protected readonly saveIfDirty = async (): Promise<boolean> => {
+    while (this.pendingSave) if (!(await this.pendingSave)) return false;
+    return this.dirty() ? this.save() : true;
+  };
 
   constructor() {
     effect(() => {
@@ -125,9 +159,54 @@ export class StoryEditorPage {
     }
   }
 
+  protected async fork(): Promise<void> {
+    if (!this.canFork()) return;
+    this.formError.set(null);
+    try {
+      await this.forking.fork(this.id(), this.saveIfDirty);
+    } catch (error) {
+      this.formError.set(errorMessage(error));
+    }
+  }
+
+  /** An uploaded image joins the story's media and the end of its page, and is saved at once so it sticks. */
+  protected addMedia({ pageIndex, media }: PageMediaAdded): void {
+    if (media.storyId !== this.id()) return;
+    this.media.update((all) => (all.some((known) => known.id === media.id) ? all : [...all, media]));
+    this.pages.update((pages) =>
+      pages.map((page, i) => (i === pageIndex && !page.media.includes(media.id) ? { ...page, media: [...page.media, media.id] } : page)),
+    );
+    this.saveSoon();
+  }
+
+  /** Takes an image off a page (it stays among the story's media) and saves. */
+  protected removeMedia({ pageIndex, mediaId }: PageMediaRemoved): void {
+    this.pages.update((pages) => pages.map((page, i) => (i === pageIndex ? { ...page, media: page.media.filter((id) => id !== mediaId) } : page)));
+    this.saveSoon();
+  }
+
+  /** Saves now, or right after the save under way, so no image change is left unsaved. */
+  private saveSoon(): void {
+    if (this.saving()) this.saveQueued = true;
+    else void this.save();
+  }
+
   /** Saves the draft; on failure shows the server's reason next to the form and answers false. */
-  private async save(): Promise<boolean> {
-    if (this.saving()) return false;
+  private save(): Promise<boolean> {
+    // While another story loads, title and pages still hold the previous one's.
+    if (this.saving() || !this.loaded()) return Promise.resolve(false);
+    const saving = this.send().finally(() => {
+      if (this.pendingSave === saving) this.pendingSave = null;
+      if (this.saveQueued) {
+        this.saveQueued = false;
+        void this.save();
+      }
+    });
+    this.pendingSave = saving;
+    return saving;
+  }
+
+  private async send(): Promise<boolean> {
     const draft: SavedDraft = { title: this.title(), pages: this.pages() };
     this.saving.set(true);
     this.formError.set(null);
@@ -150,7 +229,9 @@ export class StoryEditorPage {
     this.loadError.set(null);
     this.formError.set(null);
     this.savedOnce.set(false);
+    this.saveQueued = false;
     void this.publishing.resume(id);
+    void this.forking.resume(id);
     try {
       const story = await this.trpc.stories.get.query({ storyId: id });
       // The user may have moved on to another story while this one loaded.
@@ -163,6 +244,8 @@ export class StoryEditorPage {
   private show(story: StoryDetail): void {
     this.title.set(story.title);
     this.pages.set(story.pages);
+    this.media.set(story.media);
+    this.forkedFrom.set(story.forkedFrom);
     this.saved.set({ title: story.title, pages: story.pages });
     this.publishing.publishedVersion.set(story.publishedVersion);
     this.loaded.set(true);

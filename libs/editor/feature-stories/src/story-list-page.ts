@@ -2,14 +2,15 @@ import { ChangeDetectionStrategy, Component, computed, inject, signal } from '@a
 import { Router, RouterLink } from '@angular/router';
 import type { StorySummary } from '@storyline/contracts';
 import { errorMessage, injectTrpc } from '@storyline/editor/data-access';
+import { StoryImport } from './story-import';
 
 const EDITED_FORMAT = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 
-/** The user's own stories, newest first, and a form to start a new one. */
+/** The user's own stories, newest first, a form to start a new one, and a ZIP import. */
 @Component({
   selector: 'sl-story-list-page',
   changeDetection: ChangeDetectionStrategy.OnPush,
-  imports: [RouterLink],
+  imports: [RouterLink, StoryImport],
   template: `
     <h1>My stories</h1>
 
@@ -31,12 +32,14 @@ const EDITED_FORMAT = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', 
       }
     </form>
 
+    <sl-story-import (imported)="reload()" />
+
     @if (loadError(); as error) {
       <p class="error" role="alert">{{ error }}</p>
     } @else if (rows(); as rows) {
       <ul class="stories" data-testid="story-list">
         @for (row of rows; track row.id) {
-          <li class="story" data-testid="story-item">
+          <li class="story" data-testid="story-item" [attr.data-story-id]="row.id">
             <a class="story__title" [routerLink]="['/stories', row.id]">{{ row.title }}</a>
             <span class="story__meta">{{ row.published }} · edited {{ row.edited }}</span>
           </li>
@@ -80,14 +83,22 @@ export class StoryListPage {
   protected readonly createError = signal<string | null>(null);
 
   constructor() {
-    this.trpc.stories.list.query().then(
-      (stories) => this.stories.set(stories),
-      (error: unknown) => this.loadError.set(errorMessage(error)),
-    );
+    this.reload();
   }
 
   protected valueOf(event: Event): string {
     return (event.target as HTMLInputElement).value;
+  }
+
+  /** Reads the list again, as after an import made a new story. */
+  protected reload(): void {
+    this.trpc.stories.list.query().then(
+      (stories) => {
+        this.loadError.set(null);
+        this.stories.set(stories);
+      },
+      (error: unknown) => this.loadError.set(errorMessage(error)),
+    );
   }
 
   /** Creates the story and opens it, since writing it is the next thing to do. */

@@ -1,12 +1,28 @@
-import { ChangeDetectionStrategy, Component, model } from '@angular/core';
-import type { StoryPage } from '@storyline/contracts';
+import { ChangeDetectionStrategy, Component, input, model, output } from '@angular/core';
+import type { MediaView, StoryLanguage, StoryPage } from '@storyline/contracts';
+import { StoryPageMedia } from './story-page-media';
 
-type Language = keyof StoryPage;
+/** An image the server took for a page. */
+export interface PageMediaAdded {
+  pageIndex: number;
+  media: MediaView;
+}
 
-/** A story's pages, each with its English and Romanian text side by side; pages can be added and removed. */
+/** An image the user took off a page. */
+export interface PageMediaRemoved {
+  pageIndex: number;
+  mediaId: string;
+}
+
+/**
+ * A story's pages, each with its English and Romanian text side by side and its
+ * images below; pages can be added and removed. Image changes go out as events,
+ * since the page that owns the draft also keeps the story's media and saves.
+ */
 @Component({
   selector: 'sl-story-pages-editor',
   changeDetection: ChangeDetectionStrategy.OnPush,
+  imports: [StoryPageMedia],
   template: `
     <ol class="pages">
       @for (page of pages(); track $index; let i = $index) {
@@ -18,7 +34,6 @@ type Language = keyof StoryPage;
                 type="button"
                 class="button button--quiet"
                 [attr.data-testid]="'remove-page-' + i"
-               
                 (click)="remove(i)"
               >
                 Remove page
@@ -35,6 +50,14 @@ type Language = keyof StoryPage;
               <textarea rows="6" lang="ro" [attr.data-testid]="'page-ro-' + i" [value]="page.ro" (input)="edit(i, 'ro', $event)"></textarea>
             </label>
           </div>
+          <sl-story-page-media
+            [storyId]="storyId()"
+            [index]="i"
+            [mediaIds]="page.media"
+            [library]="library()"
+            (uploaded)="mediaAdded.emit({ pageIndex: i, media: $event })"
+            (removed)="mediaRemoved.emit({ pageIndex: i, mediaId: $event })"
+          />
         </li>
       }
     </ol>
@@ -52,14 +75,19 @@ type Language = keyof StoryPage;
 })
 export class StoryPagesEditor {
   readonly pages = model.required<readonly StoryPage[]>();
+  readonly storyId = input.required<string>();
+  /** Every image of the story, by id. */
+  readonly library = input.required<ReadonlyMap<string, MediaView>>();
+  readonly mediaAdded = output<PageMediaAdded>();
+  readonly mediaRemoved = output<PageMediaRemoved>();
 
-  protected edit(index: number, language: Language, event: Event): void {
+  protected edit(index: number, language: StoryLanguage, event: Event): void {
     const text = (event.target as HTMLTextAreaElement).value;
     this.pages.update((pages) => pages.map((page, i) => (i === index ? { ...page, [language]: text } : page)));
   }
 
   protected add(): void {
-    this.pages.update((pages) => [...pages, { en: '', ro: '' }]);
+    this.pages.update((pages) => [...pages, { en: '', ro: '', media: [] }]);
   }
 
   protected remove(index: number): void {

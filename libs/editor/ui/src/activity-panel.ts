@@ -4,7 +4,7 @@ import { JobProgress, type JobProgressView } from './job-progress';
 
 /**
  * A side panel listing the jobs under way and recently finished, each with its live
- * progress. Rows are keyed by job id, so an update re-renders only its own row, and
+ * progress, and Retry on the ones that failed or were cancelled. Rows are keyed by job id, so an update re-renders only its own row, and
  * rows scrolled out of view are skipped by the browser's layout and paint.
  */
 @Component({
@@ -29,6 +29,11 @@ import { JobProgress, type JobProgressView } from './job-progress';
               <span class="activity__id" [title]="job.id">{{ job.id }}</span>
             </p>
             <sl-job-progress [job]="job" compact />
+            @if (job.status === 'Failed' || job.status === 'Cancelled') {
+              <button type="button" class="button button--quiet activity__retry" data-testid="activity-retry" (click)="retryRequested.emit(job.id)">
+                Retry
+              </button>
+            }
           </li>
         }
       </ol>
@@ -70,6 +75,7 @@ import { JobProgress, type JobProgressView } from './job-progress';
     }
     .activity__title { display: flex; gap: 0.5rem; align-items: baseline; margin: 0.5rem 0.75rem 0; font-size: 0.85rem; }
     .activity__title code { flex: none; white-space: nowrap; }
+    .activity__retry { margin: 0 0.75rem 0.5rem; }
     .activity__id { min-width: 0; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; color: var(--sl-muted); font-family: ui-monospace, monospace; }
   `,
 })
@@ -78,6 +84,8 @@ export class ActivityPanel {
   readonly jobs = input.required<readonly JobProgressView[]>();
   /** The user asked to close the panel. */
   readonly closed = output();
+  /** The user asked to start a failed or cancelled job again; carries its id. */
+  readonly retryRequested = output<string>();
 
   protected readonly summary = computed(() => {
     const jobs = this.jobs();

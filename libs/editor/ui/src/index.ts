@@ -1,7 +1,10 @@
 export { ActivityPanel } from './activity-panel';
 export { ConnectionStatus, type ConnectionState } from './connection-status';
+export { FileDrop } from './file-drop';
+export { formatByteSize } from './format-byte-size';
 export { formatElapsed } from './format-elapsed';
 export { JobProgress, type JobProgressView } from './job-progress';
 export { SecondClock } from './second-clock';
 export { ToastHost } from './toast-host';
 export { ToastService, type Toast, type ToastKind } from './toast-service';
+export { UploadProgress, type UploadProgressView } from './upload-progress';

@@ -39,7 +39,7 @@ export function createStoryDocumentExport(services: FileJobServices) {
     await report.phase('finalise', 97);
     return report.complete(async (tx): Promise<StoryDocumentExportResult> => {
       const artifact = await recordArtifact(tx, services, job, stored);
-      return { ...artifact, pageCount: source.pages.length, language };
+      return { ...artifact, version, pageCount: source.pages.length, language };
     });
   };
 }

@@ -57,7 +57,7 @@ export function createStoryExport(services: FileJobServices) {
     await report.phase('finalise', 97);
     return report.complete(async (tx): Promise<StoryExportResult> => {
       const artifact = await recordArtifact(tx, services, job, stored);
-      return { ...artifact, mediaCount: source.media.length, languageCount: archive.languages.length, pageCount: source.pages.length };
+      return { ...artifact, version, mediaCount: source.media.length, languageCount: archive.languages.length, pageCount: source.pages.length };
     });
   };
 }

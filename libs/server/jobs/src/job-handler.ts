@@ -44,6 +44,7 @@ export class JobInputError extends Error {
  */
 export function jobFailureMessage(error: unknown, reference: string): string {
   if (error instanceof JobInputError) return error.message;
-  if (error instanceof Error && Object.getPrototypeOf(error) === Error.prototype) return error.message;
+  // Node's system errors are plain `Error`s too, but carry a `code` (and often a path).
+  if (error instanceof Error && Object.getPrototypeOf(error) === Error.prototype && !('code' in error)) return error.message;
   return `internal error (reference ${reference})`;
 }

@@ -30,6 +30,8 @@ export type JobArtifact = z.infer<typeof JobArtifact>;
 export const StoryExportPayload = z.object({ storyId: StoryRef, version: VersionRef });
 export type StoryExportPayload = z.infer<typeof StoryExportPayload>;
 export const StoryExportResult = JobArtifact.extend({
+  /** The published version exported; null for the draft. */
+  version: z.number().int().positive().nullable(),
   mediaCount: z.number().int().nonnegative(),
   languageCount: z.number().int().positive(),
   pageCount: z.number().int().positive(),
@@ -60,6 +62,7 @@ export type StoryForkAssetsResult = z.infer<typeof StoryForkAssetsResult>;
 export const StoryDocumentExportPayload = z.object({ storyId: StoryRef, version: VersionRef, language: z.enum(['en', 'ro']) });
 export type StoryDocumentExportPayload = z.infer<typeof StoryDocumentExportPayload>;
 export const StoryDocumentExportResult = JobArtifact.extend({
+  version: z.number().int().positive().nullable(),
   pageCount: z.number().int().positive(),
   language: z.enum(['en', 'ro']),
 });

@@ -18,6 +18,7 @@ export function aJobView(overrides: Partial<JobView> = {}): JobView {
     error: null,
     result: null,
     lastSeq: 1,
+    parentJobId: null,
     ...overrides,
   };
 }

@@ -1,0 +1,162 @@
+import { describe, expect, it, vi } from 'vitest';
+import { Subject } from 'rxjs';
+import type { JobStatus, JobView } from '@storyline/contracts';
+import { JobFollower, type JobFollowerSource } from './job-follower';
+import type { WatchedJob } from './job-watcher';
+import { aJobView } from './testing/a-job-view';
+
+const TARGET = '7d1c4c5e-0000-4000-8000-0000000000aa';
+
+function watched(id: string, status: JobStatus, overrides: Partial<JobView> = {}): WatchedJob {
+  return { ...aJobView({ id, type: 'story-export', status, ...overrides }), transport: 'push', fellBack: false };
+}
+
+/** A source whose watches the test drives, one subject per job id. */
+function fakeSource(latest: JobView | null = null) {
+  const streams = new Map<string, Subject<WatchedJob>>();
+  const source: JobFollowerSource = {
+    watch: vi.fn((jobId: string) => {
+      const stream = new Subject<WatchedJob>();
+      streams.set(jobId, stream);
+      return stream;
+    }),
+    latestFor: vi.fn(async () => latest),
+    retry: vi.fn(async () => ({ jobId: 'job-2', status: 'Queued' as const })),
+  };
+  return { source, stream: (jobId: string) => streams.get(jobId) as Subject<WatchedJob> };
+}
+
+describe('JobFollower', () => {
+  it('follows the job a start returns and is busy until it ends', async () => {
+    const { source, stream } = fakeSource();
+    const onEnd = vi.fn();
+    const follower = new JobFollower('story-export', source, { onEnd });
+
+    await follower.start(async () => ({ jobId: 'job-1', status: 'Queued' }));
+    expect(source.watch).toHaveBeenCalledWith('job-1', 'story-export');
+    expect(follower.busy()).toBe(true);
+    stream('job-1').next(watched('job-1', 'Running'));
+    expect(follower.busy()).toBe(true);
+    stream('job-1').next(watched('job-1', 'Completed'));
+    expect(follower.busy()).toBe(false);
+    expect(follower.job()?.status).toBe('Completed');
+    expect(onEnd).toHaveBeenCalledTimes(1);
+  });
+
+  it('announces a job started here even when its first state is already final', async () => {
+    const { source, stream } = fakeSource();
+    const onEnd = vi.fn();
+    const follower = new JobFollower('story-export', source, { onEnd });
+    await follower.start(async () => ({ jobId: 'job-1', status: 'Queued' }));
+    stream('job-1').next(watched('job-1', 'Failed'));
+    expect(onEnd).toHaveBeenCalledWith(expect.objectContaining({ status: 'Failed' }));
+  });
+
+  it('starts nothing when the request gives up, and is not busy afterwards', async () => {
+    const { source } = fakeSource();
+    const follower = new JobFollower('story-export', source);
+    await follower.start(async () => null);
+    expect(source.watch).not.toHaveBeenCalled();
+    expect(follower.busy()).toBe(false);
+  });
+
+  it('passes the server refusal on and stops being busy', async () => {
+    const { source } = fakeSource();
+    const follower = new JobFollower('story-export', source);
+    await expect(follower.start(async () => Promise.reject(new Error('no')))).rejects.toThrow('no');
+    expect(follower.busy()).toBe(false);
+  });
+
+  it('drops a start that answers after the page switched to another target', async () => {
+    const { source } = fakeSource();
+    const follower = new JobFollower('story-export', source);
+    let answer: (started: { jobId: string; status: 'Queued' }) => void = () => undefined;
+    const starting = follower.start(() => new Promise((resolve) => (answer = resolve)));
+    follower.reset();
+    answer({ jobId: 'job-1', status: 'Queued' });
+    await starting;
+    expect(source.watch).not.toHaveBeenCalled();
+    expect(follower.job()).toBeNull();
+  });
+
+  it('picks up an open job when the page reopens, and announces its end', async () => {
+    const { source, stream } = fakeSource(aJobView({ id: 'job-1', status: 'Running' }));
+    const onEnd = vi.fn();
+    const follower = new JobFollower('story-export', source, { onEnd });
+    await follower.resume(TARGET);
+    expect(source.latestFor).toHaveBeenCalledWith('story-export', TARGET);
+    stream('job-1').next(watched('job-1', 'Running'));
+    stream('job-1').next(watched('job-1', 'Completed'));
+    expect(onEnd).toHaveBeenCalledTimes(1);
+  });
+
+  it('leaves a finished job alone on reopening unless asked to keep it, and never re-announces it', async () => {
+    const done = aJobView({ id: 'job-1', status: 'Completed' });
+    const ignoring = fakeSource(done);
+    await new JobFollower('story-export', ignoring.source).resume(TARGET);
+    expect(ignoring.source.watch).not.toHaveBeenCalled();
+
+    const keeping = fakeSource(done);
+    const onEnd = vi.fn();
+    const follower = new JobFollower('story-export', keeping.source, { onEnd });
+    await follower.resume(TARGET, (job) => job.status === 'Completed');
+    keeping.stream('job-1').next(watched('job-1', 'Completed'));
+    expect(follower.job()?.status).toBe('Completed');
+    expect(onEnd).not.toHaveBeenCalled();
+  });
+
+  it('retries a failed job as a new one and follows that', async () => {
+    const { source, stream } = fakeSource();
+    const follower = new JobFollower('story-export', source);
+    await follower.start(async () => ({ jobId: 'job-1', status: 'Queued' }));
+    stream('job-1').next(watched('job-1', 'Failed', { error: 'storage was down' }));
+    expect(follower.canRetry()).toBe(true);
+
+    await follower.retry();
+    expect(source.retry).toHaveBeenCalledWith('job-1');
+    expect(source.watch).toHaveBeenLastCalledWith('job-2', 'story-export');
+    expect(follower.job()).toBeNull();
+    expect(follower.canRetry()).toBe(false);
+    expect(follower.busy()).toBe(true);
+    stream('job-2').next(watched('job-2', 'Queued'));
+    expect(follower.job()?.id).toBe('job-2');
+    expect(follower.canRetry()).toBe(false);
+  });
+
+  it("stops showing the previous export's file as soon as another export starts", async () => {
+    const { source, stream } = fakeSource();
+    const follower = new JobFollower('story-export', source);
+    await follower.start(async () => ({ jobId: 'job-1', status: 'Queued' }));
+    stream('job-1').next(watched('job-1', 'Completed', { result: { fileName: 'old.zip' } }));
+    let answer: (started: { jobId: string; status: 'Queued' }) => void = () => undefined;
+    const starting = follower.start(() => new Promise((resolve) => (answer = resolve)));
+    expect(follower.job()).toBeNull();
+    answer({ jobId: 'job-3', status: 'Queued' });
+    await starting;
+    stream('job-3').next(watched('job-3', 'Running'));
+    expect(follower.job()?.id).toBe('job-3');
+  });
+
+  it('offers no retry for a job that completed', async () => {
+    const { source, stream } = fakeSource();
+    const follower = new JobFollower('story-export', source);
+    await follower.start(async () => ({ jobId: 'job-1', status: 'Queued' }));
+    stream('job-1').next(watched('job-1', 'Completed'));
+    await follower.retry();
+    expect(follower.canRetry()).toBe(false);
+    expect(source.retry).not.toHaveBeenCalled();
+  });
+
+  it('reports every state to onUpdate and a broken watch to onLost', async () => {
+    const { source, stream } = fakeSource();
+    const onUpdate = vi.fn();
+    const onLost = vi.fn();
+    const follower = new JobFollower('story-fork-assets', source, { onUpdate, onLost });
+    follower.follow('job-1');
+    stream('job-1').next(watched('job-1', 'Running', { progress: 30 }));
+    stream('job-1').next(watched('job-1', 'Running', { progress: 60 }));
+    stream('job-1').error(new Error('gone'));
+    expect(onUpdate.mock.calls.map(([job]) => (job as WatchedJob).progress)).toEqual([30, 60]);
+    expect(onLost).toHaveBeenCalledTimes(1);
+  });
+});

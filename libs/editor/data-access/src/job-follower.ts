@@ -1,0 +1,151 @@
+import { computed, signal } from '@angular/core';
+import type { Observable, Subscription } from 'rxjs';
+import { isTerminalStatus, type JobStarted, type JobType, type JobView } from '@storyline/contracts';
+import type { WatchedJob } from './job-watcher';
+
+/** What a {@link JobFollower} needs from the API; `injectJobFollower` wires the real ones. */
+export interface JobFollowerSource {
+  /** Follows one job until it ends (the {@link JobWatcher}). */
+  watch: (jobId: string, type: JobType) => Observable<WatchedJob>;
+  /** The caller's newest job of a type for a target (`jobs.latestFor`). */
+  latestFor: (type: JobType, targetId: string) => Promise<JobView | null>;
+  /** Starts a failed or cancelled job again as a new one (`jobs.retry`). */
+  retry: (jobId: string) => Promise<JobStarted>;
+}
+
+export interface JobFollowerOptions {
+  /** Every new state of the job on screen. */
+  onUpdate?: (job: WatchedJob) => void;
+  /**
+   * Once, when a job followed here reaches a final status: one started or retried
+   * here, or picked up while it was still open. A job already over when picked up
+   * is shown without being announced again.
+   */
+  onEnd?: (job: WatchedJob) => void;
+  /** The watch itself failed, so the job's end may go unseen. */
+  onLost?: (error: unknown) => void;
+}
+
+/** Picks up a job that is still open; the default of {@link JobFollower.resume}. */
+const isOpen = (job: JobView) => !isTerminalStatus(job.status);
+
+/**
+ * One job of one type on a page — a publish, an export, a fork — from the click
+ * that starts it to its final status: the job as it stands, whether it is busy,
+ * retry when it failed, and picking up the newest one when a page reopens.
+ * Following always goes through the {@link JobWatcher}, so the type's flag picks
+ * push or polling. `reset()` (switching target) or `stop()` (page gone) end the watch;
+ * a start or pick-up still answering from before a reset is ignored.
+ */
+export class JobFollower {
+  private readonly current = signal<WatchedJob | null>(null);
+  private readonly requesting = signal(false);
+  /** Watching a job that has not reported its first state yet. */
+  private readonly waiting = signal(false);
+  private watching: Subscription | null = null;
+  /** Moves on at every reset, so an answer for the previous target is dropped. */
+  private generation = 0;
+
+  /** The job on screen, or null. */
+  readonly job = this.current.asReadonly();
+  /** True from the click until the job reaches a final status. */
+  readonly busy = computed(() => {
+    const job = this.current();
+    return this.requesting() || this.waiting() || (job !== null && !isTerminalStatus(job.status));
+  });
+  /** Whether the job on screen ended in a way that starting it again could fix. */
+  readonly canRetry = computed(() => {
+    const status = this.current()?.status;
+    return !this.requesting() && (status === 'Failed' || status === 'Cancelled');
+  });
+
+  constructor(
+    readonly type: JobType,
+    private readonly source: JobFollowerSource,
+    private readonly options: JobFollowerOptions = {},
+  ) {}
+
+  /**
+   * Runs `request` (which may do other work first, like saving, and answer null to
+   * give up) and follows the job it started. The job on screen goes at once, so its
+   * file or error is never taken for the new job's. Rejects with the server's reason.
+   */
+  start(request: () => Promise<JobStarted | null>): Promise<void> {
+    this.stop();
+    this.current.set(null);
+    return this.run(request);
+  }
+
+  /** Starts the failed or cancelled job on screen again and follows the new one; the old one shows until then. */
+  async retry(): Promise<void> {
+    const job = this.current();
+    if (!job || !this.canRetry()) return;
+    await this.run(() => this.source.retry(job.id));
+  }
+
+  private async run(request: () => Promise<JobStarted | null>): Promise<void> {
+    const generation = this.generation;
+    this.requesting.set(true);
+    try {
+      const started = await request();
+      if (started && generation === this.generation) this.follow(started.jobId);
+    } finally {
+      if (generation === this.generation) this.requesting.set(false);
+    }
+  }
+
+  /** Follows a job whose id is known (say, from another job's result). */
+  follow(jobId: string, announce = true): void {
+    this.stop();
+    // The previous job's card (its Download, its Retry) must not stand in for the new one.
+    if (this.current()?.id !== jobId) this.current.set(null);
+    let open = announce;
+    this.waiting.set(true);
+    this.watching = this.source.watch(jobId, this.type).subscribe({
+      next: (job) => {
+        this.waiting.set(false);
+        this.current.set(job);
+        this.options.onUpdate?.(job);
+        if (!isTerminalStatus(job.status)) open = true;
+        else if (open) {
+          open = false;
+          this.options.onEnd?.(job);
+        }
+      },
+      error: (error: unknown) => {
+        this.waiting.set(false);
+        this.options.onLost?.(error);
+      },
+    });
+  }
+
+  /**
+   * Shows the newest job of this type for `targetId` if `keep` accepts it (by
+   * default: if it is still open), following it to its end. Best effort: when it
+   * cannot be read the page works on, only without the earlier job.
+   */
+  async resume(targetId: string, keep: (job: JobView) => boolean = isOpen): Promise<void> {
+    const generation = this.generation;
+    try {
+      const latest = await this.source.latestFor(this.type, targetId);
+      if (latest && keep(latest) && generation === this.generation && !this.current() && !this.requesting()) this.follow(latest.id, false);
+    } catch {
+      // Nothing to show is the honest answer when the newest job cannot be read.
+    }
+  }
+
+  /** Stops watching and forgets the job on screen, as when the page switches to another target. */
+  reset(): void {
+    this.generation += 1;
+    this.stop();
+    this.current.set(null);
+    this.requesting.set(false);
+  }
+
+  /** Stops watching; the job stays on screen as last seen. */
+  stop(): void {
+    this.watching?.unsubscribe();
+    this.watching = null;
+    this.waiting.set(false);
+  }
+}
