@@ -12,6 +12,7 @@ const StartEnv = z.object({
   PG_PORT: z.coerce.number().int().min(1).max(65_535).default(5433),
   AZURITE_BLOB_PORT: z.coerce.number().int().min(1).max(65_535).default(10000),
   AZURITE_QUEUE_PORT: z.coerce.number().int().min(1).max(65_535).default(10001),
+  QUEUE_PREFIX: z.string().regex(/^[a-z0-9-]*$/, 'QUEUE_PREFIX may hold only a-z, 0-9 and -').default(''),
   STORYLINE_SKIP_BUILD: z.enum(['0', '1']).default('0'),
 });
 export type StartEnv = z.infer<typeof StartEnv>;

@@ -9,7 +9,7 @@ import { resolve } from 'node:path';
 import { setTimeout } from 'node:timers';
 import { createDatabase, migrateDatabase } from '@storyline/db';
 import { onShutdownSignal, startEmbeddedPostgres } from '@storyline/db/embedded';
-import { startAzurite } from '@storyline/storage';
+import { createBlobStore, startAzurite } from '@storyline/storage';
 import { readStartEnv } from './env';
 import { DEMO_USERS, seedDemoData } from './seed-demo-data';
 
@@ -58,7 +58,9 @@ try {
   }
   await migrateDatabase(databaseUrl);
   const database = createDatabase(databaseUrl, { max: 2 });
-  await seedDemoData(database.db);
+  const blobs = createBlobStore({ connectionString: storage, prefix: env.QUEUE_PREFIX });
+  await blobs.ensure();
+  await seedDemoData(database.db, blobs);
   await database.close();
 
   if (env.STORYLINE_SKIP_BUILD === '0') {

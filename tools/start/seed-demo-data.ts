@@ -1,6 +1,14 @@
+import { randomUUID } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
 import { eq } from 'drizzle-orm';
 import { upsertUser } from '@storyline/api-router';
-import { stories, type Db } from '@storyline/db';
+import { media, stories, type Db } from '@storyline/db';
+import { mediaBlobName } from '@storyline/job-handlers';
+import type { BlobStore } from '@storyline/storage';
+
+/** The picture on the first demo story's first page, so the editor shows images from the start. */
+const DEMO_PICTURE = new URL('./demo-media/lantern.png', import.meta.url);
 
 /** The demo accounts, printed at start so a newcomer can log in at once. */
 export const DEMO_USERS = [
@@ -13,6 +21,7 @@ const DEMO_STORIES = [
   {
     owner: 'alice',
     title: 'The Fox and the Lantern',
+    picture: true,
     pages: [
       { en: 'A small fox found a lantern at the edge of the forest.', ro: 'O vulpiță a găsit un felinar la marginea pădurii.' },
       { en: 'Every night she carried it a little further.', ro: 'În fiecare noapte l-a dus puțin mai departe.' },
@@ -31,8 +40,8 @@ const DEMO_STORIES = [
   },
 ];
 
-/** Creates the demo users (resetting their passwords) and, once, their stories. */
-export async function seedDemoData(db: Db): Promise<void> {
+/** Creates the demo users (resetting their passwords) and, once, their stories (with their picture when `blobs` is given). */
+export async function seedDemoData(db: Db, blobs?: BlobStore): Promise<void> {
   const ids = new Map<string, string>();
   for (const user of DEMO_USERS) ids.set(user.username, (await upsertUser(db, user)).id);
   for (const story of DEMO_STORIES) {
@@ -40,6 +49,17 @@ export async function seedDemoData(db: Db): Promise<void> {
     if (!ownerId) throw new Error(`seed story ${story.title} names an unknown owner`);
     const existing = await db.select({ id: stories.id, title: stories.title }).from(stories).where(eq(stories.ownerId, ownerId));
     if (existing.some((row) => row.title === story.title)) continue;
-    await db.insert(stories).values({ ownerId, title: story.title, pages: story.pages });
+    const [row] = await db.insert(stories).values({ ownerId, title: story.title, pages: story.pages }).returning({ id: stories.id });
+    if ('picture' in story && blobs) await addPicture(db, blobs, row.id, story.pages);
   }
+}
+
+async function addPicture(db: Db, blobs: BlobStore, storyId: string, pages: { en: string; ro: string }[]): Promise<void> {
+  const id = randomUUID();
+  const blobName = mediaBlobName(storyId, id);
+  const { size } = await stat(DEMO_PICTURE);
+  await blobs.upload('media', blobName, createReadStream(DEMO_PICTURE), { contentType: 'image/png' });
+  await db.insert(media).values({ id, storyId, blobName, fileName: 'lantern.png', contentType: 'image/png', byteSize: size });
+  const withPicture = pages.map((page, index) => ({ ...page, media: index === 0 ? [id] : [] }));
+  await db.update(stories).set({ pages: withPicture }).where(eq(stories.id, storyId));
 }
