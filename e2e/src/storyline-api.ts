@@ -1,5 +1,5 @@
 import { expect, type APIRequestContext } from '@playwright/test';
-import type { JobStarted, JobTypeFlag, StoryDetail, StoryPage } from '@storyline/contracts';
+import type { JobStarted, JobTypeFlag, StoryDetail, StoryPageInput } from '@storyline/contracts';
 
 /**
  * The API as a test drives it over plain HTTP: tRPC procedures are `POST /trpc/<path>`
@@ -15,10 +15,17 @@ export class StorylineApi {
   }
 
   /** Creates a story with `pages`, saves it and starts publishing it. */
-  async publishNewStory(title: string, pages: StoryPage[]): Promise<JobStarted> {
+  async publishNewStory(title: string, pages: StoryPageInput[]): Promise<JobStarted> {
     const story = await this.mutate<StoryDetail>('stories.create', { title });
     await this.mutate('stories.saveDraft', { storyId: story.id, title, pages });
     return this.mutate<JobStarted>('stories.publish', { storyId: story.id });
+  }
+
+  /** Creates a story and saves `pages` as its draft; answers the story as created. */
+  async createDraftStory(title: string, pages: StoryPageInput[]): Promise<StoryDetail> {
+    const story = await this.mutate<StoryDetail>('stories.create', { title });
+    await this.mutate('stories.saveDraft', { storyId: story.id, title, pages });
+    return story;
   }
 
   /** Every job type's transport flag. */
