@@ -1,3 +1,4 @@
+import { extname } from 'node:path';
 import type { Logger } from 'pino';
 import type { Db } from '@storyline/db';
 import type { BlobStore, JobQueues } from '@storyline/storage';
@@ -22,7 +23,11 @@ export function mediaBlobName(storyId: string, mediaId: string): string {
   return `${storyId}/${mediaId}`;
 }
 
-/** The blob name of a job's output: one folder per job, so a re-run overwrites its own file only. */
+/**
+ * The blob name of a job's output: named after the job alone (the file name a user sees
+ * travels in the download's Content-Disposition), so a re-run overwrites its own file
+ * even when the story was renamed between two attempts.
+ */
 export function artifactBlobName(jobId: string, fileName: string): string {
-  return `${jobId}/${fileName}`;
+  return `${jobId}/file${extname(fileName)}`;
 }

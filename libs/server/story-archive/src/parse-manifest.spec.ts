@@ -42,6 +42,32 @@ describe('readStoryArchive refusing a broken story.json', () => {
     ]);
   });
 
+  it('refuses text the database cannot store, a NUL character or half a surrogate pair, naming each by its path', async () => {
+    const broken = {
+      ...storyWith([{ ...mediaFor('fox', png), fileName: 'fox\u0000.png' }]),
+      title: 'The\u0000fox',
+      pages: [{ en: 'Once \ud800 upon a time', ro: 'A fost odată \udc00', media: ['fox'] }],
+      notes: 'dropped by the schema, so free to hold \u0000',
+    };
+    await writeYazlZip(scratch.path('a.zip'), [{ name: 'story.json', data: manifestBytes(broken) }, image]);
+    const { error, handed } = await refusalOf(scratch.path('a.zip'));
+    expect(error.problems).toEqual([
+      'title: holds a NUL character (\\u0000), which a story cannot hold',
+      'pages.0.en: holds half of a surrogate pair (such as \\uD800 alone), which is not a character',
+      'pages.0.ro: holds half of a surrogate pair (such as \\uD800 alone), which is not a character',
+      'media.0.fileName: holds a NUL character (\\u0000), which a story cannot hold',
+    ]);
+    expect(error.message).toMatch(/^story\.json is not a valid story: title: holds a NUL character .* \(and 1 more\)$/);
+    expect(handed).toEqual([]);
+  });
+
+  it('keeps a whole surrogate pair, which is one character such as an emoji', async () => {
+    const { readStoryArchive } = await import('./read-story-archive');
+    const story = { ...storyWith(), title: 'The fox \ud83e\udd8a' };
+    await writeYazlZip(scratch.path('a.zip'), [{ name: 'story.json', data: manifestBytes(story) }]);
+    await expect(readStoryArchive(scratch.path('a.zip'), { onMedia: async () => undefined })).resolves.toMatchObject({ title: 'The fox 🦊' });
+  });
+
   it('refuses a story.json that is not JSON', async () => {
     await writeYazlZip(scratch.path('a.zip'), [{ name: 'story.json', data: Buffer.from('{"title": "The fox",') }, image]);
     const { error, handed } = await refusalOf(scratch.path('a.zip'));

@@ -4,7 +4,10 @@ import { ArchiveError } from './archive-error';
 // Fatal, so broken bytes are refused instead of silently turned into U+FFFD; a BOM is dropped.
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
-/** Parses story.json's bytes, refusing text that is not UTF-8, not JSON, or not a valid story (listing every issue by path). */
+/**
+ * Parses story.json's bytes, refusing text that is not UTF-8, not JSON, or not a valid story,
+ * text the database cannot store included (listing every issue by path).
+ */
 export function parseManifest(bytes: Uint8Array): StoryArchive {
   let text: string;
   try {

@@ -8,3 +8,4 @@ export * from './domain-error';
 export * from './feed-position';
 export * from './media';
 export * from './story-archive';
+export * from './storable-text';

@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { MediaContentType } from './media';
+import { storable } from './storable-text';
 import { StoryTitle } from './story';
 
 /** The version of `story.json`'s shape; an importer refuses versions it does not know. */
@@ -22,13 +23,13 @@ export const ArchiveMedia = z.object({
   contentType: MediaContentType,
   byteSize: z.number().int().nonnegative(),
   /** The name the image had when it was uploaded. */
-  fileName: z.string().min(1).max(255),
+  fileName: storable(z.string().min(1).max(255)),
 });
 export type ArchiveMedia = z.infer<typeof ArchiveMedia>;
 
 const ArchivePage = z.object({
-  en: z.string().max(20_000, 'a page holds at most 20,000 characters'),
-  ro: z.string().max(20_000, 'a page holds at most 20,000 characters'),
+  en: storable(z.string().max(20_000, 'a page holds at most 20,000 characters')),
+  ro: storable(z.string().max(20_000, 'a page holds at most 20,000 characters')),
   media: z.array(z.string()).max(12, 'a page holds at most 12 images').default([]),
 });
 

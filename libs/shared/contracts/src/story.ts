@@ -1,12 +1,13 @@
 import * as z from 'zod';
 import { MediaId, MediaView, MEDIA_PER_PAGE_MAX } from './media';
+import { storable } from './storable-text';
 
 export const StoryId = z.uuid({ message: 'storyId must be a UUID' });
 
 /** One page of a story, written in every language the platform publishes. */
 export const StoryPage = z.object({
-  en: z.string().max(20_000, 'a page holds at most 20,000 characters'),
-  ro: z.string().max(20_000, 'a page holds at most 20,000 characters'),
+  en: storable(z.string().max(20_000, 'a page holds at most 20,000 characters')),
+  ro: storable(z.string().max(20_000, 'a page holds at most 20,000 characters')),
   /** The page's images in the order shown, by media id (each belongs to the story). */
   media: z.array(MediaId).max(MEDIA_PER_PAGE_MAX, `a page holds at most ${MEDIA_PER_PAGE_MAX} images`).default([]),
 });
@@ -14,7 +15,7 @@ export type StoryPage = z.infer<typeof StoryPage>;
 /** A page as a client may send it: `media` may be left out (no images). */
 export type StoryPageInput = z.input<typeof StoryPage>;
 
-export const StoryTitle = z.string().trim().min(1, 'the title is required').max(200, 'the title is at most 200 characters');
+export const StoryTitle = storable(z.string().trim().min(1, 'the title is required').max(200, 'the title is at most 200 characters'));
 
 export const StorySummary = z.object({
   id: z.string(),
