@@ -21,6 +21,9 @@ const Env = z.object({
   IMPORT_MAX_MB: z.coerce.number().positive().max(10_240).default(512),
   DOWNLOAD_LINK_TTL_SEC: z.coerce.number().int().min(10).max(7 * 86_400).default(900),
   UPLOAD_RETENTION_DAYS: z.coerce.number().positive().max(3650).default(7),
+  UPLOADS_MAX: z.coerce.number().int().positive().default(32),
+  UPLOADS_PER_USER_MAX: z.coerce.number().int().positive().default(4),
+  IDLE_TIMEOUT_SEC: z.coerce.number().int().min(15).max(3600).default(120),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 export type Env = z.infer<typeof Env>;

@@ -30,6 +30,8 @@ const api = await createApi({
     downloadLinkTtlMs: env.DOWNLOAD_LINK_TTL_SEC * 1000,
     uploadRetentionMs: env.UPLOAD_RETENTION_DAYS * 86_400_000,
   },
+  uploadLimits: { maxUploads: env.UPLOADS_MAX, maxUploadsPerUser: env.UPLOADS_PER_USER_MAX },
+  idleTimeoutMs: env.IDLE_TIMEOUT_SEC * 1000,
   streamLimits: { maxStreams: env.STREAMS_MAX, maxStreamsPerUser: env.STREAMS_PER_USER_MAX, maxBufferedBytes: env.STREAM_BUFFER_KB * 1024 },
   log,
 });

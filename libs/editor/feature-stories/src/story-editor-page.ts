@@ -179,7 +179,7 @@ export class StoryEditorPage {
     this.saveSoon();
   }
 
-  /** Takes an image off a page (it stays among the story's media) and saves. */
+  /** Takes an image off a page and saves; the server then deletes it unless a published version still shows it. */
   protected removeMedia({ pageIndex, mediaId }: PageMediaRemoved): void {
     this.pages.update((pages) => pages.map((page, i) => (i === pageIndex ? { ...page, media: page.media.filter((id) => id !== mediaId) } : page)));
     this.saveSoon();

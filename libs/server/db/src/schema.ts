@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import {
+  bigint,
   bigserial,
   customType,
   index,
@@ -108,6 +109,8 @@ export const jobs = pgTable(
     heartbeatAt: timestamp('heartbeat_at', { withTimezone: true }).notNull().defaultNow(),
     /** The job that queued this one as its next step (a fork queues its assets job). */
     parentJobId: uuid('parent_job_id'),
+    /** The new job a retry of this failed one started; set once, so a second retry finds it. */
+    retriedAs: uuid('retried_as'),
   },
   (t) => [
     index('jobs_owner_idx').on(t.ownerId, t.queuedAt),
@@ -199,7 +202,7 @@ export const artifacts = pgTable(
     blobName: text('blob_name').notNull(),
     fileName: text('file_name').notNull(),
     contentType: text('content_type').notNull(),
-    byteSize: integer('byte_size').notNull(),
+    byteSize: bigint('byte_size', { mode: 'number' }).notNull(),
     createdAt: createdAt(),
     expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
     deletedAt: timestamp('deleted_at', { withTimezone: true }),
@@ -217,7 +220,7 @@ export const uploads = pgTable(
       .references(() => users.id),
     blobName: text('blob_name').notNull(),
     fileName: text('file_name').notNull(),
-    byteSize: integer('byte_size').notNull(),
+    byteSize: bigint('byte_size', { mode: 'number' }).notNull(),
     createdAt: createdAt(),
     expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
     deletedAt: timestamp('deleted_at', { withTimezone: true }),

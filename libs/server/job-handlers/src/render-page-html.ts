@@ -5,7 +5,7 @@ const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (char) => ESCAPES[
 
 /**
  * One published page as a reader would get it: both languages, paragraphs kept, and
- * its images by media id (a reader serves them from the media container).
+ * its images by the API's media path.
  */
 export function renderPageHtml(title: string, page: StoryPage, number: number, total: number): string {
   const section = (language: 'en' | 'ro') =>
@@ -14,7 +14,7 @@ export function renderPageHtml(title: string, page: StoryPage, number: number, t
       .filter((paragraph) => paragraph.trim())
       .map((paragraph) => `<p>${escapeHtml(paragraph).replace(/\n/g, '<br>')}</p>`)
       .join('')}</section>`;
-  const images = (page.media ?? []).map((id) => `<img src="../../media/${id}" alt="">`).join('');
+  const images = (page.media ?? []).map((id) => `<img src="/files/media/${id}" alt="">`).join('');
   return (
     `<!doctype html><html><head><meta charset="utf-8"><title>${escapeHtml(title)} — ${number}/${total}</title></head>` +
     `<body><article>${section('en')}${section('ro')}${images}</article></body></html>`

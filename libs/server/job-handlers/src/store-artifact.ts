@@ -1,6 +1,7 @@
 import type { Readable } from 'node:stream';
-import { sql } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import type { JobArtifact, JobView } from '@storyline/contracts';
+import type { JobCompletion, JobReporter } from '@storyline/jobs';
 import { artifacts, type Tx } from '@storyline/db';
 import { artifactBlobName, type FileJobServices } from './file-job-services';
 
@@ -29,8 +30,33 @@ export async function storeArtifact(
   return { blobName, fileName: file.fileName, contentType: file.contentType, byteSize };
 }
 
+/**
+ * Completes the job with the stored file recorded as its artifact and `result` built on
+ * it. If completing fails (the job was cancelled, the database went away), the file is
+ * deleted, unless the completion did commit: then the artifact row is there to say so.
+ */
+export async function completeWithArtifact<R extends Record<string, unknown>>(
+  services: FileJobServices,
+  report: JobReporter,
+  job: JobView,
+  stored: StoredFile,
+  result: (artifact: JobArtifact) => R,
+): Promise<JobCompletion> {
+  try {
+    return await report.complete(async (tx) => result(await recordArtifact(tx, services, job, stored)));
+  } catch (error) {
+    const recorded = await services.db
+      .select({ id: artifacts.id })
+      .from(artifacts)
+      .where(eq(artifacts.jobId, job.id))
+      .then((rows) => rows.length > 0, () => true);
+    if (!recorded) await services.blobs.delete('exports', stored.blobName).catch(() => undefined);
+    throw error;
+  }
+}
+
 /** Records the stored file as the job's one artifact (inside the job's completing transaction). */
-export async function recordArtifact(tx: Tx, services: FileJobServices, job: JobView, file: StoredFile): Promise<JobArtifact> {
+async function recordArtifact(tx: Tx, services: FileJobServices, job: JobView, file: StoredFile): Promise<JobArtifact> {
   const expiresAt = new Date(Date.now() + services.exportRetentionMs);
   const values = { jobId: job.id, ownerId: job.ownerId, ...file, expiresAt, deletedAt: null };
   const [row] = await tx

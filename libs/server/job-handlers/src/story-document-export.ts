@@ -4,7 +4,7 @@ import type { JobContext, JobDefinition } from '@storyline/jobs';
 import { renderStoryDocument } from '@storyline/story-document';
 import type { FileJobServices } from './file-job-services';
 import { readStorySource } from './read-story-source';
-import { fileNameFor, recordArtifact, storeArtifact } from './store-artifact';
+import { completeWithArtifact, fileNameFor, storeArtifact } from './store-artifact';
 
 /**
  * Renders one language of a story (draft or published version) to a PDF with an
@@ -27,20 +27,34 @@ export function createStoryDocumentExport(services: FileJobServices) {
         text: page[language],
         images: page.media.map((id) => {
           const row = byId.get(id)!;
-          return { contentType: row.contentType, read: async () => buffer(await services.blobs.read('media', row.blobName, signal)) };
+          return {
+            contentType: row.contentType,
+            read: async () => {
+              try {
+                return await buffer(await services.blobs.read('media', row.blobName, signal));
+              } catch (error) {
+                // The warning the user sees names the image; storage's own words stay in the log.
+                services.log.warn({ err: error, jobId: job.id, mediaId: id }, 'an image could not be read for a PDF');
+                throw new Error('the image could not be read from storage');
+              }
+            },
+          };
         }),
       })),
       onPage: (rendered, total) => report.progress(10 + Math.round((85 * rendered) / total), `Rendered page ${rendered} of ${total}`),
-      onWarning: (message) => report.warn(message),
+      onWarning: (message) =>
+        void report.warn(message).catch((error: unknown) => services.log.warn({ err: error, jobId: job.id }, 'a PDF warning could not be recorded')),
     });
     const fileName = fileNameFor(source.title, `${version === null ? 'draft' : `v${version}`}-${language}`, 'pdf');
     const stored = await storeArtifact(services, job, { fileName, contentType: 'application/pdf', content, signal });
 
     await report.phase('finalise', 97);
-    return report.complete(async (tx): Promise<StoryDocumentExportResult> => {
-      const artifact = await recordArtifact(tx, services, job, stored);
-      return { ...artifact, version, pageCount: source.pages.length, language };
-    });
+    return completeWithArtifact(services, report, job, stored, (artifact): StoryDocumentExportResult => ({
+      ...artifact,
+      version,
+      pageCount: source.pages.length,
+      language,
+    }));
   };
 }
 

@@ -6,11 +6,12 @@ import {
   type StoryArchive,
   type StoryExportResult,
 } from '@storyline/contracts';
-import type { JobContext, JobDefinition } from '@storyline/jobs';
-import { writeStoryArchive } from '@storyline/story-archive';
+import { JobInputError, type JobContext, type JobDefinition } from '@storyline/jobs';
+import { BlobMissingError } from '@storyline/storage';
+import { ArchiveError, writeStoryArchive } from '@storyline/story-archive';
 import type { FileJobServices } from './file-job-services';
 import { readStorySource, type StorySource } from './read-story-source';
-import { fileNameFor, recordArtifact, storeArtifact } from './store-artifact';
+import { completeWithArtifact, fileNameFor, storeArtifact } from './store-artifact';
 
 /** `story.json` for a story: every language's text, and the media files beside it by archive path. */
 export function toStoryArchive(source: StorySource): StoryArchive {
@@ -52,13 +53,23 @@ export function createStoryExport(services: FileJobServices) {
         report.progress(10 + Math.round((85 * written) / total), `Added ${written} of ${total} images`),
     });
     const fileName = fileNameFor(source.title, version === null ? 'draft' : `v${version}`, 'zip');
-    const stored = await storeArtifact(services, job, { fileName, contentType: 'application/zip', content, signal });
+    const stored = await storeArtifact(services, job, { fileName, contentType: 'application/zip', content, signal }).catch((error: unknown) => {
+      if (error instanceof BlobMissingError) {
+        const missing = source.media.find((row) => row.blobName === error.blobName);
+        throw new JobInputError(`The image ${missing?.fileName ?? ''} is missing from storage; remove it from its page and export again.`);
+      }
+      if (error instanceof ArchiveError) throw new JobInputError(error.message);
+      throw error;
+    });
 
     await report.phase('finalise', 97);
-    return report.complete(async (tx): Promise<StoryExportResult> => {
-      const artifact = await recordArtifact(tx, services, job, stored);
-      return { ...artifact, version, mediaCount: source.media.length, languageCount: archive.languages.length, pageCount: source.pages.length };
-    });
+    return completeWithArtifact(services, report, job, stored, (artifact): StoryExportResult => ({
+      ...artifact,
+      version,
+      mediaCount: source.media.length,
+      languageCount: archive.languages.length,
+      pageCount: source.pages.length,
+    }));
   };
 }
 

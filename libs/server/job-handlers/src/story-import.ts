@@ -4,7 +4,7 @@ import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { Transform } from 'node:stream';
-import { eq } from 'drizzle-orm';
+import { and, eq, isNull } from 'drizzle-orm';
 import { StoryImportPayload, type StoryImportResult } from '@storyline/contracts';
 import { media, stories, uploads } from '@storyline/db';
 import { JobInputError, type JobContext, type JobDefinition } from '@storyline/jobs';
@@ -18,7 +18,7 @@ import { mediaBlobName, type FileJobServices } from './file-job-services';
  * at once (no retry cures it), and everything it had stored is deleted.
  */
 export function createStoryImport(services: FileJobServices) {
-  return async function storyImport({ payload, db, report, job, signal }: JobContext) {
+  return async function storyImport({ payload, db, report, job, signal, attempt }: JobContext) {
     const { uploadId, storyId } = StoryImportPayload.parse(payload);
     const [upload] = await db.select().from(uploads).where(eq(uploads.id, uploadId));
     if (!upload || upload.deletedAt) throw new JobInputError('The uploaded file is no longer kept; upload it again.');
@@ -26,7 +26,10 @@ export function createStoryImport(services: FileJobServices) {
     // An earlier attempt that died mid-way may have left images; the story does not exist yet, so none are in use.
     await removeBlobsUnder(services, `${storyId}/`);
     await mkdir(services.scratchDir, { recursive: true });
-    const zipPath = join(services.scratchDir, `${job.id}.zip`);
+    // One file per attempt: a timed-out attempt still winding down never shares it with the
+    // next. Earlier attempts' files are removed (an open one stays readable to its reader).
+    const zipPath = join(services.scratchDir, `${job.id}-${attempt}.zip`);
+    for (let earlier = 1; earlier < attempt; earlier += 1) await rm(join(services.scratchDir, `${job.id}-${earlier}.zip`), { force: true });
     const stored: string[] = [];
     try {
       await report.phase('download', 5);
@@ -56,7 +59,13 @@ export function createStoryImport(services: FileJobServices) {
         const pages = archive.pages.map((page) => ({ en: page.en, ro: page.ro, media: page.media.map((id) => ids.get(id)!) }));
         await tx.insert(stories).values({ id: storyId, ownerId: job.ownerId, title: archive.title, pages });
         if (rows.length > 0) await tx.insert(media).values(rows);
-        await tx.update(uploads).set({ deletedAt: new Date() }).where(eq(uploads.id, uploadId));
+        // Two imports of one upload (a retry clicked twice) make one story: the second finds the upload taken.
+        const [taken] = await tx
+          .update(uploads)
+          .set({ deletedAt: new Date() })
+          .where(and(eq(uploads.id, uploadId), isNull(uploads.deletedAt)))
+          .returning({ id: uploads.id });
+        if (!taken) throw new JobInputError('This file was already imported; upload it again to import it once more.');
         return { storyId, title: archive.title, pageCount: pages.length, mediaCount: rows.length };
       });
       await services.blobs.delete('uploads', upload.blobName).catch((error: unknown) => services.log.warn({ err: error }, 'could not delete an imported upload'));

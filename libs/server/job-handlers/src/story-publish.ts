@@ -47,35 +47,51 @@ export function createStoryPublish(services: FileJobServices) {
     const missing = pages.flatMap((page, index) => (page.media.some((id) => !ready.has(id)) ? [index + 1] : []));
     if (missing.length > 0) throw new JobInputError(`The draft cannot be published: images on page ${missing.join(', ')} are not in place yet`);
 
-    await report.phase('render', 20);
-    for (const [index, page] of pages.entries()) {
-      signal.throwIfAborted();
-      const html = renderPageHtml(draft.title, page, index + 1, pages.length);
-      await services.blobs.upload('published', publishedPageBlobName(storyId, job.id, index + 1), Readable.from([Buffer.from(html)]), {
-        contentType: 'text/html; charset=utf-8',
-        signal,
-      });
-      await report.progress(20 + Math.round((70 * (index + 1)) / pages.length), `Rendered page ${index + 1} of ${pages.length}`);
-    }
+    try {
+      await report.phase('render', 20);
+      for (const [index, page] of pages.entries()) {
+        signal.throwIfAborted();
+        const html = renderPageHtml(draft.title, page, index + 1, pages.length);
+        await services.blobs.upload('published', publishedPageBlobName(storyId, job.id, index + 1), Readable.from([Buffer.from(html)]), {
+          contentType: 'text/html; charset=utf-8',
+          signal,
+        });
+        await report.progress(20 + Math.round((70 * (index + 1)) / pages.length), `Rendered page ${index + 1} of ${pages.length}`);
+      }
 
-    await report.phase('finalise', 90);
-    return report.complete(async (tx) => {
-      // The story row lock serialises publishes of the same story.
-      const [locked] = await tx.select().from(stories).where(eq(stories.id, storyId)).for('update');
-      if (!locked) throw new JobInputError('The story no longer exists.');
-      const [latest] = await tx
-        .select({ version: storyVersions.version })
-        .from(storyVersions)
-        .where(eq(storyVersions.storyId, storyId))
-        .orderBy(desc(storyVersions.version))
-        .limit(1);
-      const version = (latest?.version ?? 0) + 1;
-      // The rendered draft is what becomes the version, even if it was edited meanwhile.
-      await tx.insert(storyVersions).values({ storyId, version, title: draft.title, pages, jobId: job.id });
-      await tx.update(stories).set({ publishedVersion: version, updatedAt: sql`${stories.updatedAt}` }).where(eq(stories.id, storyId));
-      return { version };
-    });
+      await report.phase('finalise', 90);
+      return await report.complete(async (tx) => {
+        // The story row lock serialises publishes of the same story.
+        const [locked] = await tx.select().from(stories).where(eq(stories.id, storyId)).for('update');
+        if (!locked) throw new JobInputError('The story no longer exists.');
+        const [latest] = await tx
+          .select({ version: storyVersions.version })
+          .from(storyVersions)
+          .where(eq(storyVersions.storyId, storyId))
+          .orderBy(desc(storyVersions.version))
+          .limit(1);
+        const version = (latest?.version ?? 0) + 1;
+        // The rendered draft is what becomes the version, even if it was edited meanwhile.
+        await tx.insert(storyVersions).values({ storyId, version, title: draft.title, pages, jobId: job.id });
+        await tx.update(stories).set({ publishedVersion: version, updatedAt: sql`${stories.updatedAt}` }).where(eq(stories.id, storyId));
+        return { version };
+      });
+    } catch (error) {
+      await removeRendition(services, storyId, job.id).catch(() => undefined);
+      throw error;
+    }
   };
+}
+
+/** Deletes a failed attempt's rendered pages, unless its version did commit (then they are the version's). */
+async function removeRendition(services: FileJobServices, storyId: string, jobId: string): Promise<void> {
+  const committed = await services.db
+    .select({ id: storyVersions.id })
+    .from(storyVersions)
+    .where(eq(storyVersions.jobId, jobId))
+    .then((rows) => rows.length > 0, () => true);
+  if (committed) return;
+  for await (const name of services.blobs.list('published', `${storyId}/${jobId}/`)) await services.blobs.delete('published', name).catch(() => undefined);
 }
 
 export const storyPublishJob = (services: FileJobServices): JobDefinition => ({

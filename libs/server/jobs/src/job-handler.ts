@@ -1,3 +1,4 @@
+import { ZodError } from 'zod';
 import type { JobType, JobView } from '@storyline/contracts';
 import type { Db } from '@storyline/db';
 import type { Logger } from 'pino';
@@ -38,12 +39,21 @@ export class JobInputError extends Error {
 }
 
 /**
+ * Whether no retry can cure `error`: a handler's {@link JobInputError}, or a payload that
+ * fails its schema (an old message may carry an old shape; it will not change on a retry).
+ */
+export function isPermanentFailure(error: unknown): boolean {
+  return error instanceof JobInputError || error instanceof ZodError;
+}
+
+/**
  * The sentence a failed job shows its user. Messages of plain `Error`s and
  * {@link JobInputError}s are the handlers' own words; anything else (a storage or SQL
  * error) may carry URLs, queries or paths, so it is named by a reference the log also holds.
  */
 export function jobFailureMessage(error: unknown, reference: string): string {
   if (error instanceof JobInputError) return error.message;
+  if (error instanceof ZodError) return `The job's stored request is not valid: ${error.issues.map((issue) => `${issue.path.join('.') || 'payload'}: ${issue.message}`).join('; ')}`;
   // Node's system errors are plain `Error`s too, but carry a `code` (and often a path).
   if (error instanceof Error && Object.getPrototypeOf(error) === Error.prototype && !('code' in error)) return error.message;
   return `internal error (reference ${reference})`;

@@ -4,7 +4,7 @@ import { eq, lt, sql } from 'drizzle-orm';
 import { isTerminalStatus, JobMessage, type JobType } from '@storyline/contracts';
 import { jobs } from '@storyline/db';
 import type { ReceivedJobMessage } from '@storyline/storage';
-import { JobInputError, jobFailureMessage, type JobDefinition } from './job-handler';
+import { isPermanentFailure, jobFailureMessage, type JobDefinition } from './job-handler';
 import { createJobReporter, JobNotRunningError } from './job-reporter';
 import { toJobView } from './job-view';
 import { listenForWakeups, type ListenToChannel, type WakeupListener } from './listen-for-wakeups';
@@ -195,7 +195,7 @@ export function createJobWorker(deps: JobWorkerDeps, options: JobWorkerOptions):
     }
     const reference = randomBytes(4).toString('hex');
     const reason = jobFailureMessage(error, reference);
-    if (error instanceof JobInputError) {
+    if (isPermanentFailure(error)) {
       log.warn({ reason }, 'job refused its input; failed without retry');
       await deps.db.transaction((tx) =>
         recordJobChange(tx, jobId, {

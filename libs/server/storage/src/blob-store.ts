@@ -28,6 +28,14 @@ export class BlobTooLargeError extends Error {
   }
 }
 
+/** Thrown by {@link BlobStore.read} when the blob does not exist. */
+export class BlobMissingError extends Error {
+  constructor(readonly blobName: string) {
+    super(`The blob ${blobName} does not exist`);
+    this.name = 'BlobMissingError';
+  }
+}
+
 /** Why a signed download was refused, told apart so the user gets the right sentence. */
 export type SignedReadRefusal = 'expired' | 'invalid' | 'missing';
 
@@ -47,9 +55,16 @@ export interface BlobStore {
     container: BlobContainer,
     name: string,
     content: Readable,
-    options: { contentType: string; maxBytes?: number; onBytes?: (bytes: number) => void; signal?: AbortSignal },
+    options: {
+      contentType: string;
+      maxBytes?: number;
+      onBytes?: (bytes: number) => void;
+      signal?: AbortSignal;
+      /** Size of each block sent (4 MiB); an upload holds two at most, allocated whole. */
+      blockBytes?: number;
+    },
   ): Promise<{ byteSize: number }>;
-  /** A stream of the blob's bytes; rejects with a `RestError` (status 404) when it is absent. */
+  /** A stream of the blob's bytes; rejects with {@link BlobMissingError} when it is absent. */
   read(container: BlobContainer, name: string, signal?: AbortSignal): Promise<Readable>;
   /** Copies a blob inside the account; storage moves the bytes, not this process. */
   copy(from: { container: BlobContainer; name: string }, to: { container: BlobContainer; name: string }, signal?: AbortSignal): Promise<void>;
@@ -85,7 +100,7 @@ export function createBlobStore(options: BlobStoreOptions): BlobStore {
     async ensure() {
       await Promise.all(CONTAINERS.map((name) => container(name).createIfNotExists()));
     },
-    async upload(name, blobName, content, { contentType, maxBytes, onBytes, signal }) {
+    async upload(name, blobName, content, { contentType, maxBytes, onBytes, signal, blockBytes = 4 * 1024 * 1024 }) {
       const blob = container(name).getBlockBlobClient(blobName);
       let byteSize = 0;
       const counter = new Transform({
@@ -102,8 +117,8 @@ export function createBlobStore(options: BlobStoreOptions): BlobStore {
             counter.destroy(error as Error);
             throw error;
           }),
-          // 4 MiB blocks, two in flight: the most this process holds of one upload.
-          blob.uploadStream(counter, 4 * 1024 * 1024, 2, { blobHTTPHeaders: { blobContentType: contentType }, abortSignal: signal }),
+          // Two blocks in flight: the most this process holds of one upload.
+          blob.uploadStream(counter, blockBytes, 2, { blobHTTPHeaders: { blobContentType: contentType }, abortSignal: signal }),
         ]);
       } catch (error) {
         counter.destroy();
@@ -113,8 +128,13 @@ export function createBlobStore(options: BlobStoreOptions): BlobStore {
       return { byteSize };
     },
     async read(name, blobName, signal) {
-      const response = await container(name).getBlobClient(blobName).download(0, undefined, { abortSignal: signal });
-      return response.readableStreamBody as Readable;
+      try {
+        const response = await container(name).getBlobClient(blobName).download(0, undefined, { abortSignal: signal });
+        return response.readableStreamBody as Readable;
+      } catch (error) {
+        if (error instanceof RestError && error.statusCode === 404) throw new BlobMissingError(blobName);
+        throw error;
+      }
     },
     async copy(from, to, signal) {
       const source = container(from.container).getBlobClient(from.name);
@@ -155,6 +175,8 @@ export function createBlobStore(options: BlobStoreOptions): BlobStore {
         if (!(error instanceof RestError)) throw error;
         if (error.statusCode === 404) return { ok: false, refusal: 'missing' };
         if (error.statusCode === 403) return { ok: false, refusal: /expired/i.test(error.message) ? 'expired' : 'invalid' };
+        // Any other refusal of the request itself (say, a query storage cannot parse) is the link's fault.
+        if (error.statusCode !== undefined && error.statusCode < 500) return { ok: false, refusal: 'invalid' };
         throw error;
       }
     },

@@ -7,6 +7,11 @@ import type { Context } from '../context';
 import { FileRequestError } from './file-error';
 
 const ArtifactId = z.uuid();
+/**
+ * The parameters a read-only blob SAS may carry. Only these reach storage, so a link
+ * with `&comp=…` added cannot turn the download into another storage operation.
+ */
+const SAS_PARAMETERS = ['sv', 'st', 'se', 'sr', 'sp', 'sip', 'spr', 'si', 'sig', 'skoid', 'sktid', 'skt', 'ske', 'sks', 'skv', 'rscc', 'rscd', 'rsce', 'rscl', 'rsct'];
 const ASK_AGAIN = 'Ask for a new one with the Download button in the editor.';
 
 /**
@@ -26,7 +31,12 @@ export async function serveDownload(ctx: Context, res: ServerResponse, rawId: st
   if (!url.searchParams.get('sig') || Number.isNaN(expiry)) throw new FileRequestError(403, 'INVALID_LINK', `This download link is incomplete. ${ASK_AGAIN}`);
   if (expiry <= Date.now()) throw new FileRequestError(410, 'LINK_EXPIRED', `This download link expired at ${new Date(expiry).toISOString()}. ${ASK_AGAIN}`);
 
-  const read = await ctx.blobs.readSigned('exports', artifact.blobName, url.search.slice(1));
+  const sas = new URLSearchParams();
+  for (const name of SAS_PARAMETERS) {
+    const value = url.searchParams.get(name);
+    if (value !== null) sas.set(name, value);
+  }
+  const read = await ctx.blobs.readSigned('exports', artifact.blobName, sas.toString());
   if (!read.ok) {
     if (read.refusal === 'expired') throw new FileRequestError(410, 'LINK_EXPIRED', `This download link has expired. ${ASK_AGAIN}`);
     if (read.refusal === 'missing') throw new FileRequestError(410, 'DELETED', 'This file is no longer stored. Export the story again to get a new one.');

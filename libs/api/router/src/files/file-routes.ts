@@ -11,7 +11,17 @@ import { fileErrorOf, serveMedia, uploadMedia } from './media-files';
 export interface FileRoutesOptions {
   createContext: (opts: { req: IncomingMessage; res: ServerResponse }) => Promise<Context>;
   log: Logger;
+  /** Uploads one process takes at once, and one user; more are refused before their body is read. */
+  uploadLimits: UploadLimits;
 }
+
+export interface UploadLimits {
+  maxUploads: number;
+  maxUploadsPerUser: number;
+}
+
+/** 32 uploads in flight per process (each holds at most two storage blocks), 4 per user. */
+export const DEFAULT_UPLOAD_LIMITS: UploadLimits = { maxUploads: 32, maxUploadsPerUser: 4 };
 
 /**
  * The routes that carry files, beside tRPC because their bodies are bytes:
@@ -19,7 +29,28 @@ export interface FileRoutesOptions {
  * `GET /files/downloads/<id>`. Every refusal is `{ error: { code, message } }`.
  */
 export function createFileRoutes(options: FileRoutesOptions) {
-  const { log } = options;
+  const { log, uploadLimits } = options;
+  const uploads = { total: 0, byUser: new Map<string, number>() };
+  /** Counts an upload until its response closes; refuses it when a bound is reached. */
+  const admitUpload = (userId: string, res: ServerResponse) => {
+    const mine = uploads.byUser.get(userId) ?? 0;
+    if (uploads.total >= uploadLimits.maxUploads) {
+      res.setHeader('retry-after', '5');
+      throw new FileRequestError(503, 'BUSY', 'The server is taking as many uploads as it can; try again in a few seconds');
+    }
+    if (mine >= uploadLimits.maxUploadsPerUser) {
+      res.setHeader('retry-after', '5');
+      throw new FileRequestError(429, 'TOO_MANY_UPLOADS', `At most ${uploadLimits.maxUploadsPerUser} uploads may run at once; wait for one to finish`);
+    }
+    uploads.total += 1;
+    uploads.byUser.set(userId, mine + 1);
+    res.once('close', () => {
+      uploads.total -= 1;
+      const left = (uploads.byUser.get(userId) ?? 1) - 1;
+      if (left > 0) uploads.byUser.set(userId, left);
+      else uploads.byUser.delete(userId);
+    });
+  };
   return async (req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> => {
     const method = req.method ?? 'GET';
     const [, , area, id, ...rest] = url.pathname.split('/');
@@ -29,6 +60,7 @@ export function createFileRoutes(options: FileRoutesOptions) {
       // A link is its own authority; everything else needs the session.
       if (area === 'downloads' && id && method === 'GET') return await serveDownload(await options.createContext({ req, res }), res, id, url);
       const ctx = await options.createContext({ req, res });
+      if (isUpload && ctx.user && (area === 'media' || area === 'imports') && !id) admitUpload(ctx.user.id, res);
       if (area === 'media' && !id && method === 'POST') return await uploadMedia(ctx, req, res, url);
       if (area === 'media' && id && method === 'GET') return await serveMedia(ctx, res, id);
       if (area === 'imports' && !id && method === 'POST') return await uploadImport(ctx, req, res);

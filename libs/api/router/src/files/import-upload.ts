@@ -36,14 +36,14 @@ export async function uploadImport(ctx: Context, req: IncomingMessage, res: Serv
       }
       throw error;
     });
-  await ctx.db.insert(uploads).values({
-    id: uploadId,
-    ownerId: user.id,
-    blobName,
-    fileName: file.fileName,
-    byteSize,
-    expiresAt: new Date(Date.now() + ctx.files.uploadRetentionMs),
-  });
+  await ctx.db
+    .insert(uploads)
+    .values({ id: uploadId, ownerId: user.id, blobName, fileName: file.fileName, byteSize, expiresAt: new Date(Date.now() + ctx.files.uploadRetentionMs) })
+    .catch(async (error: unknown) => {
+      // Without its row, retention would never find the blob.
+      await ctx.blobs.delete('uploads', blobName).catch(() => undefined);
+      throw error;
+    });
   const storyId = randomUUID();
   const started = await startJob(ctx, {
     type: 'story-import',

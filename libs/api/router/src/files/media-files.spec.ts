@@ -119,4 +119,20 @@ describe('images on story pages', () => {
     expect(saved.pages[0].media).toEqual([mediaId]);
     expect(saved.media.map((media) => media.id)).toEqual([mediaId]);
   });
+
+  it('deletes an image a save takes off its last page, but keeps one a published version still shows', async () => {
+    const story = await draftStory(alice, 1);
+    const [kept, dropped, published] = await Promise.all([1, 2, 3].map((seed) => upload(aliceCookie, { name: `p${seed}.png`, bytes: testPng(seed + 20) }, story)));
+    const ids = [kept, dropped, published].map((answer) => answer.body.media?.id ?? '');
+    await alice.stories.saveDraft.mutate({ storyId: story, title: 'Pictures', pages: [{ en: 'one', ro: 'unu', media: [ids[2]] }] });
+    await stack.database.sql`insert into story_versions (story_id, version, title, pages)
+      select id, 1, title, pages from stories where id = ${story}`;
+    await alice.stories.saveDraft.mutate({ storyId: story, title: 'Pictures', pages: [{ en: 'one', ro: 'unu', media: [ids[0], ids[2]] }, { en: 'two', ro: 'doi', media: [ids[1]] }] });
+
+    const saved = await alice.stories.saveDraft.mutate({ storyId: story, title: 'Pictures', pages: [{ en: 'one', ro: 'unu', media: [ids[0]] }, { en: 'two', ro: 'doi', media: [] }] });
+    // ids[1] was on no version: gone. ids[2] is shown by version 1: kept, though no page of the draft shows it.
+    expect(saved.media.map((media) => media.id).sort()).toEqual([ids[0], ids[2]].sort());
+    expect((await storedBlobs(story)).sort()).toEqual([`${story}/${ids[0]}`, `${story}/${ids[2]}`].sort());
+    expect((await fetch(`${stack.baseUrl}/files/media/${ids[1]}`, { headers: { cookie: aliceCookie } })).status).toBe(404);
+  });
 });

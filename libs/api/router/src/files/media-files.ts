@@ -4,7 +4,7 @@ import { pipeline } from 'node:stream/promises';
 import { count, eq } from 'drizzle-orm';
 import { DomainError, MEDIA_PER_STORY_MAX, MediaId, StoryId, type MediaUploaded } from '@storyline/contracts';
 import { media, stories } from '@storyline/db';
-import { BlobTooLargeError } from '@storyline/storage';
+import { BlobMissingError, BlobTooLargeError } from '@storyline/storage';
 import { MediaTypeError, sniffMedia } from '@storyline/story-archive';
 import type { Context } from '../context';
 import { ownStory, readStory, toMediaView } from '../story-access';
@@ -12,7 +12,7 @@ import { FileRequestError, sendJson } from './file-error';
 import { formatLimit, receiveFile } from './receive-file';
 
 const tooMany = () =>
-  new FileRequestError(409, 'TOO_MANY', `This story already holds ${MEDIA_PER_STORY_MAX} images, the most it may; remove one before adding another`);
+  new FileRequestError(409, 'TOO_MANY', `This story already holds ${MEDIA_PER_STORY_MAX} images, the most it may; delete one it no longer shows before adding another`);
 
 /**
  * `POST /files/media?storyId=…`: one image, checked by its bytes (PNG or JPEG), streamed
@@ -35,7 +35,12 @@ export async function uploadMedia(ctx: Context, req: IncomingMessage, res: Serve
   const id = randomUUID();
   const blobName = `${storyId.data}/${id}`;
   const { byteSize } = await ctx.blobs
-    .upload('media', blobName, sniffed.content, { contentType: sniffed.contentType, maxBytes: ctx.files.mediaMaxBytes })
+    .upload('media', blobName, sniffed.content, {
+      contentType: sniffed.contentType,
+      maxBytes: ctx.files.mediaMaxBytes,
+      // Images are small: 1 MiB blocks keep each upload's buffers at 2 MiB.
+      blockBytes: 1024 * 1024,
+    })
     .catch((error: unknown) => {
       if (error instanceof BlobTooLargeError) {
         throw new FileRequestError(413, 'TOO_LARGE', `${file.fileName} is larger than ${formatLimit(ctx.files.mediaMaxBytes)}, the most an image may be`);
@@ -52,6 +57,10 @@ export async function uploadMedia(ctx: Context, req: IncomingMessage, res: Serve
       .values({ id, storyId: storyId.data, blobName, fileName: file.fileName, contentType: sniffed.contentType, byteSize })
       .returning();
     return inserted;
+  }).catch(async (error: unknown) => {
+    // Nothing records the blob yet: without its row it would never be found again.
+    await ctx.blobs.delete('media', blobName).catch(() => undefined);
+    throw error;
   });
   if (!row) {
     await ctx.blobs.delete('media', blobName);
@@ -71,7 +80,10 @@ export async function serveMedia(ctx: Context, res: ServerResponse, rawId: strin
   if (!row) throw new FileRequestError(404, 'NOT_FOUND', 'This image does not exist');
   await readStory(ctx.db, user, row.storyId);
   if (row.state !== 'ready') throw new FileRequestError(409, 'NOT_READY', 'This image is still being copied');
-  const content = await ctx.blobs.read('media', row.blobName);
+  const content = await ctx.blobs.read('media', row.blobName).catch((error: unknown) => {
+    if (error instanceof BlobMissingError) throw new FileRequestError(404, 'NOT_FOUND', 'This image’s file is missing from storage');
+    throw error;
+  });
   res.writeHead(200, {
     'content-type': row.contentType,
     'content-length': String(row.byteSize),

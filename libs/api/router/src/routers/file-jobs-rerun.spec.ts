@@ -147,7 +147,7 @@ describe('an attempt that died mid-way, then ran again', () => {
     const orphaned = await storedMedia(storyId);
     expect(orphaned).toMatchObject({ rows: [], blobs: expect.arrayContaining([expect.stringMatching(`^${storyId}/`)]) });
     expect(orphaned.blobs).toHaveLength(3);
-    expect(await readdir(scratchDir)).toEqual([`${jobId}.zip`]);
+    expect(await readdir(scratchDir)).toEqual([`${jobId}-1.zip`]);
 
     worker = stack.startWorker();
     expect(await jobEnded(alice, jobId)).toMatchObject({ status: 'Completed', dequeueCount: 1, result: { storyId, mediaCount: 3 } });

@@ -1,6 +1,8 @@
+import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Readable } from 'node:stream';
 import { buffer } from 'node:stream/consumers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StoryPageInput } from '@storyline/contracts';
@@ -106,6 +108,11 @@ describe('story-export', () => {
     const refused = await fetch(`${stack.baseUrl}${tampered}`);
     expect(refused.status).toBe(403);
     expect(((await refused.json()) as { error: { message: string } }).error.message).toMatch(/not valid: it was changed/);
+    for (const extra of ['&comp=blocklist', '&restype=container&comp=list', '&snapshot=2020-01-01T00:00:00.0000000Z']) {
+      const bent = await fetch(`${stack.baseUrl}${url}${extra}`);
+      expect(bent.status, extra).toBe(200);
+      expect(Buffer.from(await bent.arrayBuffer()).subarray(0, 2).toString()).toBe('PK');
+    }
     const past = url.replace(/se=([^&]+)/, `se=${encodeURIComponent('2020-01-01T00:00:00Z')}`);
     const expired = await fetch(`${stack.baseUrl}${past}`);
     expect(expired.status).toBe(410);
@@ -183,5 +190,38 @@ describe('retry', () => {
     expect((await ended(retried.jobId)).status).toBe('Completed');
     await expect(alice.jobs.retry.mutate({ jobId: retried.jobId })).rejects.toThrow(/Only a failed or cancelled job can be retried/);
     await expect(bob.jobs.retry.mutate({ jobId: failed[0].id })).rejects.toThrow(/belongs to another user/);
+  });
+
+  it('lets only the owner retry, since a retry writes as the start did; an admin once could publish for anyone', async () => {
+    const admin = await stack.login('admin');
+    const storyId = await draftStory(alice, 1);
+    const [failed] = await stack.database.sql<{ id: string }[]>`
+      insert into jobs (type, target_id, owner_id, payload, status, error)
+      select 'story-publish', ${storyId}, owner_id, ${JSON.stringify({ storyId })}::jsonb, 'Failed', 'renderer crashed'
+      from stories where id = ${storyId} returning id`;
+    await expect(admin.jobs.retry.mutate({ jobId: failed.id })).rejects.toThrow('Only the job’s owner may retry it');
+    expect((await alice.stories.get.query({ storyId })).publishedVersion).toBeNull();
+  });
+
+  it('retries a job once however often it is asked, so a double click never imports a ZIP twice', async () => {
+    const storyId = await draftStory(alice, 1, 'Imported once');
+    const exported = await alice.stories.export.mutate({ storyId });
+    await ended(exported.jobId);
+    const zip = (await download(exported.jobId)).bytes;
+    const [{ ownerId }] = await stack.database.sql<{ ownerId: string }[]>`select owner_id as "ownerId" from stories where id = ${storyId}`;
+    const uploadId = randomUUID();
+    const blobName = `${ownerId}/${uploadId}.zip`;
+    await stack.api.blobs.upload('uploads', blobName, Readable.from([zip]), { contentType: 'application/zip' });
+    await stack.database.sql`insert into uploads (id, owner_id, blob_name, file_name, byte_size, expires_at)
+      values (${uploadId}, ${ownerId}, ${blobName}, 'once.zip', ${zip.length}, now() + interval '1 day')`;
+    const [failed] = await stack.database.sql<{ id: string }[]>`
+      insert into jobs (type, target_id, owner_id, payload, status, error) values ('story-import', gen_random_uuid(), ${ownerId},
+        ${JSON.stringify({ uploadId, storyId: randomUUID(), fileName: 'once.zip' })}::jsonb, 'Failed', 'storage went away') returning id`;
+
+    const [first, second] = await Promise.all([alice.jobs.retry.mutate({ jobId: failed.id }), alice.jobs.retry.mutate({ jobId: failed.id })]);
+    expect(second.jobId).toBe(first.jobId);
+    expect(await ended(first.jobId)).toMatchObject({ status: 'Completed', result: { title: 'Imported once' } });
+    expect(await stack.database.sql`select id from jobs where payload->>'uploadId' = ${uploadId}`).toHaveLength(2);
+    expect(await stack.database.sql`select id from stories where title = 'Imported once'`).toHaveLength(2);
   });
 });

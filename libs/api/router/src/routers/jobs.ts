@@ -2,7 +2,7 @@ import { and, desc, eq } from 'drizzle-orm';
 import { randomUUID } from 'node:crypto';
 import { DomainError, GetJobInput, JobType, OnMyJobsInput, RetryJobInput, WatchJobInput, type JobFeedMessage, type JobStreamMessage } from '@storyline/contracts';
 import { jobs } from '@storyline/db';
-import { getJobFor, startJob, toJobView } from '@storyline/jobs';
+import { enqueueJob, getJobFor, insertJob, toJobView } from '@storyline/jobs';
 import { z } from 'zod';
 import { createIterableSink } from '../streams/iterable-sink';
 import { prepareFeedStream, prepareJobStream } from '../streams/prepare-stream';
@@ -37,22 +37,31 @@ export const jobsRouter = router({
 
   /**
    * Starts a failed or cancelled job again as a new job with the same payload (a new
-   * story id where the job creates a story), owned by the same user.
+   * story id where the job creates a story). Only the job's owner may: a retry does what
+   * the start did, and only owners write. A job is retried once; asking again (a double
+   * click, a second tab) answers the job the first retry started.
    */
   retry: authedProcedure.input(RetryJobInput).mutation(async ({ ctx, input }) => {
     const job = await getJobFor(ctx.db, ctx.user, input.jobId);
+    if (job.ownerId !== ctx.user.id) throw new DomainError('FORBIDDEN', 'Only the job’s owner may retry it');
     if (job.status !== 'Failed' && job.status !== 'Cancelled') throw new DomainError('CONFLICT', `Only a failed or cancelled job can be retried; this one is ${job.status}`);
-    const [row] = await ctx.db.select({ payload: jobs.payload }).from(jobs).where(eq(jobs.id, job.id));
-    const createsStory = job.type === 'story-import' || job.type === 'story-fork';
-    const payload = createsStory ? { ...row.payload, storyId: randomUUID() } : row.payload;
-    return startJob(ctx, {
-      type: job.type,
-      targetId: job.type === 'story-import' ? (payload['storyId'] as string) : job.targetId,
-      ownerId: job.ownerId,
-      payload,
-      parentJobId: job.parentJobId ?? undefined,
-      supersedeQueued: job.type === 'story-publish',
+    const retried = await ctx.db.transaction(async (tx) => {
+      const [row] = await tx.select().from(jobs).where(eq(jobs.id, job.id)).for('update');
+      if (row.retriedAs) return { jobId: row.retriedAs, isNew: false };
+      const createsStory = row.type === 'story-import' || row.type === 'story-fork';
+      const payload = createsStory ? { ...row.payload, storyId: randomUUID() } : row.payload;
+      const jobId = await insertJob(tx, {
+        type: row.type,
+        targetId: row.type === 'story-import' ? (payload['storyId'] as string) : row.targetId,
+        ownerId: row.ownerId,
+        payload,
+        parentJobId: row.parentJobId ?? undefined,
+      });
+      await tx.update(jobs).set({ retriedAs: jobId }).where(eq(jobs.id, row.id));
+      return { jobId, isNew: true };
     });
+    if (retried.isNew) await enqueueJob(ctx, { jobId: retried.jobId, type: job.type });
+    return { jobId: retried.jobId, status: 'Queued' as const };
   }),
 
   /**

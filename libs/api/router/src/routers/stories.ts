@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { and, desc, eq, inArray } from 'drizzle-orm';
+import { and, desc, eq, inArray, sql } from 'drizzle-orm';
 import {
   CreateStoryInput,
   DomainError,
@@ -11,7 +11,7 @@ import {
   SaveDraftInput,
   type StoryVersionSummary,
 } from '@storyline/contracts';
-import { media, stories, storyVersions, type Db } from '@storyline/db';
+import { media, stories, storyVersions, type Db, type Tx } from '@storyline/db';
 import { startJob } from '@storyline/jobs';
 import { ownStory, readStory, toDetail } from '../story-access';
 import { authedProcedure, router } from '../trpc';
@@ -40,6 +40,26 @@ async function checkPageMedia(db: Db, storyId: string, pages: SaveDraftInput['pa
   if (foreign.length > 0) throw new DomainError('INVALID', `Page ${foreign.join(', ')} names images that are not this story's`);
 }
 
+/**
+ * Deletes the rows of `mediaIds` that no published version of the story shows and no
+ * fork is copying; answers their blob names, to delete once the transaction commits.
+ */
+async function releaseMedia(tx: Tx, storyId: string, mediaIds: string[]): Promise<string[]> {
+  if (mediaIds.length === 0) return [];
+  const rows = await tx
+    .delete(media)
+    .where(
+      and(
+        eq(media.storyId, storyId),
+        inArray(media.id, mediaIds),
+        sql`not exists (select 1 from ${storyVersions} v where v.story_id = ${storyId} and v.pages @> jsonb_build_array(jsonb_build_object('media', jsonb_build_array(${media.id}::text))))`,
+        sql`not exists (select 1 from ${media} copy where copy.state = 'copying' and copy.source_blob_name = ${media.blobName})`,
+      ),
+    )
+    .returning({ blobName: media.blobName });
+  return rows.map((row) => row.blobName);
+}
+
 export const storiesRouter = router({
   list: authedProcedure.query(async ({ ctx }) => {
     const rows = await ctx.db.select().from(stories).where(eq(stories.ownerId, ctx.user.id)).orderBy(desc(stories.updatedAt));
@@ -63,14 +83,25 @@ export const storiesRouter = router({
       .returning();
     return toDetail(ctx.db, row);
   }),
+  /**
+   * Saves the draft. An image this save takes off its last page is deleted with it,
+   * unless a published version still shows it or a fork is copying it.
+   */
   saveDraft: authedProcedure.input(SaveDraftInput).mutation(async ({ ctx, input }) => {
     await ownStory(ctx.db, ctx.user, input.storyId);
     await checkPageMedia(ctx.db, input.storyId, input.pages);
-    const [row] = await ctx.db
-      .update(stories)
-      .set({ title: input.title, pages: input.pages, updatedAt: new Date() })
-      .where(and(eq(stories.id, input.storyId), eq(stories.ownerId, ctx.user.id)))
-      .returning();
+    const { row, released } = await ctx.db.transaction(async (tx) => {
+      const [before] = await tx.select({ pages: stories.pages }).from(stories).where(eq(stories.id, input.storyId)).for('update');
+      const [saved] = await tx
+        .update(stories)
+        .set({ title: input.title, pages: input.pages, updatedAt: new Date() })
+        .where(and(eq(stories.id, input.storyId), eq(stories.ownerId, ctx.user.id)))
+        .returning();
+      const kept = new Set(input.pages.flatMap((page) => page.media));
+      const dropped = [...new Set((before?.pages ?? []).flatMap((page) => page.media ?? []))].filter((id) => !kept.has(id));
+      return { row: saved, released: await releaseMedia(tx, input.storyId, dropped) };
+    });
+    await Promise.allSettled(released.map((blobName) => ctx.blobs.delete('media', blobName)));
     return toDetail(ctx.db, row);
   }),
   publish: authedProcedure.input(PublishStoryInput).mutation(async ({ ctx, input }) => {

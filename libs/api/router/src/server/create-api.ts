@@ -12,7 +12,7 @@ import sirv from 'sirv';
 import { createLoginThrottle, type LoginThrottleOptions } from '../auth/login-throttle';
 import { listenForEndedSessions } from '../auth/session-ended';
 import { createContextFactory, type FileLimits } from '../context';
-import { createFileRoutes } from '../files/file-routes';
+import { createFileRoutes, DEFAULT_UPLOAD_LIMITS, type UploadLimits } from '../files/file-routes';
 import { SSE_PING_MS } from '../trpc';
 import { readFlags } from '../routers/flags';
 import { appRouter } from '../routers/_app';
@@ -42,6 +42,13 @@ export interface ApiOptions {
   streamLimits?: Partial<StreamLimits>;
   /** Bounds and lifetimes of uploads and downloads; see {@link DEFAULT_FILE_LIMITS}. */
   files?: Partial<FileLimits>;
+  /** Uploads in flight at once; see {@link DEFAULT_UPLOAD_LIMITS}. */
+  uploadLimits?: Partial<UploadLimits>;
+  /**
+   * How long a connection may sit with nothing read or written before it is closed
+   * (120 s). It bounds a stalled upload or download; streams stay busy with their pings.
+   */
+  idleTimeoutMs?: number;
 }
 
 /** Images up to 10 MiB, imports up to 512 MiB, links for 15 minutes, uploads kept 7 days. */
@@ -130,7 +137,7 @@ export async function createApi(options: ApiOptions): Promise<Api> {
     onEnd: (stream, reason) => metrics.streamsEnded.inc({ stream, reason }),
   });
   const editor = options.editorDir && existsSync(options.editorDir) ? sirv(options.editorDir, { single: true, etag: true }) : null;
-  const files = createFileRoutes({ createContext, log });
+  const files = createFileRoutes({ createContext, log, uploadLimits: { ...DEFAULT_UPLOAD_LIMITS, ...options.uploadLimits } });
   const routeRequest = createRequestRouter({ trpc, serveStream, files, editor, database, metrics, log });
   const sockets = new Set<Socket>();
   let inFlight = 0;
@@ -146,6 +153,10 @@ export async function createApi(options: ApiOptions): Promise<Api> {
     if (draining) res.setHeader('connection', 'close');
     routeRequest(req, res);
   });
+  // A large import may take longer than Node's 5-minute whole-request limit; what bounds a
+  // body instead is its byte cap and the idle timeout: no byte for `idleTimeoutMs`, and it is cut.
+  server.requestTimeout = 0;
+  server.setTimeout(options.idleTimeoutMs ?? 120_000, (socket) => socket.destroy());
   server.on('connection', (socket) => {
     sockets.add(socket);
     socket.once('close', () => sockets.delete(socket));
