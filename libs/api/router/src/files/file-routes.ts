@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { DomainError } from '@storyline/contracts';
 import type { Logger } from 'pino';
 import type { Context } from '../context';
+import type { ApiMetrics } from '../server/api-metrics';
 import { errorReference } from '../server/error-reference';
 import { serveDownload } from './downloads';
 import { FileRequestError, sendFileError } from './file-error';
@@ -13,6 +14,7 @@ export interface FileRoutesOptions {
   log: Logger;
   /** Uploads one process takes at once, and one user; more are refused before their body is read. */
   uploadLimits: UploadLimits;
+  metrics: ApiMetrics;
 }
 
 export interface UploadLimits {
@@ -29,23 +31,27 @@ export const DEFAULT_UPLOAD_LIMITS: UploadLimits = { maxUploads: 32, maxUploadsP
  * `GET /files/downloads/<id>`. Every refusal is `{ error: { code, message } }`.
  */
 export function createFileRoutes(options: FileRoutesOptions) {
-  const { log, uploadLimits } = options;
+  const { log, uploadLimits, metrics } = options;
   const uploads = { total: 0, byUser: new Map<string, number>() };
   /** Counts an upload until its response closes; refuses it when a bound is reached. */
   const admitUpload = (userId: string, res: ServerResponse) => {
     const mine = uploads.byUser.get(userId) ?? 0;
     if (uploads.total >= uploadLimits.maxUploads) {
+      metrics.uploadsRefused.inc({ reason: 'busy' });
       res.setHeader('retry-after', '5');
       throw new FileRequestError(503, 'BUSY', 'The server is taking as many uploads as it can; try again in a few seconds');
     }
     if (mine >= uploadLimits.maxUploadsPerUser) {
+      metrics.uploadsRefused.inc({ reason: 'user' });
       res.setHeader('retry-after', '5');
       throw new FileRequestError(429, 'TOO_MANY_UPLOADS', `At most ${uploadLimits.maxUploadsPerUser} uploads may run at once; wait for one to finish`);
     }
     uploads.total += 1;
     uploads.byUser.set(userId, mine + 1);
+    metrics.uploadsInFlight.set(uploads.total);
     res.once('close', () => {
       uploads.total -= 1;
+      metrics.uploadsInFlight.set(uploads.total);
       const left = (uploads.byUser.get(userId) ?? 1) - 1;
       if (left > 0) uploads.byUser.set(userId, left);
       else uploads.byUser.delete(userId);

@@ -135,4 +135,40 @@ describe('images on story pages', () => {
     expect((await storedBlobs(story)).sort()).toEqual([`${story}/${ids[0]}`, `${story}/${ids[2]}`].sort());
     expect((await fetch(`${stack.baseUrl}/files/media/${ids[1]}`, { headers: { cookie: aliceCookie } })).status).toBe(404);
   });
+
+  it('refuses a second upload of a user while the first still runs, before reading it, and takes it once the first is done', async () => {
+    const limited = await startTestStack({ uploadLimits: { maxUploadsPerUser: 1 } });
+    const client = await limited.login('alice');
+    const cookie = await limited.loginCookie('alice');
+    const story = await draftStory(client);
+    const { port } = new URL(limited.baseUrl);
+    const boundary = 'storyline-slow-boundary';
+    const slow = connect(Number(port), '127.0.0.1');
+    await new Promise<void>((resolve) => slow.once('connect', () => resolve()));
+    slow.write(
+      `POST /files/media?storyId=${story} HTTP/1.1\r\nhost: x\r\ncookie: ${cookie}\r\ncontent-type: multipart/form-data; boundary=${boundary}\r\n` +
+        `content-length: 60000\r\n\r\n--${boundary}\r\ncontent-disposition: form-data; name="file"; filename="slow.png"\r\n\r\n`,
+    );
+    slow.write(testPng(31));
+    const inFlight = async () => /^storyline_uploads_in_flight (\d+)/m.exec(await (await fetch(`${limited.baseUrl}/metrics`)).text())?.[1];
+    await eventually(inFlight, (count) => count === '1', 'the slow upload to be taken', { timeoutMs: 5_000 });
+    try {
+      await eventually(
+        () => postFile(`${limited.baseUrl}/files/media?storyId=${story}`, cookie, { name: 'second.png', bytes: testPng(32) }),
+        (answer) => answer.status === 429,
+        'the second upload to be refused while the first runs',
+        { timeoutMs: 5_000 },
+      ).then((answer) => expect(answer.body.error?.message).toBe('At most 1 uploads may run at once; wait for one to finish'));
+    } finally {
+      slow.destroy();
+    }
+    const later = await eventually(
+      () => postFile(`${limited.baseUrl}/files/media?storyId=${story}`, cookie, { name: 'third.png', bytes: testPng(33) }),
+      (answer) => answer.status === 201,
+      'an upload to be taken once the first has gone',
+      { timeoutMs: 5_000 },
+    );
+    expect(later.body.media?.fileName).toBe('third.png');
+    await limited.close();
+  });
 });

@@ -12,6 +12,10 @@ export interface ApiMetrics {
   databaseQueries: Counter;
   shadowPollingLag: Histogram<'job_type'>;
   shadowDisagreements: Counter<'job_type'>;
+  /** Uploads (images, ZIPs) being received right now. */
+  uploadsInFlight: Gauge;
+  /** Uploads refused before their body was read, by `busy` (the process's bound) or `user` (the user's). */
+  uploadsRefused: Counter<'reason'>;
   /** Counts one event sent on `streams` streams, and how long after it was written it left. */
   sent(stream: string, event: JobEvent, streams: number): void;
 }
@@ -84,8 +88,17 @@ export function createApiMetrics(sources: MetricSources): ApiMetrics {
       JobType.options.forEach((type, index) => this.set({ job_type: type }, depths[index]));
     },
   });
+  const uploadsInFlight = new Gauge({ name: 'storyline_uploads_in_flight', help: 'Uploads being received', registers: [registry] });
+  const uploadsRefused = new Counter({
+    name: 'storyline_uploads_refused_total',
+    help: 'Uploads refused before their body was read, by reason',
+    labelNames: ['reason'],
+    registers: [registry],
+  });
   return {
     registry,
+    uploadsInFlight,
+    uploadsRefused,
     eventsSent,
     streamsEnded,
     notificationLatency,

@@ -137,7 +137,7 @@ export async function createApi(options: ApiOptions): Promise<Api> {
     onEnd: (stream, reason) => metrics.streamsEnded.inc({ stream, reason }),
   });
   const editor = options.editorDir && existsSync(options.editorDir) ? sirv(options.editorDir, { single: true, etag: true }) : null;
-  const files = createFileRoutes({ createContext, log, uploadLimits: { ...DEFAULT_UPLOAD_LIMITS, ...options.uploadLimits } });
+  const files = createFileRoutes({ createContext, log, metrics, uploadLimits: { ...DEFAULT_UPLOAD_LIMITS, ...options.uploadLimits } });
   const routeRequest = createRequestRouter({ trpc, serveStream, files, editor, database, metrics, log });
   const sockets = new Set<Socket>();
   let inFlight = 0;

@@ -12,6 +12,7 @@ import { inject } from 'vitest';
 import '../../../../../tools/testing/provided-context';
 import { upsertUser } from '../auth/sessions';
 import type { FileLimits } from '../context';
+import type { UploadLimits } from '../files/file-routes';
 import { createApi, type Api } from '../server/create-api';
 import type { AppRouter } from '../routers/_app';
 import type { StreamLimits } from '../streams/stream-route';
@@ -36,7 +37,13 @@ export type TestClient = ReturnType<typeof createTRPCClient<AppRouter>>;
 
 /** A real API on a free port over a database of its own, with queues of its own in the shared Azurite. */
 export async function startTestStack(
-  options: { streamLimits?: Partial<StreamLimits>; files?: Partial<FileLimits>; fileJobs?: Partial<FileJobServices>; log?: Logger } = {},
+  options: {
+    streamLimits?: Partial<StreamLimits>;
+    files?: Partial<FileLimits>;
+    uploadLimits?: Partial<UploadLimits>;
+    fileJobs?: Partial<FileJobServices>;
+    log?: Logger;
+  } = {},
 ): Promise<TestStack> {
   const database = await createTestDatabase(inject('pgAdminUrl'));
   const queuePrefix = `t${randomBytes(4).toString('hex')}-`;
@@ -47,6 +54,7 @@ export async function startTestStack(
     log: options.log ?? log,
     streamLimits: options.streamLimits,
     files: options.files,
+    uploadLimits: options.uploadLimits,
   });
   await Promise.all([api.queues.ensure(), api.blobs.ensure()]);
   const fileServices: FileJobServices = {
