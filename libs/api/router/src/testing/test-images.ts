@@ -46,7 +46,7 @@ export async function postFile(url: string, cookie: string | null, file: { name:
 export interface FileAnswer {
   text?: string;
   error?: { code: string; message: string };
-  media?: { id: string; url: string; contentType: string; byteSize: number; state: string };
+  media?: { id: string; url: string; fileName: string; contentType: string; byteSize: number; state: string };
   jobId?: string;
   status?: string;
 }
