@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createDatabase, migrateDatabase } from '@storyline/db';
-import { createJobDefinitions, sweepExpiredFiles } from '@storyline/job-handlers';
+import { createJobDefinitions, sweepExpiredFiles, sweepScratchDir } from '@storyline/job-handlers';
 import { createJobWorker } from '@storyline/jobs';
 import { createBlobStore, createJobQueues } from '@storyline/storage';
 import pino from 'pino';
@@ -22,13 +22,14 @@ const queues = createJobQueues({ connectionString: env.AZURE_STORAGE_CONNECTION_
 const blobs = createBlobStore({ connectionString: env.AZURE_STORAGE_CONNECTION_STRING, prefix: env.QUEUE_PREFIX });
 await Promise.all([queues.ensure(), blobs.ensure()]);
 const MB = 1024 * 1024;
+const scratchDir = env.SCRATCH_DIR ?? join(tmpdir(), 'storyline-worker');
 const jobDefinitions = createJobDefinitions({
   db: database.db,
   blobs,
   queues,
   log,
   exportRetentionMs: env.EXPORT_RETENTION_DAYS * 86_400_000,
-  scratchDir: env.SCRATCH_DIR ?? join(tmpdir(), 'storyline-worker'),
+  scratchDir,
   archiveLimits: {
     maxArchiveBytes: env.IMPORT_MAX_MB * MB,
     maxEntries: env.IMPORT_MAX_ENTRIES,
@@ -55,9 +56,11 @@ const worker = createJobWorker(
   },
 );
 worker.start();
+// Scratch files of crashed attempts: older than any run timeout (15 min) by a wide margin.
+const SCRATCH_MAX_AGE_MS = 3_600_000;
 const sweepFiles = () =>
-  void sweepExpiredFiles(database.db, blobs)
-    .then((swept) => (swept.artifacts + swept.uploads > 0 ? log.info(swept, 'expired files deleted') : undefined))
+  void Promise.all([sweepExpiredFiles(database.db, blobs), sweepScratchDir(scratchDir, SCRATCH_MAX_AGE_MS)])
+    .then(([swept, scratch]) => (swept.artifacts + swept.uploads + scratch > 0 ? log.info({ ...swept, scratch }, 'expired files deleted') : undefined))
     .catch((error: unknown) => log.warn({ err: error }, 'expired-file sweep failed; the next one retries'));
 sweepFiles();
 const fileSweeper = setInterval(sweepFiles, env.FILE_SWEEP_INTERVAL_SEC * 1000);

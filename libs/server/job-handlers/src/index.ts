@@ -11,7 +11,7 @@ export type { FileJobServices } from './file-job-services';
 export { mediaBlobName } from './file-job-services';
 export { publishedPageBlobName } from './story-publish';
 export { toStoryArchive } from './story-export';
-export { sweepExpiredFiles } from './sweep-expired-files';
+export { sweepExpiredFiles, sweepScratchDir } from './sweep-expired-files';
 
 /** Every job type this build knows how to run, wired to the worker's services. */
 export function createJobDefinitions(services: FileJobServices): JobDefinition[] {
