@@ -26,7 +26,8 @@ export function createStoryForkAssets(services: FileJobServices) {
         .set({ state: 'ready' })
         .where(and(eq(media.id, row.id), eq(media.state, 'copying')));
       copied += 1;
-      await report.progress(Math.round((99 * copied) / total), `Copied ${copied} of ${total} images`);
+      // Each image is told: the editor fills it in when its event arrives.
+      await report.progress(Math.round((99 * copied) / total), `Copied ${copied} of ${total} images`, { every: true });
     }
     return report.complete(async (): Promise<StoryForkAssetsResult> => ({ storyId, assetsCopied: copied }));
   };

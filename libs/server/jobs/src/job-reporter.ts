@@ -16,8 +16,11 @@ export type JobCompletion = { readonly [completion]: true; result: Record<string
 /** The only way a job handler tells the world what it is doing. */
 export interface JobReporter {
   phase(name: string, progress: number): Promise<void>;
-  /** Reports progress; bursts are coalesced to at most one write per `minProgressIntervalMs`. */
-  progress(percent: number, message?: string): Promise<void>;
+  /**
+   * Reports progress; bursts are coalesced to at most one write per `minProgressIntervalMs`,
+   * unless `every` says each step must be told (one event per image copied, say).
+   */
+  progress(percent: number, message?: string, options?: { every?: boolean }): Promise<void>;
   warn(message: string): Promise<void>;
   /**
    * Runs `work` and marks the job Completed with `result` in one transaction, so the
@@ -39,9 +42,9 @@ export function createJobReporter(db: Db, jobId: string, minProgressIntervalMs =
       lastProgressAt = Date.now();
       await write({ set: { phase: name, progress: clamp(progress) }, event: { kind: 'phase', phase: name, progress: clamp(progress) } });
     },
-    async progress(percent, message) {
+    async progress(percent, message, options) {
       const now = Date.now();
-      if (now - lastProgressAt < minProgressIntervalMs) return;
+      if (!options?.every && now - lastProgressAt < minProgressIntervalMs) return;
       lastProgressAt = now;
       const set = message === undefined ? { progress: clamp(percent) } : { progress: clamp(percent), message };
       await write({ set, event: { kind: 'progress', progress: clamp(percent), message: message ?? null } });

@@ -162,6 +162,9 @@ describe('story-fork and story-fork-assets', () => {
     expect(fork).toMatchObject({ status: 'Completed', result: { storyId: expect.any(String), assetsJobId: expect.any(String), mediaCount: 3 } });
     const assets = await ended(fork.result!['assetsJobId'] as string);
     expect(assets).toMatchObject({ status: 'Completed', type: 'story-fork-assets', parentJobId: jobId, result: { assetsCopied: 3 } });
+    const steps = await stack.database.sql<{ message: string }[]>`
+      select data->>'message' as message from job_events where job_id = ${assets.id} and kind = 'progress' order by seq`;
+    expect(steps.map((step) => step.message)).toEqual(['Copied 1 of 3 images', 'Copied 2 of 3 images', 'Copied 3 of 3 images']);
 
     const forked = await alice.stories.get.query({ storyId: fork.result!['storyId'] as string });
     expect(forked).toMatchObject({ title: 'Vulpea și știuca (fork)', forkedFrom: { storyId, title: 'Vulpea și știuca' } });
