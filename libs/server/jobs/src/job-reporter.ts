@@ -1,4 +1,5 @@
-import type { Db, Tx } from '@storyline/db';
+import { eq } from 'drizzle-orm';
+import { jobs, type Db, type Tx } from '@storyline/db';
 import { recordJobChange, type JobChange } from './record-job-change';
 
 /** Thrown when a job stopped being Running under a handler (cancelled, superseded, taken over). */
@@ -30,10 +31,16 @@ export interface JobReporter {
   complete<R extends Record<string, unknown>>(work: (tx: Tx) => Promise<R>): Promise<JobCompletion>;
 }
 
-export function createJobReporter(db: Db, jobId: string, minProgressIntervalMs = 100): JobReporter {
+/**
+ * A reporter for one attempt of a job. Every write holds only while the job is Running
+ * *this* attempt (its dequeue count): an attempt that outlived its timeout and was
+ * taken over can no longer move the job, or complete it, under its successor.
+ */
+export function createJobReporter(db: Db, jobId: string, attempt: number, minProgressIntervalMs = 100): JobReporter {
   let lastProgressAt = 0;
+  const thisAttempt = eq(jobs.dequeueCount, attempt);
   const write = async (change: Omit<JobChange, 'onlyIf'>) => {
-    const event = await db.transaction((tx) => recordJobChange(tx, jobId, { ...change, onlyIf: ['Running'] }));
+    const event = await db.transaction((tx) => recordJobChange(tx, jobId, { ...change, onlyIf: ['Running'], andWhere: thisAttempt }));
     if (!event) throw new JobNotRunningError(jobId);
   };
   const clamp = (percent: number) => Math.max(0, Math.min(100, Math.round(percent)));
@@ -59,6 +66,7 @@ export function createJobReporter(db: Db, jobId: string, minProgressIntervalMs =
           set: { status: 'Completed', progress: 100, result, completedAt: new Date(), message: null },
           event: { kind: 'completed', result },
           onlyIf: ['Running'],
+          andWhere: thisAttempt,
         });
         if (!event) throw new JobNotRunningError(jobId);
         return { result } as JobCompletion;

@@ -158,7 +158,7 @@ export function createJobWorker(deps: JobWorkerDeps, options: JobWorkerOptions):
           job: toJobView(row),
           payload: row.payload,
           db: deps.db,
-          report: createJobReporter(deps.db, job.id),
+          report: createJobReporter(deps.db, job.id, message.dequeueCount),
           signal,
           log,
           attempt: message.dequeueCount,
