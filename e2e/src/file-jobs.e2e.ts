@@ -2,12 +2,11 @@ import { readFile } from 'node:fs/promises';
 import type { APIRequestContext, Page } from '@playwright/test';
 import type { JobType, Transport } from '@storyline/contracts';
 import { readStoryArchive } from '@storyline/story-archive';
-import { normaliseText, readPdf } from '@storyline/story-document/testing';
+import { normaliseText, readPdf, testImages } from '@storyline/story-document/testing';
 import { expect, test } from './fixtures';
 import { expectImageLoaded, StoryFilesPage, StoryImportPanel, type TestFile } from './file-jobs.po';
 import { PASSWORDS } from './login.po';
 import { StorylineApi } from './storyline-api';
-import { testPng } from './test-png';
 
 const FILE_JOB_TYPES: JobType[] = ['story-export', 'story-import', 'story-fork', 'story-fork-assets', 'story-document-export'];
 const JOB_TIMEOUT = { timeout: 30_000 };
@@ -34,7 +33,7 @@ async function openNewStory(alice: Page, title: string): Promise<StoryFilesPage>
 }
 
 function png(seed: number): TestFile {
-  return { name: `lantern-${seed}.png`, mimeType: 'image/png', buffer: testPng(seed) };
+  return { name: `lantern-${seed}.png`, mimeType: 'image/png', buffer: testImages.png({ width: 8, height: 8, seed }) };
 }
 
 /** Reads an exported ZIP with the archive reader the import job uses: story.json and every image's bytes by file name. */

@@ -9,7 +9,6 @@
  *   npm run bench:files
  */
 import { spawnSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { createWriteStream, openAsBlob } from 'node:fs';
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { cpus, tmpdir, totalmem } from 'node:os';
@@ -17,7 +16,7 @@ import { join, resolve } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
-import { crc32, deflateSync } from 'node:zlib';
+import { testImages } from '@storyline/story-document/testing';
 import { createTRPCClient, httpBatchLink } from '@trpc/client';
 import type { AppRouter } from '@storyline/api-router';
 import type { JobView } from '@storyline/contracts';
@@ -67,23 +66,7 @@ interface Row {
 
 /** A real PNG of random pixels: deflate cannot shrink it, so its bytes are what a photo weighs. */
 function randomPng(side: number): Buffer {
-  const chunk = (type: string, data: Buffer) => {
-    const body = Buffer.concat([Buffer.from(type, 'ascii'), data]);
-    const frame = Buffer.alloc(8 + body.length);
-    frame.writeUInt32BE(data.length, 0);
-    body.copy(frame, 4);
-    frame.writeUInt32BE(crc32(body), 4 + body.length);
-    return frame;
-  };
-  const header = Buffer.alloc(13);
-  header.writeUInt32BE(side, 0);
-  header.writeUInt32BE(side, 4);
-  header.set([8, 2, 0, 0, 0], 8);
-  const rows = randomBytes(side * (1 + side * 3));
-  // Filter type 0 (none) at the start of every row.
-  for (let y = 0; y < side; y += 1) rows[y * (1 + side * 3)] = 0;
-  const signature = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
-  return Buffer.concat([signature, chunk('IHDR', header), chunk('IDAT', deflateSync(rows)), chunk('IEND', Buffer.alloc(0))]);
+  return testImages.png({ width: side, height: side, noise: true });
 }
 
 const EN = 'The fox and the heron shared a field by the river, and every evening they argued about the weather. ';

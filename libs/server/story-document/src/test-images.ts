@@ -11,20 +11,22 @@ export interface TestPngOptions {
   noise?: boolean;
   /** The filter byte every row starts with; only 0 to 4 are valid. */
   filter?: number;
+  /** A pattern of pixels that depends on it, so two images differ byte for byte. */
+  seed?: number;
   idat?: Buffer;
 }
 
 /** Images made by hand for tests, so no fixture files (or image library) are needed. */
 export const testImages = {
   /** A valid PNG (unless `filter` or `idat` say otherwise), 8 bits per sample. */
-  png({ width, height, alpha = false, noise = false, filter = 0, idat }: TestPngOptions): Buffer {
+  png({ width, height, alpha = false, noise = false, filter = 0, seed, idat }: TestPngOptions): Buffer {
     const header = Buffer.alloc(13);
     header.writeUInt32BE(width, 0);
     header.writeUInt32BE(height, 4);
     header.set([8, alpha ? 6 : 2, 0, 0, 0], 8);
     return testImages.pngFromChunks([
       ['IHDR', header],
-      ['IDAT', idat ?? deflateSync(rgbRows(width, height, alpha ? 4 : 3, noise, filter))],
+      ['IDAT', idat ?? deflateSync(rgbRows(width, height, alpha ? 4 : 3, noise, filter, seed))],
       ['IEND', Buffer.alloc(0)],
     ]);
   },
@@ -75,16 +77,22 @@ export const testImages = {
   },
 };
 
-function rgbRows(width: number, height: number, channels: number, noise: boolean, filter: number): Buffer {
+function rgbRows(width: number, height: number, channels: number, noise: boolean, filter: number, seed?: number): Buffer {
   const rowLength = width * channels;
   const raw = Buffer.alloc(height * (1 + rowLength));
   for (let row = 0; row < height; row++) {
     const start = row * (1 + rowLength);
     raw[start] = filter;
-    const pixels = noise ? randomBytes(rowLength) : Buffer.alloc(rowLength, row % 2 ? 0x30 : 0xc0);
+    const pixels = noise ? randomBytes(rowLength) : seeded(rowLength, row, seed);
     pixels.copy(raw, start + 1);
   }
   return raw;
+}
+
+/** Stripes without a seed; with one, a pattern of it. */
+function seeded(rowLength: number, row: number, seed: number | undefined): Buffer {
+  if (seed === undefined) return Buffer.alloc(rowLength, row % 2 ? 0x30 : 0xc0);
+  return Buffer.from(Array.from({ length: rowLength }, (_, x) => (seed * 37 + x * 11 + row * 17) % 256));
 }
 
 const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
