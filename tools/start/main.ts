@@ -9,9 +9,11 @@ import { resolve } from 'node:path';
 import { setTimeout } from 'node:timers';
 import { createDatabase, migrateDatabase } from '@storyline/db';
 import { onShutdownSignal, startEmbeddedPostgres } from '@storyline/db/embedded';
-import { createBlobStore, startAzurite } from '@storyline/storage';
+import { createBlobStore, createJobQueues, startAzurite } from '@storyline/storage';
+import pino from 'pino';
 import { readStartEnv } from './env';
 import { DEMO_USERS, seedDemoData } from './seed-demo-data';
+import { seedDemoJobs } from './seed-demo-jobs';
 
 const env = readStartEnv();
 const startedAt = Date.now();
@@ -60,7 +62,12 @@ try {
   const database = createDatabase(databaseUrl, { max: 2 });
   const blobs = createBlobStore({ connectionString: storage, prefix: env.QUEUE_PREFIX });
   await blobs.ensure();
-  await seedDemoData(database.db, blobs);
+  if (await seedDemoData(database.db, blobs)) {
+    const queues = createJobQueues({ connectionString: storage, prefix: env.QUEUE_PREFIX });
+    await queues.ensure();
+    await seedDemoJobs({ db: database.db, queues, blobs, log: pino({ level: 'warn' }) });
+    say('queued the demo jobs: a publish and an export of "The Fox and the Lantern", and an import of a broken ZIP');
+  }
   await database.close();
 
   if (env.STORYLINE_SKIP_BUILD === '0') {

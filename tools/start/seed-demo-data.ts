@@ -40,8 +40,12 @@ const DEMO_STORIES = [
   },
 ];
 
-/** Creates the demo users (resetting their passwords) and, once, their stories (with their picture when `blobs` is given). */
-export async function seedDemoData(db: Db, blobs?: BlobStore): Promise<void> {
+/**
+ * Creates the demo users (resetting their passwords) and, once, their stories (with their
+ * picture when `blobs` is given). Answers whether any story was new: a first start.
+ */
+export async function seedDemoData(db: Db, blobs?: BlobStore): Promise<boolean> {
+  let created = false;
   const ids = new Map<string, string>();
   for (const user of DEMO_USERS) ids.set(user.username, (await upsertUser(db, user)).id);
   for (const story of DEMO_STORIES) {
@@ -51,7 +55,9 @@ export async function seedDemoData(db: Db, blobs?: BlobStore): Promise<void> {
     if (existing.some((row) => row.title === story.title)) continue;
     const [row] = await db.insert(stories).values({ ownerId, title: story.title, pages: story.pages }).returning({ id: stories.id });
     if ('picture' in story && blobs) await addPicture(db, blobs, row.id, story.pages);
+    created = true;
   }
+  return created;
 }
 
 async function addPicture(db: Db, blobs: BlobStore, storyId: string, pages: { en: string; ro: string }[]): Promise<void> {

@@ -24,10 +24,10 @@ describe('readStoryArchive refusing a broken story.json', () => {
     expect(error.problems).toEqual([
       'schemaVersion: schemaVersion must be 1',
       'title: the title is required',
-      'pages.0.en: Invalid input: expected string, received number',
+      'pages.0.en: the English text must be text, not a number',
     ]);
     expect(error.message).toBe(
-      'story.json is not a valid story: schemaVersion: schemaVersion must be 1; title: the title is required; pages.0.en: Invalid input: expected string, received number',
+      'story.json is not a valid story: schemaVersion: schemaVersion must be 1; title: the title is required; pages.0.en: the English text must be text, not a number',
     );
     expect(handed).toEqual([]);
   });

@@ -30,7 +30,7 @@ export function parseManifest(bytes: Uint8Array): StoryArchive {
   return parsed.data;
 }
 
-/** An issue as a person reads it: `pages.0.en: Invalid input: expected string, received number`; an issue of the whole file has no path. */
+/** An issue as a person reads it: `pages.0.en: the English text must be text, not a number`; an issue of the whole file has no path. */
 export function describeIssue(issue: { path: PropertyKey[]; message: string }): string {
   const path = issue.path.map(String).join('.');
   return path === '' ? issue.message : `${path}: ${issue.message}`;

@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import { MediaContentType } from './media';
 import { storable } from './storable-text';
-import { StoryTitle } from './story';
+import { StoryPage, StoryTitle } from './story';
 
 /** The version of `story.json`'s shape; an importer refuses versions it does not know. */
 export const STORY_ARCHIVE_SCHEMA_VERSION = 1;
@@ -27,9 +27,8 @@ export const ArchiveMedia = z.object({
 });
 export type ArchiveMedia = z.infer<typeof ArchiveMedia>;
 
-const ArchivePage = z.object({
-  en: storable(z.string().max(20_000, 'a page holds at most 20,000 characters')),
-  ro: storable(z.string().max(20_000, 'a page holds at most 20,000 characters')),
+/** A page as a story has it, but naming its images by archive id. */
+const ArchivePage = StoryPage.pick({ en: true, ro: true }).extend({
   media: z.array(z.string()).max(12, 'a page holds at most 12 images').default([]),
 });
 

@@ -4,10 +4,19 @@ import { storable } from './storable-text';
 
 export const StoryId = z.uuid({ message: 'storyId must be a UUID' });
 
+/** The message for page text that is missing or not a string. */
+function pageTextError(language: string) {
+  return (issue: { input?: unknown }) => {
+    if (issue.input === undefined) return `the ${language} text is missing`;
+    const found = issue.input === null ? 'null' : Array.isArray(issue.input) ? 'a list' : `a ${typeof issue.input}`;
+    return `the ${language} text must be text, not ${found}`;
+  };
+}
+
 /** One page of a story, written in every language the platform publishes. */
 export const StoryPage = z.object({
-  en: storable(z.string().max(20_000, 'a page holds at most 20,000 characters')),
-  ro: storable(z.string().max(20_000, 'a page holds at most 20,000 characters')),
+  en: storable(z.string({ error: pageTextError('English') }).max(20_000, 'a page holds at most 20,000 characters')),
+  ro: storable(z.string({ error: pageTextError('Romanian') }).max(20_000, 'a page holds at most 20,000 characters')),
   /** The page's images in the order shown, by media id (each belongs to the story). */
   media: z.array(MediaId).max(MEDIA_PER_PAGE_MAX, `a page holds at most ${MEDIA_PER_PAGE_MAX} images`).default([]),
 });
@@ -15,7 +24,7 @@ export type StoryPage = z.infer<typeof StoryPage>;
 /** A page as a client may send it: `media` may be left out (no images). */
 export type StoryPageInput = z.input<typeof StoryPage>;
 
-export const StoryTitle = storable(z.string().trim().min(1, 'the title is required').max(200, 'the title is at most 200 characters'));
+export const StoryTitle = storable(z.string({ error: (issue) => (issue.input === undefined ? 'the title is required' : 'the title must be text') }).trim().min(1, 'the title is required').max(200, 'the title is at most 200 characters'));
 
 export const StorySummary = z.object({
   id: z.string(),

@@ -145,7 +145,7 @@ const cases: HostileCase[] = [
   {
     what: 'a story.json that breaks the schema in three places',
     zip: () => buildRawZip([manifest({ ...storyWith([]), schemaVersion: 2, title: '   ', pages: [{ en: 42, ro: 'A fost odată' }] })]),
-    error: /^story\.json is not a valid story: schemaVersion: schemaVersion must be 1; title: the title is required; pages\.0\.en: Invalid input: expected string, received number$/,
+    error: /^story\.json is not a valid story: schemaVersion: schemaVersion must be 1; title: the title is required; pages\.0\.en: the English text must be text, not a number$/,
   },
   {
     what: 'a story.json that is not JSON',
