@@ -50,6 +50,14 @@ export class JobActivity {
     await this.trpc.jobs.retry.mutate({ jobId });
   }
 
+  /**
+   * Cancels a queued or running job; the feed brings its `Cancelled` into the list.
+   * Rejects with the server's reason (say, the job already ended).
+   */
+  async cancel(jobId: string): Promise<void> {
+    await this.trpc.jobs.cancel.mutate({ jobId });
+  }
+
   private track(jobs: ReadonlyMap<string, JobView>): void {
     for (const [id, watch] of this.watches) {
       if (jobs.has(id)) continue;

@@ -22,6 +22,7 @@ function fakeSource(latest: JobView | null = null) {
     }),
     latestFor: vi.fn(async () => latest),
     retry: vi.fn(async () => ({ jobId: 'job-2', status: 'Queued' as const })),
+    cancel: vi.fn(async () => undefined),
   };
   return { source, stream: (jobId: string) => streams.get(jobId) as Subject<WatchedJob> };
 }
@@ -135,6 +136,33 @@ describe('JobFollower', () => {
     await starting;
     stream('job-3').next(watched('job-3', 'Running'));
     expect(follower.job()?.id).toBe('job-3');
+  });
+
+  it('cancels a running job once, then offers retry when its watch reports it cancelled', async () => {
+    const { source, stream } = fakeSource();
+    const follower = new JobFollower('story-export', source);
+    await follower.start(async () => ({ jobId: 'job-1', status: 'Queued' }));
+    stream('job-1').next(watched('job-1', 'Running'));
+    expect(follower.canCancel()).toBe(true);
+
+    await follower.cancel();
+    await follower.cancel();
+    expect(source.cancel).toHaveBeenCalledTimes(1);
+    expect(source.cancel).toHaveBeenCalledWith('job-1');
+    expect(follower.canCancel()).toBe(false);
+    stream('job-1').next(watched('job-1', 'Cancelled'));
+    expect(follower.canCancel()).toBe(false);
+    expect(follower.canRetry()).toBe(true);
+  });
+
+  it('offers cancel again when the server refused it, and passes its reason on', async () => {
+    const { source, stream } = fakeSource();
+    vi.mocked(source.cancel).mockRejectedValueOnce(new Error('This job already ended (Completed); there is nothing to cancel'));
+    const follower = new JobFollower('story-export', source);
+    await follower.start(async () => ({ jobId: 'job-1', status: 'Queued' }));
+    stream('job-1').next(watched('job-1', 'Queued'));
+    await expect(follower.cancel()).rejects.toThrow(/already ended/);
+    expect(follower.canCancel()).toBe(true);
   });
 
   it('offers no retry for a job that completed', async () => {

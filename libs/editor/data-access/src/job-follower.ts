@@ -11,6 +11,8 @@ export interface JobFollowerSource {
   latestFor: (type: JobType, targetId: string) => Promise<JobView | null>;
   /** Starts a failed or cancelled job again as a new one (`jobs.retry`). */
   retry: (jobId: string) => Promise<JobStarted>;
+  /** Cancels a queued or running job (`jobs.cancel`); the watch then brings its `Cancelled`. */
+  cancel: (jobId: string) => Promise<unknown>;
 }
 
 export interface JobFollowerOptions {
@@ -32,7 +34,7 @@ const isOpen = (job: JobView) => !isTerminalStatus(job.status);
 /**
  * One job of one type on a page — a publish, an export, a fork — from the click
  * that starts it to its final status: the job as it stands, whether it is busy,
- * retry when it failed, and picking up the newest one when a page reopens.
+ * cancel while it is open, retry when it failed, and picking up the newest one when a page reopens.
  * Following always goes through the {@link JobWatcher}, so the type's flag picks
  * push or polling. `reset()` (switching target) or `stop()` (page gone) end the watch;
  * a start or pick-up still answering from before a reset is ignored.
@@ -42,6 +44,8 @@ export class JobFollower {
   private readonly requesting = signal(false);
   /** Watching a job that has not reported its first state yet. */
   private readonly waiting = signal(false);
+  /** The job whose cancel was asked for (and answered), until the watch brings its end. */
+  private readonly cancelAskedFor = signal<string | null>(null);
   private watching: Subscription | null = null;
   /** Moves on at every reset, so an answer for the previous target is dropped. */
   private generation = 0;
@@ -57,6 +61,12 @@ export class JobFollower {
   readonly canRetry = computed(() => {
     const status = this.current()?.status;
     return !this.requesting() && (status === 'Failed' || status === 'Cancelled');
+  });
+
+  /** Whether the job on screen is still queued or running, so it can be cancelled. */
+  readonly canCancel = computed(() => {
+    const job = this.current();
+    return !this.requesting() && job !== null && (job.status === 'Queued' || job.status === 'Running') && this.cancelAskedFor() !== job.id;
   });
 
   constructor(
@@ -81,6 +91,22 @@ export class JobFollower {
     const job = this.current();
     if (!job || !this.canRetry()) return;
     await this.run(() => this.source.retry(job.id));
+  }
+
+  /**
+   * Cancels the queued or running job on screen; it shows `Cancelled` once its watch
+   * reports it (then Retry is offered). Rejects with the server's reason (say, it already ended).
+   */
+  async cancel(): Promise<void> {
+    const job = this.current();
+    if (!job || !this.canCancel()) return;
+    this.cancelAskedFor.set(job.id);
+    try {
+      await this.source.cancel(job.id);
+    } catch (error) {
+      if (this.cancelAskedFor() === job.id) this.cancelAskedFor.set(null);
+      throw error;
+    }
   }
 
   private async run(request: () => Promise<JobStarted | null>): Promise<void> {

@@ -12,7 +12,8 @@ interface Artifact {
 const KEPT_FORMAT = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 
 /**
- * A followed job on a page: its live progress, then Retry when it failed or was
+ * A followed job on a page: its live progress and Cancel while it is queued or
+ * running, then Retry when it failed or was
  * cancelled, and when it left a file its name, size and a Download button (a fresh
  * link per click). Content projected into it shows the job's own details below. Every test
  * id starts with `testIdPrefix` (`export-zip` → `export-zip-job`, `export-zip-download`, …).
@@ -49,6 +50,11 @@ const KEPT_FORMAT = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', ti
           </div>
         }
         <ng-content />
+        @if (follower().canCancel()) {
+          <div class="card-job__retry">
+            <button type="button" class="button" [attr.data-testid]="testIdPrefix() + '-cancel'" (click)="cancel()">Cancel</button>
+          </div>
+        }
         @if (follower().canRetry()) {
           <div class="card-job__retry">
             <button type="button" class="button" [attr.data-testid]="testIdPrefix() + '-retry'" (click)="retry()">Retry</button>
@@ -78,7 +84,7 @@ export class JobCard {
 
   private readonly files = inject(FileTransfer);
   protected readonly downloading = signal(false);
-  /** Why the last Download or Retry failed; cleared when another job comes on screen. */
+  /** Why the last Download, Cancel or Retry failed; cleared when another job comes on screen. */
   protected readonly actionError = linkedSignal<string | undefined, string | null>({
     source: () => this.follower().job()?.id,
     computation: () => null,
@@ -105,6 +111,15 @@ export class JobCard {
       this.actionError.set(errorMessage(error));
     } finally {
       this.downloading.set(false);
+    }
+  }
+
+  protected async cancel(): Promise<void> {
+    this.actionError.set(null);
+    try {
+      await this.follower().cancel();
+    } catch (error) {
+      this.actionError.set(errorMessage(error));
     }
   }
 

@@ -4,7 +4,7 @@ import { JobProgress, type JobProgressView } from './job-progress';
 
 /**
  * A side panel listing the jobs under way and recently finished, each with its live
- * progress, and Retry on the ones that failed or were cancelled. Rows are keyed by job id, so an update re-renders only its own row, and
+ * progress, Cancel on the ones queued or running, and Retry on the ones that failed or were cancelled. Rows are keyed by job id, so an update re-renders only its own row, and
  * rows scrolled out of view are skipped by the browser's layout and paint.
  */
 @Component({
@@ -29,6 +29,11 @@ import { JobProgress, type JobProgressView } from './job-progress';
               <span class="activity__id" [title]="job.id">{{ job.id }}</span>
             </p>
             <sl-job-progress [job]="job" compact />
+            @if (job.status === 'Queued' || job.status === 'Running') {
+              <button type="button" class="button button--quiet activity__retry" data-testid="activity-cancel" (click)="cancelRequested.emit(job.id)">
+                Cancel
+              </button>
+            }
             @if (job.status === 'Failed' || job.status === 'Cancelled') {
               <button type="button" class="button button--quiet activity__retry" data-testid="activity-retry" (click)="retryRequested.emit(job.id)">
                 Retry
@@ -86,6 +91,8 @@ export class ActivityPanel {
   readonly closed = output();
   /** The user asked to start a failed or cancelled job again; carries its id. */
   readonly retryRequested = output<string>();
+  /** The id of a queued or running job the user asked to cancel. */
+  readonly cancelRequested = output<string>();
 
   protected readonly summary = computed(() => {
     const jobs = this.jobs();

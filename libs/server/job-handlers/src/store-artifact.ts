@@ -31,9 +31,10 @@ export async function storeArtifact(
 }
 
 /**
- * Completes the job with the stored file recorded as its artifact and `result` built on
- * it. If completing fails (the job was cancelled, the database went away), the file is
- * deleted, unless the completion did commit: then the artifact row is there to say so.
+ * Reports the `finalise` phase, then completes the job with the stored file recorded as
+ * its artifact and `result` built on it. If either fails (the job was cancelled, the
+ * database went away), the file is deleted, unless the completion did commit: then the
+ * artifact row is there to say so.
  */
 export async function completeWithArtifact<R extends Record<string, unknown>>(
   services: FileJobServices,
@@ -43,6 +44,7 @@ export async function completeWithArtifact<R extends Record<string, unknown>>(
   result: (artifact: JobArtifact) => R,
 ): Promise<JobCompletion> {
   try {
+    await report.phase('finalise', 97);
     return await report.complete(async (tx) => result(await recordArtifact(tx, services, job, stored)));
   } catch (error) {
     const recorded = await services.db

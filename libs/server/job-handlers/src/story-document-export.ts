@@ -48,7 +48,6 @@ export function createStoryDocumentExport(services: FileJobServices) {
     const fileName = fileNameFor(source.title, `${version === null ? 'draft' : `v${version}`}-${language}`, 'pdf');
     const stored = await storeArtifact(services, job, { fileName, contentType: 'application/pdf', content, signal });
 
-    await report.phase('finalise', 97);
     return completeWithArtifact(services, report, job, stored, (artifact): StoryDocumentExportResult => ({
       ...artifact,
       version,

@@ -62,7 +62,6 @@ export function createStoryExport(services: FileJobServices) {
       throw error;
     });
 
-    await report.phase('finalise', 97);
     return completeWithArtifact(services, report, job, stored, (artifact): StoryExportResult => ({
       ...artifact,
       version,

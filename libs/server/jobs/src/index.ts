@@ -1,3 +1,4 @@
+export * from './cancel-job';
 export * from './job-handler';
 export * from './job-reporter';
 export * from './job-view';

@@ -10,7 +10,7 @@ export interface JobContext {
   payload: unknown;
   db: Db;
   report: JobReporter;
-  /** Aborted when the run timeout passes or the worker shuts down. */
+  /** Aborted when the run timeout passes, the worker shuts down, or the job is cancelled (its reason then a `JobCancelledError`). */
   signal: AbortSignal;
   log: Logger;
   /** 1 for the first delivery of the job's message, 2 for the first retry, … */

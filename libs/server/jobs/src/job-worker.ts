@@ -1,9 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { eq, lt, sql } from 'drizzle-orm';
-import { isTerminalStatus, JobMessage, type JobType } from '@storyline/contracts';
+import { isTerminalStatus, JobMessage, type JobType, type JobView } from '@storyline/contracts';
 import { jobs } from '@storyline/db';
 import type { ReceivedJobMessage } from '@storyline/storage';
+import { JOB_CANCEL_CHANNEL, JobCancelledError } from './cancel-job';
+import { createJobCancellers } from './job-cancellers';
 import { isPermanentFailure, jobFailureMessage, type JobDefinition } from './job-handler';
 import { createJobReporter, JobNotRunningError } from './job-reporter';
 import { toJobView } from './job-view';
@@ -67,6 +69,8 @@ export function createJobWorker(deps: JobWorkerDeps, options: JobWorkerOptions):
   const running = new Set<Promise<void>>();
   const pollers = new Map<JobType, QueuePoller>();
   let wakeups: WakeupListener | undefined;
+  let cancels: WakeupListener | undefined;
+  const cancellers = createJobCancellers();
   let sweeper: NodeJS.Timeout | undefined;
 
   const receive = async (definition: JobDefinition): Promise<ReceiveOutcome> => {
@@ -115,6 +119,22 @@ export function createJobWorker(deps: JobWorkerDeps, options: JobWorkerOptions):
       await deps.queues.delete(type, message);
       return;
     }
+    // Listening before the job is Running, so a cancel committed right after the start is not missed.
+    const cancelled = cancellers.add(job.id);
+    try {
+      await runJob(definition, message, lease, { job, cancelled: cancelled.signal, log });
+    } finally {
+      cancelled.done();
+    }
+  };
+
+  const runJob = async (
+    definition: JobDefinition,
+    message: ReceivedJobMessage,
+    lease: Lease,
+    { job, cancelled, log }: { job: JobView; cancelled: AbortSignal; log: JobDeps['log'] },
+  ) => {
+    const { type } = definition;
     const started = await deps.db.transaction(async (tx) => {
       if (job.status === 'Running') {
         // Take the job over only from a worker that stopped renewing it; a message for a
@@ -148,9 +168,18 @@ export function createJobWorker(deps: JobWorkerDeps, options: JobWorkerOptions):
           lease.visibleAt = Date.now() + visibilityTimeoutSec * 1000;
         })
         .catch((error) => log.warn({ err: error }, 'could not renew message visibility'));
-      void deps.db.update(jobs).set({ heartbeatAt: sql`now()` }).where(eq(jobs.id, job.id)).catch(() => undefined);
+      // The heartbeat also catches a cancel whose NOTIFY this worker missed.
+      void deps.db
+        .update(jobs)
+        .set({ heartbeatAt: sql`now()` })
+        .where(eq(jobs.id, job.id))
+        .returning({ status: jobs.status })
+        .then(([row]) => {
+          if (row?.status === 'Cancelled') cancellers.abort(job.id);
+        })
+        .catch(() => undefined);
     }, (visibilityTimeoutSec * 1000) / 3);
-    const signal = AbortSignal.any([shutdown.signal, AbortSignal.timeout(definition.timeoutMs)]);
+    const signal = AbortSignal.any([shutdown.signal, cancelled, AbortSignal.timeout(definition.timeoutMs)]);
     try {
       const [row] = await deps.db.select().from(jobs).where(eq(jobs.id, job.id));
       await runAborted(
@@ -173,7 +202,7 @@ export function createJobWorker(deps: JobWorkerDeps, options: JobWorkerOptions):
       clearInterval(keepHidden);
       // If the database or the queue is unreachable here, the message stays hidden until
       // its timeout and is delivered again; the job is then taken over.
-      await settleFailure(type, job.id, { ...message, popReceipt: receipt }, error, log);
+      await settleFailure(type, job.id, { ...message, popReceipt: receipt }, cancelled.aborted ? cancelled.reason : error, log);
     }
   };
 
@@ -185,7 +214,7 @@ export function createJobWorker(deps: JobWorkerDeps, options: JobWorkerOptions):
     log: JobDeps['log'],
   ) => {
     if (error instanceof JobNotRunningError) {
-      log.info('job stopped running under its handler; message dropped');
+      log.info(error instanceof JobCancelledError ? 'job cancelled; handler aborted and message dropped' : 'job stopped running under its handler; message dropped');
       await deps.queues.delete(type, message);
       return;
     }
@@ -279,6 +308,13 @@ export function createJobWorker(deps: JobWorkerDeps, options: JobWorkerOptions):
           onRelisten: () => pollers.forEach((poller) => poller.look()),
           log: deps.log,
         });
+        cancels = listenForWakeups(deps.listen, {
+          channel: JOB_CANCEL_CHANNEL,
+          onWake: (jobId) => cancellers.abort(jobId),
+          // Cancels committed while the channel was down were not heard: ask the database.
+          onRelisten: () => void cancellers.abortCancelled(deps.db).catch((error: unknown) => deps.log.warn({ err: error }, 'could not look for cancelled jobs')),
+          log: deps.log,
+        });
       }
       const sweep = options.sweep;
       if (sweep) {
@@ -291,7 +327,7 @@ export function createJobWorker(deps: JobWorkerDeps, options: JobWorkerOptions):
       clearInterval(sweeper);
       shutdown.abort();
       const receivesEnded = Promise.allSettled([...pollers.values()].map((poller) => poller.stop()));
-      await wakeups?.stop();
+      await Promise.all([wakeups?.stop(), cancels?.stop()]);
       await receivesEnded;
       await Promise.allSettled([...running]);
     },

@@ -12,8 +12,10 @@ export type ListenToChannel = (
 ) => Promise<{ unlisten(): Promise<void> }>;
 
 export interface WakeupHandlers {
-  /** A job of this type was started or re-sent. */
+  /** A job of this type was started or re-sent (on another channel: that channel's payload). */
   onWake(type: string): void;
+  /** The channel to listen on; {@link JOB_WAKE_CHANNEL} by default. */
+  channel?: string;
   /** The channel came back after a lost connection; wake-ups may have been missed meanwhile. */
   onRelisten(): void;
   log: Logger;
@@ -24,7 +26,7 @@ export interface WakeupListener {
 }
 
 /**
- * Listens on {@link JOB_WAKE_CHANNEL}. A lost connection never throws here: the worker's
+ * Listens on {@link JOB_WAKE_CHANNEL} (or `handlers.channel`). A lost connection never throws here: the worker's
  * idle backoff still finds the work, and postgres.js subscribes again on its own once
  * Postgres is back — even after a first attempt that failed, which is why a failure is
  * only logged and never retried here (a second subscription would double every wake-up).
@@ -34,22 +36,23 @@ export function listenForWakeups(listen: ListenToChannel, handlers: WakeupHandle
   let listens = 0;
   let failedFirst = false;
   let subscription: { unlisten(): Promise<void> } | undefined;
+  const channel = handlers.channel ?? JOB_WAKE_CHANNEL;
   const subscribed = listen(
-    JOB_WAKE_CHANNEL,
+    channel,
     (payload) => {
       if (!stopped) handlers.onWake(payload);
     },
     () => {
       listens += 1;
       if (stopped || (listens === 1 && !failedFirst)) return;
-      handlers.log.info('wake-up listener (re)connected; looking at every queue');
+      handlers.log.info({ channel }, 'listener (re)connected; looking again at what it may have missed');
       handlers.onRelisten();
     },
   ).then(
     (subscribedTo) => (subscription = subscribedTo),
     (error: unknown) => {
       failedFirst = true;
-      handlers.log.warn({ err: error }, 'cannot listen for wake-ups yet; polling finds work until the listener connects');
+      handlers.log.warn({ err: error, channel }, 'cannot listen yet; polling and heartbeats stand in until the listener connects');
       return undefined;
     },
   );

@@ -45,5 +45,9 @@ export type WatchJobInput = z.infer<typeof WatchJobInput>;
 export const RetryJobInput = z.object({ jobId: JobId });
 export type RetryJobInput = z.infer<typeof RetryJobInput>;
 
+/** Cancel a queued or running job. */
+export const CancelJobInput = z.object({ jobId: JobId });
+export type CancelJobInput = z.infer<typeof CancelJobInput>;
+
 export const DownloadLinkInput = z.object({ jobId: JobId });
 export type DownloadLinkInput = z.infer<typeof DownloadLinkInput>;

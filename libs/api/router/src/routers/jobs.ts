@@ -1,8 +1,8 @@
 import { and, desc, eq } from 'drizzle-orm';
 import { randomUUID } from 'node:crypto';
-import { DomainError, GetJobInput, JobType, OnMyJobsInput, RetryJobInput, WatchJobInput, type JobFeedMessage, type JobStreamMessage } from '@storyline/contracts';
+import { CancelJobInput, DomainError, GetJobInput, JobType, OnMyJobsInput, RetryJobInput, WatchJobInput, type JobFeedMessage, type JobStreamMessage } from '@storyline/contracts';
 import { jobs } from '@storyline/db';
-import { enqueueJob, getJobFor, insertJob, toJobView } from '@storyline/jobs';
+import { cancelJob, enqueueJob, getJobFor, insertJob, toJobView } from '@storyline/jobs';
 import { z } from 'zod';
 import { createIterableSink } from '../streams/iterable-sink';
 import { prepareFeedStream, prepareJobStream } from '../streams/prepare-stream';
@@ -34,6 +34,13 @@ export const jobsRouter = router({
         .limit(1);
       return row ? toJobView(row) : null;
     }),
+
+  /**
+   * Cancels a queued or running job: it is `Cancelled` at once, and a running job's
+   * handler is aborted within a second (see `cancelJob`). Its owner may, and so may an
+   * admin (the operations page cancels anyone's job); a job that already ended is refused.
+   */
+  cancel: authedProcedure.input(CancelJobInput).mutation(({ ctx, input }) => cancelJob(ctx.db, ctx.user, input.jobId)),
 
   /**
    * Starts a failed or cancelled job again as a new job with the same payload (a new
