@@ -1,7 +1,8 @@
 import { ChangeDetectionStrategy, Component, effect, inject, signal, untracked } from '@angular/core';
+import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
 import { Router, RouterLink, RouterLinkActive, RouterOutlet } from '@angular/router';
-import { AuthStore, errorMessage, JobActivity, JobFeed } from '@storyline/editor/data-access';
-import { ActivityPanel, ConnectionStatus, ToastHost, ToastService } from '@storyline/editor/ui';
+import { AuthStore, errorMessage, JobActivity, JobFeed, NoticeBoard } from '@storyline/editor/data-access';
+import { ActivityPanel, ConnectionStatus, NoticesMenu, ToastHost, ToastService } from '@storyline/editor/ui';
 
 /**
  * The shell: header with navigation, the job connection indicator and the current
@@ -10,7 +11,7 @@ import { ActivityPanel, ConnectionStatus, ToastHost, ToastService } from '@story
 @Component({
   selector: 'sl-root',
   changeDetection: ChangeDetectionStrategy.OnPush,
-  imports: [RouterOutlet, RouterLink, RouterLinkActive, ToastHost, ActivityPanel, ConnectionStatus],
+  imports: [RouterOutlet, RouterLink, RouterLinkActive, ToastHost, ActivityPanel, ConnectionStatus, NoticesMenu],
   template: `
     <header class="shell">
       <a class="shell__brand" routerLink="/stories">Storyline</a>
@@ -34,6 +35,7 @@ import { ActivityPanel, ConnectionStatus, ToastHost, ToastService } from '@story
             <span class="shell__badge" [attr.aria-label]="open + ' in progress'">{{ open }}</span>
           }
         </button>
+        <sl-notices-menu [notices]="noticeBoard.notices()" [unread]="noticeBoard.unread()" (opened)="noticeBoard.markAllRead()" />
         <sl-connection-status [state]="feed.state()" />
         <div class="shell__user">
           <span data-testid="current-user">{{ user.username }}</span>
@@ -52,6 +54,7 @@ import { ActivityPanel, ConnectionStatus, ToastHost, ToastService } from '@story
         [jobs]="activity.jobs()"
         (closed)="activityOpen.set(false)"
         (retryRequested)="retry($event)"
+        (cancelRequested)="cancel($event)"
       />
     }
     <sl-toast-host />
@@ -90,6 +93,7 @@ export class App {
   protected readonly auth = inject(AuthStore);
   protected readonly feed = inject(JobFeed);
   protected readonly activity = inject(JobActivity);
+  protected readonly noticeBoard = inject(NoticeBoard);
   private readonly router = inject(Router);
   private readonly toasts = inject(ToastService);
   protected readonly loggingOut = signal(false);
@@ -100,6 +104,10 @@ export class App {
     effect((onCleanup) => {
       if (this.auth.user() && this.activityOpen()) onCleanup(this.activity.follow());
     });
+    // Notices (an admin's, or a job of the user's that ended while no page showed it) pop up as they arrive.
+    this.noticeBoard.arrivals$
+      .pipe(takeUntilDestroyed())
+      .subscribe((notice) => this.toasts.show(notice.level === 'warning' ? 'warning' : 'info', notice.message, { testId: 'notice-toast' }));
     // The server ended the session (logout in another tab, expiry): say why, and ask to log in again.
     effect(() => {
       const reason = this.auth.endedReason();
@@ -122,6 +130,14 @@ export class App {
       this.toasts.show('info', 'The job was started again');
     } catch (error) {
       this.toasts.show('error', `Could not retry the job: ${errorMessage(error)}`);
+    }
+  }
+
+  protected async cancel(jobId: string): Promise<void> {
+    try {
+      await this.activity.cancel(jobId);
+    } catch (error) {
+      this.toasts.show('error', `Could not cancel the job: ${errorMessage(error)}`);
     }
   }
 

@@ -114,6 +114,12 @@ describe('FeedJobs', () => {
     expect([...feed.jobs.keys()].sort()).toEqual([B, 'c'].sort());
   });
 
+  it('keeps the owner the feed names for a job it first hears of', () => {
+    const feed = new FeedJobs(() => NOW);
+    feed.apply({ ...event({ kind: 'status', jobId: A, seq: 1, status: 'Queued', message: null }), ownerId: 'owner-1' } as JobFeedMessage);
+    expect(feed.jobs.get(A)?.ownerId).toBe('owner-1');
+  });
+
   it('forgets everything on clear', () => {
     const feed = new FeedJobs(() => NOW);
     feed.apply(snapshot(view(A)));

@@ -44,7 +44,7 @@ export class FeedJobs {
       this.publish(new Map(message.jobs.map((job) => [job.id, job])));
       return [];
     }
-    if (message.kind === 'flags') return [];
+    if (message.kind !== 'event') return [];
     const { event, jobType } = message;
     const known = this.jobs.get(event.jobId);
     if (known) {
@@ -57,7 +57,7 @@ export class FeedJobs {
       return [];
     }
     if (event.seq === 1) {
-      this.put(jobViewFromFirstEvent(event, jobType), true);
+      this.put(jobViewFromFirstEvent(event, jobType, message.ownerId), true);
       return [];
     }
     this.waiting.set(event.jobId, [event]);

@@ -14,3 +14,7 @@ export { pollJob, PollTimeoutError, type PollJobOptions } from './poll-job';
 export { injectTrpc, provideTrpc, type TrpcClient } from './provide-trpc';
 export { FileRequestError, uploadFile, type UploadFileOptions, type UploadProgress } from './upload-file';
 export { UploadQueue, type UploadItem, type UploadQueueOptions, type UploadState } from './upload-queue';
+export { jobEndedNotice, noticeForEndedJob } from './job-ended-notice';
+export { JobsOnScreen } from './jobs-on-screen';
+export { NoticeBoard } from './notice-board';
+export { NoticeList, NOTICES_KEPT } from './notice-list';

@@ -1,12 +1,15 @@
 import { computed, effect, inject, Injectable, untracked } from '@angular/core';
 import { toSignal } from '@angular/core/rxjs-interop';
-import { BehaviorSubject, Observable, type Subscription } from 'rxjs';
-import { isTerminalStatus, type JobFeedMessage, type JobView } from '@storyline/contracts';
+import { BehaviorSubject, Observable, Subject, type Subscription } from 'rxjs';
+import { isTerminalStatus, type JobEventKind, type JobFeedMessage, type JobView, type Notice } from '@storyline/contracts';
 import { AuthStore, isUnauthorized } from './auth-store';
 import { connectJobFeed, type FeedConnectionState, type FeedEnvelope, type OpenJobFeed } from './connect-job-feed';
 import { FeedJobs } from './feed-jobs';
 import { FlagsStore } from './flags-store';
 import { injectTrpc } from './provide-trpc';
+
+/** The events that end a job in a way its owner wants to hear of (a superseded job was replaced on purpose). */
+const ENDING_EVENTS: ReadonlySet<JobEventKind> = new Set(['completed', 'failed', 'cancelled']);
 
 /**
  * The tab's one stream of job events (`jobs.onMyJobs`), open while a user is logged
@@ -22,6 +25,8 @@ export class JobFeed {
   private readonly auth = inject(AuthStore);
   private readonly store = new FeedJobs();
   private readonly connection = new BehaviorSubject<FeedConnectionState>('reconnecting');
+  private readonly noticeSubject = new Subject<Notice>();
+  private readonly endedSubject = new Subject<JobView>();
   private session: Subscription | null = null;
   private sessionUserId: string | null = null;
 
@@ -33,6 +38,10 @@ export class JobFeed {
   readonly jobs$: Observable<ReadonlyMap<string, JobView>> = this.store.jobs$;
   /** Every open or recently finished job the feed knows, by id. */
   readonly jobs = toSignal(this.store.jobs$, { requireSync: true });
+  /** Each notice the stream brings (an admin's broadcast, or one for this user), as it arrives. */
+  readonly notices$: Observable<Notice> = this.noticeSubject.asObservable();
+  /** Each job the stream reports completed, failed or cancelled, as its view stands after that event. */
+  readonly ended$: Observable<JobView> = this.endedSubject.asObservable();
   /** How many of those are still queued or running. */
   readonly openCount = computed(() => [...this.jobs().values()].filter((job) => !isTerminalStatus(job.status)).length);
 
@@ -81,6 +90,7 @@ export class JobFeed {
   }
 
   private take(message: JobFeedMessage): void {
+    if (message.kind === 'notice') return this.noticeSubject.next(message.notice);
     if (message.kind !== 'event') this.flags.receive(message.flags);
     for (const jobId of this.store.apply(message)) {
       this.trpc.jobs.get.query({ jobId }).then(
@@ -88,6 +98,11 @@ export class JobFeed {
         // Its next event asks again; until then the job is simply not listed.
         () => this.store.unseed(jobId),
       );
+    }
+    // After the store took it, so whatever shows the job on a page has seen its end first.
+    if (message.kind === 'event' && ENDING_EVENTS.has(message.event.kind)) {
+      const view = this.store.jobs.get(message.event.jobId);
+      if (view && isTerminalStatus(view.status)) this.endedSubject.next(view);
     }
   }
 

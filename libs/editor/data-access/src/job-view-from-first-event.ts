@@ -3,15 +3,15 @@ import { applyJobEvent, type JobEvent, type JobType, type JobView } from '@story
 /**
  * The view of a job the feed first hears of through its opening event (sequence 1,
  * "Queued"), which is all a freshly started job has. Events do not carry the job's
- * target or owner, so those stay empty until the job is read in full; nothing the
- * editor shows of a running job needs them.
+ * target, so it stays empty until the job is read in full (the owner comes with the
+ * feed message, when the server says it); nothing the editor shows of a running job needs them.
  */
-export function jobViewFromFirstEvent(event: JobEvent, jobType: JobType): JobView {
+export function jobViewFromFirstEvent(event: JobEvent, jobType: JobType, ownerId = ''): JobView {
   const empty: JobView = {
     id: event.jobId,
     type: jobType,
     targetId: '',
-    ownerId: '',
+    ownerId,
     status: 'Queued',
     phase: null,
     progress: 0,

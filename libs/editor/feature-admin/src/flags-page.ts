@@ -1,15 +1,17 @@
 import { ChangeDetectionStrategy, Component, computed, inject, signal } from '@angular/core';
 import type { JobType, Transport } from '@storyline/contracts';
 import { errorMessage, FlagsStore } from '@storyline/editor/data-access';
+import { NoticeComposer } from './notice-composer';
 
 type SaveState = { state: 'saving' } | { state: 'saved' } | { state: 'failed'; error: string };
 
 const TRANSPORTS: readonly Transport[] = ['push', 'polling', 'shadow'];
 
-/** Admin page: one row per job type choosing how editors follow its jobs; a change applies at once. */
+/** Admin page: one row per job type choosing how editors follow its jobs (a change applies at once), and a notice to everyone. */
 @Component({
   selector: 'sl-flags-page',
   changeDetection: ChangeDetectionStrategy.OnPush,
+  imports: [NoticeComposer],
   template: `
     <h1>Job transport flags</h1>
     <p class="muted intro">
@@ -53,6 +55,7 @@ const TRANSPORTS: readonly Transport[] = ['push', 'polling', 'shadow'];
     } @else {
       <p class="muted">Loading…</p>
     }
+    <sl-notice-composer />
   `,
   styles: `
     h1 { margin: 0 0 0.5rem; }

@@ -8,7 +8,7 @@ import { ToastService } from './toast-service';
   template: `
     <div class="toasts" aria-live="polite">
       @for (toast of toasts(); track toast.id) {
-        <div [class]="'toast toast--' + toast.kind" data-testid="toast" [attr.role]="toast.kind === 'error' ? 'alert' : 'status'">
+        <div [class]="'toast toast--' + toast.kind" [attr.data-testid]="toast.testId" [attr.role]="toast.kind === 'error' ? 'alert' : 'status'">
           <span class="toast__text">{{ toast.text }}</span>
           <button type="button" class="toast__close" aria-label="Dismiss" (click)="dismiss(toast.id)">×</button>
         </div>
@@ -38,6 +38,7 @@ import { ToastService } from './toast-service';
     }
     .toast--success { border-left-color: var(--sl-success); }
     .toast--error { border-left-color: var(--sl-danger); }
+    .toast--warning { border-left-color: var(--sl-warning, #d48806); }
     .toast__text { flex: 1; }
     .toast__close {
       border: none;

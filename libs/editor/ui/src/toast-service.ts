@@ -1,13 +1,15 @@
 import { Injectable, signal } from '@angular/core';
 
-/** How a toast looks: green for success, red for errors, neutral otherwise. */
-export type ToastKind = 'success' | 'error' | 'info';
+/** How a toast looks: green for success, red for errors, amber for warnings, neutral otherwise. */
+export type ToastKind = 'success' | 'error' | 'warning' | 'info';
 
 /** One message on screen. */
 export interface Toast {
   id: number;
   kind: ToastKind;
   text: string;
+  /** What tests find it by; `toast` unless the caller names it. */
+  testId: string;
 }
 
 /** Long enough to read a sentence, short enough not to pile up. */
@@ -23,8 +25,8 @@ export class ToastService {
   readonly toasts = this.list.asReadonly();
 
   /** Shows `text` for a few seconds. */
-  show(kind: ToastKind, text: string): void {
-    const toast: Toast = { id: this.nextId++, kind, text };
+  show(kind: ToastKind, text: string, options: { testId?: string } = {}): void {
+    const toast: Toast = { id: this.nextId++, kind, text, testId: options.testId ?? 'toast' };
     this.list.update((toasts) => [...toasts, toast]);
     setTimeout(() => this.dismiss(toast.id), TOAST_LIFETIME_MS);
   }

@@ -12,7 +12,7 @@ import {
   uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
-import type { JobStatus, JobType, MediaContentType, MediaState, StoryPageInput, Transport, UserRole } from '@storyline/contracts';
+import type { JobStatus, JobType, MediaContentType, MediaState, NoticeLevel, StoryPageInput, Transport, UserRole } from '@storyline/contracts';
 
 /**
  * A transaction id (`xid8`). Events carry the id of the transaction that wrote them,
@@ -146,6 +146,26 @@ export const jobTypeFlags = pgTable('job_type_flags', {
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   updatedBy: uuid('updated_by').references(() => users.id),
 });
+
+/**
+ * Notices sent to people with an open editor: an admin's broadcast (`user_id` null) or
+ * one for a single user. The NOTIFY that announces one carries only its id; streams
+ * read the row, so a long message never meets the payload limit.
+ */
+export const notices = pgTable(
+  'notices',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    level: text('level').$type<NoticeLevel>().notNull(),
+    message: text('message').notNull(),
+    /** The one user it is for; null for a broadcast. */
+    userId: uuid('user_id').references(() => users.id, { onDelete: 'cascade' }),
+    sentBy: uuid('sent_by').references(() => users.id, { onDelete: 'set null' }),
+    jobId: uuid('job_id'),
+    createdAt: createdAt(),
+  },
+  (table) => [index('notices_created_at_idx').on(table.createdAt)],
+);
 
 /**
  * Recent failed logins (and attempts still being checked) per key: `account:<username>`

@@ -1,15 +1,20 @@
-import type { JobFeedMessage, JobTypeFlag } from '@storyline/contracts';
+import type { JobFeedMessage, JobTypeFlag, Notice } from '@storyline/contracts';
 import { compareFeedPositions, formatFeedPosition, parseFeedPosition, type FeedPosition } from './feed-position';
 import type { FeedEvent, JobFeed } from './job-feed';
 import { createDelivery, type StreamDelivery, type StreamSink } from './stream-sink';
 
 export type FeedDelivery = StreamDelivery<JobFeedMessage>;
 
+/** Notices a stream still catching up holds; a flood beyond it keeps only the newest. */
+const MAX_WAITING_NOTICES = 20;
+
 export interface FeedSubscriptionOptions {
   feed: JobFeed;
   sink: StreamSink<JobFeedMessage>;
   /** Whose jobs: one owner's, or everybody's (admins). */
   ownerId: string | null;
+  /** Whose stream it is, for notices sent to one user. */
+  userId: string;
   /** The last position the client saw; null for a fresh start with a snapshot. */
   after: string | null;
   readFlags: () => Promise<JobTypeFlag[]>;
@@ -26,16 +31,19 @@ export interface FeedSubscriptionOptions {
  */
 export class FeedSubscription {
   readonly ownerId: string | null;
+  readonly userId: string;
   private sent: FeedPosition;
   private live = false;
   private pending: FeedEvent[] = [];
   private droppedPending = false;
   private flagsWaiting: JobTypeFlag[] | null = null;
+  private noticesWaiting: Notice[] = [];
   /** Per job, the newest sequence the snapshot already reflects. */
   private readonly reflected = new Map<string, number>();
 
   constructor(private readonly options: FeedSubscriptionOptions) {
     this.ownerId = options.ownerId;
+    this.userId = options.userId;
     this.sent = parseFeedPosition(options.after ?? '0-0');
   }
 
@@ -73,6 +81,9 @@ export class FeedSubscription {
     this.live = true;
     for (const item of waiting) this.deliver(item, () => this.eventDelivery(item));
     if (this.flagsWaiting) this.flags(this.flagsWaiting);
+    const notices = this.noticesWaiting;
+    this.noticesWaiting = [];
+    for (const notice of notices) this.options.sink.send(this.ownDelivery({ kind: 'notice', notice }));
   }
 
   /** A live event routed here; `shared` is the frame every stream of this event sends. Returns whether it was sent. */
@@ -93,7 +104,32 @@ export class FeedSubscription {
       return;
     }
     this.flagsWaiting = null;
-    this.options.sink.send(createDelivery(formatFeedPosition(this.sent), { kind: 'flags', flags }));
+    this.options.sink.send(this.ownDelivery({ kind: 'flags', flags }));
+  }
+
+  /**
+   * A notice routed here. `shared` is the frame every live stream sends, tracked at
+   * `at`: the feed's position once every event up to it was routed, so a live stream
+   * has sent all of its events up to there and may stand at it. A stream already past
+   * it (its replay ran ahead of the feed) or still catching up sends its own frame.
+   */
+  notice(notice: Notice, shared: () => FeedDelivery, at: FeedPosition): boolean {
+    if (this.options.sink.closed) return false;
+    if (!this.live) {
+      this.noticesWaiting = [...this.noticesWaiting, notice].slice(-MAX_WAITING_NOTICES);
+      return false;
+    }
+    if (compareFeedPositions(this.sent, at) <= 0) {
+      this.sent = at;
+      this.options.sink.send(shared());
+    } else {
+      this.options.sink.send(this.ownDelivery({ kind: 'notice', notice }));
+    }
+    return true;
+  }
+
+  private ownDelivery(message: JobFeedMessage): FeedDelivery {
+    return createDelivery(formatFeedPosition(this.sent), message);
   }
 
   private deliver(item: FeedEvent, delivery: () => FeedDelivery): boolean {
@@ -112,5 +148,5 @@ export class FeedSubscription {
 
 /** The `onMyJobs` message of one feed event; the hub makes it once and every stream sends it. */
 export function feedEventDelivery(item: FeedEvent): FeedDelivery {
-  return createDelivery(item.position, { kind: 'event', jobType: item.jobType, event: item.event });
+  return createDelivery(item.position, { kind: 'event', jobType: item.jobType, ownerId: item.ownerId, event: item.event });
 }

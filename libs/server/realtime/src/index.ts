@@ -4,3 +4,4 @@ export * from './sse-frames';
 export * from './stream-hub';
 export { StreamLimitError, type StreamAccount } from './stream-index';
 export * from './stream-sink';
+export * from './notices';

@@ -4,6 +4,7 @@ import type { JobEvent, JobType, JobTypeFlag, JobView } from '@storyline/contrac
 import { JOB_EVENTS_CHANNEL, JOB_FLAGS_CHANNEL, toJobView } from '@storyline/jobs';
 import { jobs, type Database } from '@storyline/db';
 import { FEED_START, formatFeedPosition, parseFeedPosition, type FeedPosition } from './feed-position';
+import { NOTICES_CHANNEL, readNotice, type RoutedNotice } from './notices';
 
 /** An event as the feed hands it out: where it stands, and whose job it belongs to. */
 export interface FeedEvent {
@@ -15,7 +16,10 @@ export interface FeedEvent {
   event: JobEvent;
 }
 
-export type FeedItem = { type: 'event'; item: FeedEvent } | { type: 'flags'; flags: JobTypeFlag[] };
+export type FeedItem =
+  | { type: 'event'; item: FeedEvent }
+  | { type: 'flags'; flags: JobTypeFlag[] }
+  | { type: 'notice'; notice: RoutedNotice };
 
 export interface JobFeed {
   /**
@@ -171,6 +175,13 @@ export async function createJobFeed(options: JobFeedOptions): Promise<JobFeed> {
       .then((flags) => emit({ type: 'flags', flags }))
       .catch((error: unknown) => log.warn({ err: error }, 'could not read changed flags'));
   });
+  // A notice is read by its id, once per process, and only while someone could receive it.
+  const noticesListener = await sql.listen(NOTICES_CHANNEL, (id) => {
+    if (!consumer) return;
+    readNotice(db, id)
+      .then((notice) => notice && emit({ type: 'notice', notice }))
+      .catch((error: unknown) => log.warn({ err: error, noticeId: id }, 'could not read a notice'));
+  });
   // A transaction that stays open holds events back without a later NOTIFY to wake us.
   const sweep = setInterval(() => {
     if (consumer) void pump();
@@ -217,7 +228,7 @@ export async function createJobFeed(options: JobFeedOptions): Promise<JobFeed> {
     async close() {
       closed = true;
       clearInterval(sweep);
-      await Promise.allSettled([eventsListener.unlisten(), flagsListener.unlisten()]);
+      await Promise.allSettled([eventsListener.unlisten(), flagsListener.unlisten(), noticesListener.unlisten()]);
       await pumping;
     },
   };

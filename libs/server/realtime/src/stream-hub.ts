@@ -1,9 +1,11 @@
 import type { JobEvent, JobFeedMessage, JobStreamMessage, JobTypeFlag, JobView } from '@storyline/contracts';
 import { FeedSubscription, feedEventDelivery, type FeedDelivery } from './feed-subscription';
+import { formatFeedPosition } from './feed-position';
 import type { FeedEvent, FeedItem, JobFeed } from './job-feed';
+import type { RoutedNotice } from './notices';
 import { JobSubscription, jobEventDelivery, type JobDelivery } from './job-subscription';
 import { StreamIndex, type StreamAccount, type StreamLimitOptions, type Subscription } from './stream-index';
-import type { StreamSink } from './stream-sink';
+import { createDelivery, type StreamSink } from './stream-sink';
 
 export interface StreamHubOptions extends StreamLimitOptions {
   feed: JobFeed;
@@ -19,6 +21,8 @@ export interface StreamHubOptions extends StreamLimitOptions {
   replayBatch?: number;
   /** Called once per event per process with the number of streams it went to. */
   onSent?(stream: 'feed' | 'job', event: JobEvent, streams: number): void;
+  /** Called once per notice per process with the number of streams it went to. */
+  onNotice?(streams: number): void;
   /** A stream's delivery threw; that stream is ended, the others go on. */
   onError?(error: unknown): void;
 }
@@ -84,8 +88,27 @@ export function createStreamHub(options: StreamHubOptions): StreamHub {
     if (toJobs > 0) options.onSent?.('job', item.event, toJobs);
   };
 
+  /** A broadcast goes to every `onMyJobs` stream; a user's notice to that user's alone (an admin's too). */
+  const routeNotice = ({ notice, userId }: RoutedNotice) => {
+    const at = feed.lastPosition();
+    let delivery: FeedDelivery | undefined;
+    const shared = () => (delivery ??= createDelivery<JobFeedMessage>(formatFeedPosition(at), { kind: 'notice', notice }));
+    const targets = userId === null ? index.all : [...(index.byOwner.get(userId) ?? []), ...index.admins];
+    let sent = 0;
+    for (const subscription of targets) {
+      if (!(subscription instanceof FeedSubscription) || (userId !== null && subscription.userId !== userId)) continue;
+      try {
+        if (subscription.notice(notice, shared, at)) sent += 1;
+      } catch (error) {
+        failed(subscription, error);
+      }
+    }
+    options.onNotice?.(sent);
+  };
+
   const route = (entry: FeedItem) => {
     if (entry.type === 'event') return routeEvent(entry.item);
+    if (entry.type === 'notice') return routeNotice(entry.notice);
     for (const subscription of index.all) {
       if (!(subscription instanceof FeedSubscription)) continue;
       try {
@@ -122,7 +145,7 @@ export function createStreamHub(options: StreamHubOptions): StreamHub {
   return {
     async openFeed(sink, { account, after }) {
       const ownerId = account.seesAll ? null : account.userId;
-      const subscription = new FeedSubscription({ feed, sink, ownerId, after, readFlags: options.readFlags, maxPending, replayBatch });
+      const subscription = new FeedSubscription({ feed, sink, ownerId, userId: account.userId, after, readFlags: options.readFlags, maxPending, replayBatch });
       register(subscription, account, 'feed', account.userId);
       // Reads of its past must not start before the feed's cursor is current, or an event could fall between.
       await feed.ready();

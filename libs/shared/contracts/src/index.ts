@@ -9,3 +9,4 @@ export * from './feed-position';
 export * from './media';
 export * from './story-archive';
 export * from './storable-text';
+export * from './notice';

@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { JobStatus, JobType, type JobTypeFlag } from './job-type';
 import { JobView } from './job';
+import type { Notice } from './notice';
 
 const base = { jobId: z.string(), seq: z.number().int().positive(), at: z.string() };
 
@@ -24,12 +25,15 @@ export type JobStreamMessage = { kind: 'snapshot'; job: JobView } | { kind: 'eve
 /**
  * What the one-stream-per-tab subscription carries: on a fresh start the current
  * state of the jobs concerned and the flags; then each event of those jobs, and the
- * flags again whenever an admin changes one.
+ * flags again whenever an admin changes one, and notices (an admin's broadcast, or one
+ * for this user) as they are sent.
  */
 export type JobFeedMessage =
   | { kind: 'snapshot'; jobs: JobView[]; flags: JobTypeFlag[] }
-  | { kind: 'event'; jobType: JobType; event: JobEvent }
-  | { kind: 'flags'; flags: JobTypeFlag[] };
+  /** `ownerId`: whose job it is, which events themselves do not say (an admin's feed carries everyone's). */
+  | { kind: 'event'; jobType: JobType; ownerId?: string; event: JobEvent }
+  | { kind: 'flags'; flags: JobTypeFlag[] }
+  | { kind: 'notice'; notice: Notice };
 
 const TERMINAL_EVENT_KINDS: readonly JobEventKind[] = ['completed', 'failed', 'cancelled', 'superseded'];
 

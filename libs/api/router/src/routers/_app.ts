@@ -4,6 +4,7 @@ import { filesRouter } from './files';
 import { flagsRouter } from './flags';
 import { jobsRouter } from './jobs';
 import { mediaRouter } from './media';
+import { noticesRouter } from './notices';
 import { shadowRouter } from './shadow';
 import { storiesRouter } from './stories';
 
@@ -14,6 +15,7 @@ export const appRouter = router({
   media: mediaRouter,
   files: filesRouter,
   flags: flagsRouter,
+  notices: noticesRouter,
   shadow: shadowRouter,
 });
 

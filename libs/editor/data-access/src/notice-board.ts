@@ -1,0 +1,88 @@
+import { computed, effect, inject, Injectable, untracked } from '@angular/core';
+import { merge, Observable, Subject, type Subscription } from 'rxjs';
+import type { BroadcastNoticeInput, Notice } from '@storyline/contracts';
+import { AuthStore } from './auth-store';
+import { noticeForEndedJob } from './job-ended-notice';
+import { JobFeed } from './job-feed';
+import { JobsOnScreen } from './jobs-on-screen';
+import { NoticeList } from './notice-list';
+import { injectTrpc } from './provide-trpc';
+import { ToastBudget } from './toast-budget';
+
+/**
+ * The tab's notices: an admin's broadcasts and the user's own, from the feed stream,
+ * and the end of each job of the user's that no page shows ({@link JobsOnScreen}).
+ * Keeps the recent ones for the header's list, and hands each new one to whoever
+ * shows toasts. On login the recent ones are read once, listed without a toast.
+ */
+@Injectable({ providedIn: 'root' })
+export class NoticeBoard {
+  private readonly trpc = injectTrpc();
+  private readonly auth = inject(AuthStore);
+  private readonly feed = inject(JobFeed);
+  private readonly onScreen = inject(JobsOnScreen);
+  private readonly list = new NoticeList();
+  private readonly arrived = new Subject<Notice>();
+  /** Jobs ending in a burst (fifty exports at once) must not bury the page in toasts. */
+  private readonly jobToasts = new ToastBudget();
+  private listening: Subscription | null = null;
+  private userId: string | null = null;
+
+  /** Newest first, at most 20. */
+  readonly notices = this.list.notices;
+  /** How many arrived since the list was last opened. */
+  readonly unread = this.list.unread;
+  /**
+   * Each notice as it arrives, once, for a toast. An admin's always; of a burst of ended
+   * jobs the first few, then one that points to the list, which holds them all.
+   */
+  readonly arrivals$: Observable<Notice> = this.arrived.asObservable();
+
+  constructor() {
+    const userId = computed(() => this.auth.user()?.id ?? null);
+    effect(() => {
+      const id = userId();
+      untracked(() => this.openFor(id));
+    });
+  }
+
+  /** The user looked at the list. */
+  markAllRead(): void {
+    this.list.markAllRead();
+  }
+
+  /** Sends a notice to everyone with an open editor (admins only); rejects with the server's reason. */
+  async broadcast(input: BroadcastNoticeInput): Promise<Notice> {
+    return this.trpc.notices.broadcast.mutate(input);
+  }
+
+  private openFor(userId: string | null): void {
+    if (userId === this.userId) return;
+    this.listening?.unsubscribe();
+    this.listening = null;
+    this.userId = userId;
+    this.list.clear();
+    if (!userId) return;
+    const endedJobs = new Observable<Notice>((subscriber) =>
+      this.feed.ended$.subscribe((job) => {
+        const notice = noticeForEndedJob(job, { userId, speaksFor: (jobId) => this.onScreen.speaksFor(jobId) });
+        if (notice) subscriber.next(notice);
+      }),
+    );
+    this.listening = merge(this.feed.notices$, endedJobs).subscribe((notice) => {
+      if (!this.list.add(notice)) return;
+      if (notice.scope === 'broadcast') return this.arrived.next(notice);
+      const decision = this.jobToasts.take();
+      if (decision === 'show') this.arrived.next(notice);
+      else if (decision === 'summarise') this.arrived.next({ ...notice, id: `${notice.id}-more`, message: 'More jobs ended; see Notices' });
+    });
+    this.trpc.notices.recent.query().then(
+      (recent) => {
+        if (this.userId !== userId) return;
+        for (const notice of recent) this.list.add(notice, { read: true });
+      },
+      // Only the list of earlier notices is missing; new ones still arrive.
+      () => undefined,
+    );
+  }
+}

@@ -1,0 +1,92 @@
+import { ChangeDetectionStrategy, Component, input, output, signal } from '@angular/core';
+import { DatePipe } from '@angular/common';
+import type { Notice } from '@storyline/contracts';
+
+/**
+ * The header's "Notices" button with the count of unread ones, opening the list of
+ * recent notices (newest first). Opening it tells the owner, who marks them read.
+ */
+@Component({
+  selector: 'sl-notices-menu',
+  changeDetection: ChangeDetectionStrategy.OnPush,
+  template: `
+    <div class="notices">
+      <button
+        type="button"
+        class="button button--quiet notices__open"
+        data-testid="notices-open"
+        aria-controls="notices-list"
+        [attr.aria-expanded]="open()"
+        (click)="toggle()"
+      >
+        Notices
+        @if (unread(); as count) {
+          <span class="notices__badge" data-testid="notices-unread" [attr.aria-label]="count + ' unread'">{{ count }}</span>
+        }
+      </button>
+      @if (open()) {
+        <section id="notices-list" class="notices__panel" data-testid="notices-list" aria-label="Notices">
+          @for (notice of notices(); track notice.id) {
+            <article class="notices__item" data-testid="notice-item" [class.notices__item--warning]="notice.level === 'warning'">
+              <p class="notices__message">{{ notice.message }}</p>
+              <p class="notices__meta">
+                <time [attr.datetime]="notice.at">{{ notice.at | date: 'HH:mm' }}</time>
+                @if (notice.from) {
+                  · from {{ notice.from }}
+                }
+              </p>
+            </article>
+          } @empty {
+            <p class="notices__empty">No notices yet.</p>
+          }
+        </section>
+      }
+    </div>
+  `,
+  imports: [DatePipe],
+  styles: `
+    .notices { position: relative; }
+    .notices__open { display: inline-flex; align-items: center; gap: 0.4rem; }
+    .notices__badge {
+      min-width: 1.3rem;
+      padding: 0 0.35rem;
+      border-radius: 999px;
+      font-size: 0.75rem;
+      font-weight: 600;
+      text-align: center;
+      background: var(--sl-danger);
+      color: #fff;
+    }
+    .notices__panel {
+      position: absolute;
+      right: 0;
+      top: calc(100% + 0.5rem);
+      width: min(24rem, calc(100vw - 2rem));
+      max-height: 60vh;
+      overflow-y: auto;
+      padding: 0.5rem;
+      background: var(--sl-surface);
+      border: 1px solid var(--sl-border);
+      border-radius: var(--sl-radius);
+      box-shadow: 0 4px 16px rgb(0 0 0 / 0.12);
+      z-index: 5;
+    }
+    .notices__item { padding: 0.5rem; border-left: 3px solid var(--sl-accent); }
+    .notices__item + .notices__item { margin-top: 0.25rem; }
+    .notices__item--warning { border-left-color: var(--sl-warning, #d48806); }
+    .notices__message { margin: 0; }
+    .notices__meta, .notices__empty { margin: 0.2rem 0 0; font-size: 0.8rem; color: var(--sl-muted); }
+  `,
+})
+export class NoticesMenu {
+  readonly notices = input.required<readonly Notice[]>();
+  readonly unread = input(0);
+  /** The list was opened: its notices count as read. */
+  readonly opened = output<void>();
+  protected readonly open = signal(false);
+
+  protected toggle(): void {
+    this.open.update((open) => !open);
+    if (this.open()) this.opened.emit();
+  }
+}

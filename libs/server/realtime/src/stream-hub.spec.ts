@@ -1,0 +1,98 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { JobFeedMessage, Notice } from '@storyline/contracts';
+import { parseFeedPosition } from './feed-position';
+import type { FeedItem, JobFeed } from './job-feed';
+import { createStreamHub, type StreamHub } from './stream-hub';
+import { recordingSink } from './testing-sink';
+
+const notice = (id: string, scope: Notice['scope'] = 'broadcast'): Notice => ({ id, level: 'info', message: `notice ${id}`, at: '2030-01-01T00:00:00.000Z', scope });
+
+/** A feed standing at `9-3` whose snapshots are taken at `position`. */
+function fakeFeed(position = '9-3') {
+  let consumer: ((item: FeedItem) => void) | null = null;
+  let snapshotGate: Promise<void> = Promise.resolve();
+  const feed: JobFeed = {
+    setConsumer: (next) => (consumer = next),
+    ready: () => Promise.resolve(),
+    received: () => 0,
+    lastPosition: () => parseFeedPosition('9-3'),
+    isAhead: async () => false,
+    readAfter: async () => [],
+    snapshot: async () => {
+      await snapshotGate;
+      return { jobs: [], position };
+    },
+    close: async () => undefined,
+  };
+  return {
+    feed,
+    push: (item: FeedItem) => consumer?.(item),
+    holdSnapshots: () => {
+      let release!: () => void;
+      snapshotGate = new Promise((resolve) => (release = resolve));
+      return release;
+    },
+  };
+}
+
+const account = (userId: string, seesAll = false) => ({ userId, seesAll, sessionKey: `s-${userId}`, expiresAt: new Date(Date.now() + 60_000) });
+const noticesIn = (sink: ReturnType<typeof recordingSink<JobFeedMessage>>) => sink.sent.filter((delivery) => delivery.message.kind === 'notice');
+
+let hub: StreamHub | undefined;
+afterEach(() => hub?.close());
+
+function startHub(feed: JobFeed) {
+  hub = createStreamHub({ feed, readFlags: async () => [], readJob: async () => null, readEventsAfter: async () => [], pingIntervalMs: 60_000, maxStreams: 100, maxStreamsPerUser: 10 });
+  return hub;
+}
+
+describe('notices through the stream hub', () => {
+  it('sends a broadcast to every feed stream as one frame, at the feed’s position', async () => {
+    const { feed, push } = fakeFeed();
+    const hub = startHub(feed);
+    const sinks = [recordingSink<JobFeedMessage>(), recordingSink<JobFeedMessage>(), recordingSink<JobFeedMessage>()];
+    await hub.openFeed(sinks[0], { account: account('alice'), after: null });
+    await hub.openFeed(sinks[1], { account: account('bob'), after: null });
+    await hub.openFeed(sinks[2], { account: account('root', true), after: null });
+    push({ type: 'notice', notice: { notice: notice('n1'), userId: null } });
+    const [first, ...others] = sinks.map((sink) => noticesIn(sink));
+    expect(first).toHaveLength(1);
+    expect(first[0].id).toBe('9-3');
+    expect(first[0].message).toEqual({ kind: 'notice', notice: notice('n1') });
+    for (const got of others) expect(got).toEqual([first[0]]);
+    expect(new Set([first[0], ...others.flat()]).size).toBe(1);
+  });
+
+  it('sends a user’s notice to that user’s streams alone, even when others are admins', async () => {
+    const { feed, push } = fakeFeed();
+    const hub = startHub(feed);
+    const alice = recordingSink<JobFeedMessage>();
+    const bob = recordingSink<JobFeedMessage>();
+    const admin = recordingSink<JobFeedMessage>();
+    await hub.openFeed(alice, { account: account('alice'), after: null });
+    await hub.openFeed(bob, { account: account('bob'), after: null });
+    await hub.openFeed(admin, { account: account('root', true), after: null });
+    push({ type: 'notice', notice: { notice: notice('n2', 'user'), userId: 'alice' } });
+    push({ type: 'notice', notice: { notice: notice('n3', 'user'), userId: 'root' } });
+    expect(noticesIn(alice).map((d) => d.message)).toEqual([{ kind: 'notice', notice: notice('n2', 'user') }]);
+    expect(noticesIn(bob)).toEqual([]);
+    expect(noticesIn(admin).map((d) => d.message)).toEqual([{ kind: 'notice', notice: notice('n3', 'user') }]);
+  });
+
+  it('holds a notice for a stream still catching up, and keeps its own position when it stands past the feed', async () => {
+    const { feed, push, holdSnapshots } = fakeFeed('12-1');
+    const hub = startHub(feed);
+    const release = holdSnapshots();
+    const sink = recordingSink<JobFeedMessage>();
+    const opening = hub.openFeed(sink, { account: account('alice'), after: null });
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    push({ type: 'notice', notice: { notice: notice('n4'), userId: null } });
+    expect(sink.sent).toEqual([]);
+    release();
+    await opening;
+    expect(sink.sent.map((d) => d.message.kind)).toEqual(['snapshot', 'notice']);
+    // Its snapshot stands at 12-1, past the feed's 9-3: going back would replay what it has.
+    push({ type: 'notice', notice: { notice: notice('n5'), userId: null } });
+    expect(noticesIn(sink).map((d) => d.id)).toEqual(['12-1', '12-1']);
+  });
+});
