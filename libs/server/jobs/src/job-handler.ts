@@ -39,6 +39,27 @@ export class JobInputError extends Error {
 }
 
 /**
+ * A run that passed its type's timeout. The job fails at once, without a retry: a job
+ * that ran that long once would most likely do it again, holding a worker each time.
+ */
+export class JobTimedOutError extends JobInputError {
+  constructor(readonly timeoutMs: number) {
+    super(`The job timed out after ${formatDuration(timeoutMs)}.`);
+    this.name = 'JobTimedOutError';
+  }
+}
+
+/** `90 s`, `5 min`, `1 h 30 min`: a duration as a person says it. */
+export function formatDuration(ms: number): string {
+  const seconds = Math.round(ms / 1000);
+  if (seconds < 1) return `${ms} ms`;
+  if (seconds < 120) return `${seconds} s`;
+  const minutes = Math.round(seconds / 60);
+  if (minutes < 120) return `${minutes} min`;
+  return `${Math.floor(minutes / 60)} h${minutes % 60 ? ` ${minutes % 60} min` : ''}`;
+}
+
+/**
  * Whether no retry can cure `error`: a handler's {@link JobInputError}, or a payload that
  * fails its schema (an old message may carry an old shape; it will not change on a retry).
  */

@@ -109,6 +109,26 @@ function statusEvents(jobId: string) {
     from job_events where job_id = ${jobId} and kind = 'status' order by seq`;
 }
 
+describe('the run timeout', () => {
+  it('fails a job past its type’s timeout at once, saying so, and aborts its handler', async () => {
+    const deps = workerDeps(await freshQueues());
+    let aborted = false;
+    const waitsForever: JobHandler = (context) =>
+      new Promise((_, reject) =>
+        context.signal.addEventListener('abort', () => {
+          aborted = true;
+          reject(context.signal.reason);
+        }, { once: true }),
+      );
+    startWorker(deps, { definitions: [{ type: 'story-publish', timeoutMs: 300, handler: waitsForever }] });
+    const jobId = await start(deps);
+    await until(async () => (await statusOf(jobId)) === 'Failed', 'the job to time out', 10_000);
+    const [job] = await database.sql<{ error: string; dequeue_count: number }[]>`select error, dequeue_count from jobs where id = ${jobId}`;
+    expect(job).toEqual({ error: 'The job timed out after 300 ms.', dequeue_count: 1 });
+    expect(aborted).toBe(true);
+  });
+});
+
 describe('the job worker, waking and idling', () => {
   it('picks up a job started while it idles deep in its backoff at once, woken by the NOTIFY', async () => {
     const { queues, receives } = counted(await freshQueues());
