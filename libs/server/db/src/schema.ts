@@ -55,6 +55,8 @@ export const stories = pgTable(
     title: text('title').notNull(),
     pages: jsonb('pages').$type<StoryPageInput[]>().notNull().default([]),
     publishedVersion: integer('published_version'),
+    /** The published version this draft was opened from by a `story-version` job, if any. */
+    baseVersion: integer('base_version'),
     /** The story this one was forked from, and its title then (no foreign key: the source may go). */
     forkedFromId: uuid('forked_from_id'),
     forkedFromTitle: text('forked_from_title'),
@@ -247,3 +249,5 @@ export const uploads = pgTable(
   },
   (t) => [index('uploads_expiry_idx').on(t.expiresAt).where(sql`deleted_at is null`)],
 );
+
+export * from './world-schema';

@@ -1,0 +1,90 @@
+import { index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { users } from './schema';
+
+/** A text in every language the platform publishes. */
+export type LocalizedText = { en: string; ro: string };
+
+const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
+
+/**
+ * The image of a region or a hero: one blob in the media container, checked by content
+ * like a page's images. A version keeps the blob it was taken with, so a replaced image
+ * stays stored while a version shows it.
+ */
+const imageColumns = () => ({
+  imageBlobName: text('image_blob_name'),
+  imageContentType: text('image_content_type'),
+  imageByteSize: integer('image_byte_size'),
+});
+
+/** A place of the story world: a name, a description in every language, an image. */
+export const regions = pgTable(
+  'regions',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    ownerId: uuid('owner_id')
+      .notNull()
+      .references(() => users.id),
+    name: text('name').notNull(),
+    description: jsonb('description').$type<LocalizedText>().notNull(),
+    ...imageColumns(),
+    latestVersion: integer('latest_version'),
+    createdAt: createdAt(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('regions_owner_idx').on(t.ownerId)],
+);
+
+/** Immutable snapshots of a region, taken by `region-version` jobs. */
+export const regionVersions = pgTable(
+  'region_versions',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    regionId: uuid('region_id')
+      .notNull()
+      .references(() => regions.id, { onDelete: 'cascade' }),
+    version: integer('version').notNull(),
+    name: text('name').notNull(),
+    description: jsonb('description').$type<LocalizedText>().notNull(),
+    ...imageColumns(),
+    jobId: uuid('job_id'),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('region_versions_region_version_uq').on(t.regionId, t.version)],
+);
+
+/** A character of the story world: a name, a description in every language, an image. */
+export const heroes = pgTable(
+  'heroes',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    ownerId: uuid('owner_id')
+      .notNull()
+      .references(() => users.id),
+    name: text('name').notNull(),
+    description: jsonb('description').$type<LocalizedText>().notNull(),
+    ...imageColumns(),
+    latestVersion: integer('latest_version'),
+    createdAt: createdAt(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('heroes_owner_idx').on(t.ownerId)],
+);
+
+/** Immutable snapshots of a hero, taken by `hero-version` jobs. */
+export const heroVersions = pgTable(
+  'hero_versions',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    heroId: uuid('hero_id')
+      .notNull()
+      .references(() => heroes.id, { onDelete: 'cascade' }),
+    version: integer('version').notNull(),
+    name: text('name').notNull(),
+    description: jsonb('description').$type<LocalizedText>().notNull(),
+    ...imageColumns(),
+    jobId: uuid('job_id'),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('hero_versions_hero_version_uq').on(t.heroId, t.version)],
+);
