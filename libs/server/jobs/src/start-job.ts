@@ -1,5 +1,5 @@
 import { and, eq, ne } from 'drizzle-orm';
-import { DomainError, type JobStarted, type JobType } from '@storyline/contracts';
+import { DomainError, supersededMessage, type JobStarted, type JobType } from '@storyline/contracts';
 import { jobs, type Db, type Tx } from '@storyline/db';
 import type { JobQueues } from '@storyline/storage';
 import type { Logger } from 'pino';
@@ -78,7 +78,7 @@ async function supersedeOlderQueued(db: Db, jobId: string, request: StartJobRequ
       .where(and(eq(jobs.type, request.type), eq(jobs.targetId, request.targetId), eq(jobs.status, 'Queued'), ne(jobs.id, jobId)));
     for (const { id } of older) {
       await recordJobChange(tx, id, {
-        set: { status: 'Superseded', completedAt: new Date(), message: null },
+        set: { status: 'Superseded', completedAt: new Date(), message: supersededMessage(jobId) },
         event: { kind: 'superseded', supersededBy: jobId },
         onlyIf: ['Queued'],
       });

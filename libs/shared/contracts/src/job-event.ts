@@ -62,6 +62,11 @@ export function applyJobEvent(job: JobView, event: JobEvent): JobView {
     case 'cancelled':
       return { ...next, status: 'Cancelled', message: null, completedAt: event.at };
     case 'superseded':
-      return { ...next, status: 'Superseded', message: null, completedAt: event.at };
+      return { ...next, status: 'Superseded', message: supersededMessage(event.supersededBy), completedAt: event.at };
   }
+}
+
+/** What a superseded job says, on every path: which newer job replaced it. */
+export function supersededMessage(supersededBy: string): string {
+  return `Replaced by a newer request (job ${supersededBy.slice(0, 8)})`;
 }

@@ -72,11 +72,14 @@ describe('story publishing', () => {
     expect(await stack.api.queues.depth('story-publish')).toBe(0);
   });
 
-  it('marks the older queued publish job superseded', async () => {
+  it('marks the older queued publish job superseded, naming the job that replaced it', async () => {
     const storyId = await draftStory(alice);
     const older = await alice.stories.publish.mutate({ storyId });
     const newer = await alice.stories.publish.mutate({ storyId });
-    expect(await alice.jobs.get.query({ jobId: older.jobId })).toMatchObject({ status: 'Superseded' });
+    expect(await alice.jobs.get.query({ jobId: older.jobId })).toMatchObject({
+      status: 'Superseded',
+      message: `Replaced by a newer request (job ${newer.jobId.slice(0, 8)})`,
+    });
     const worker = stack.startWorker();
     const done = await waitForStatus(newer.jobId, ['Completed']);
     await worker.stop();
