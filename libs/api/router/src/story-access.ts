@@ -1,6 +1,6 @@
 import { asc, eq } from 'drizzle-orm';
 import { DomainError, type MediaView, type SessionUser, type StoryDetail } from '@storyline/contracts';
-import { media, stories, type Db } from '@storyline/db';
+import { hasUnpublishedChanges, media, stories, type Db } from '@storyline/db';
 
 export type StoryRow = typeof stories.$inferSelect;
 export type MediaRow = typeof media.$inferSelect;
@@ -49,5 +49,7 @@ export async function toDetail(db: Db, row: StoryRow): Promise<StoryDetail> {
     updatedAt: row.updatedAt.toISOString(),
     media: await listMedia(db, row.id),
     forkedFrom: row.forkedFromId ? { storyId: row.forkedFromId, title: row.forkedFromTitle ?? '' } : null,
+    baseVersion: row.baseVersion,
+    hasUnpublishedChanges: await hasUnpublishedChanges(db, row),
   };
 }

@@ -8,6 +8,7 @@ import { StoryExportPanel } from './story-export-panel';
 import { StoryForking } from './story-forking';
 import { StoryPagesEditor, type PageMediaAdded, type PageMediaRemoved } from './story-pages-editor';
 import { StoryPublishing } from './story-publishing';
+import { StoryVersionsPanel } from './story-versions-panel';
 
 /** What the server holds, to tell whether the form has unsaved changes. */
 interface SavedDraft {
@@ -17,12 +18,13 @@ interface SavedDraft {
 
 /**
  * Edits one story's draft (title, bilingual pages and their images), saves it,
- * publishes, forks and exports it, showing each job live.
+ * publishes, forks and exports it, and opens a published version as the draft,
+ * showing each job live.
  */
 @Component({
   selector: 'sl-story-editor-page',
   changeDetection: ChangeDetectionStrategy.OnPush,
-  imports: [RouterLink, StoryPagesEditor, JobCard, ForkOrigin, StoryExportPanel],
+  imports: [RouterLink, StoryPagesEditor, JobCard, ForkOrigin, StoryExportPanel, StoryVersionsPanel],
   providers: [StoryPublishing, StoryForking],
   template: `
     <a routerLink="/stories" class="back">← My stories</a>
@@ -37,6 +39,9 @@ interface SavedDraft {
           </label>
           <p class="editor__published">
             Published: <strong data-testid="published-version">{{ publishedLabel() }}</strong>
+            @if (baseVersion(); as base) {
+              · <span data-testid="base-version">Based on version {{ base }}</span>
+            }
           </p>
         </div>
         <sl-fork-origin [storyId]="id()" [origin]="forkedFrom()" [media]="media()" (mediaRefreshed)="media.set($event)" />
@@ -66,6 +71,13 @@ interface SavedDraft {
         />
       </form>
       <sl-story-export-panel [storyId]="id()" [publishedVersion]="publishing.publishedVersion()" [saveDraft]="saveIfDirty" />
+      <sl-story-versions-panel
+        [storyId]="id()"
+        [publishedVersion]="publishing.publishedVersion()"
+        [baseVersion]="baseVersion()"
+        [hasChanges]="hasChanges()"
+        (opened)="reloadDraft()"
+      />
     } @else {
       <p class="muted">Loading…</p>
     }
@@ -98,12 +110,17 @@ export class StoryEditorPage {
   protected readonly media = signal<readonly MediaView[]>([]);
   protected readonly library = computed(() => new Map(this.media().map((media) => [media.id, media])));
   protected readonly forkedFrom = signal<StoryDetail['forkedFrom']>(null);
+  /** The published version the saved draft is based on, and whether it differs from it (as the server last said). */
+  protected readonly baseVersion = signal<number | null>(null);
+  private readonly unpublished = signal(false);
   protected readonly saving = signal(false);
   protected readonly formError = signal<string | null>(null);
   private readonly saved = signal<SavedDraft | null>(null);
   private readonly savedOnce = signal(false);
   /** An image change arrived while a save was under way: save again once it is done. */
   private saveQueued = false;
+  /** The published version the page last heard of with the draft's status. */
+  private shownPublishedVersion: number | null = null;
   /** The save under way, so a job that reads the draft can wait for it. */
   private pendingSave: Promise<boolean> | null = null;
 
@@ -112,6 +129,8 @@ export class StoryEditorPage {
     // Every edit makes a new pages array, so identity tells whether anything changed since.
     return !saved || saved.title !== this.title() || saved.pages !== this.pages();
   });
+  /** Whether opening a version would lose something: unpublished saved changes, or unsaved ones. */
+  protected readonly hasChanges = computed(() => this.unpublished() || this.dirty());
   protected readonly saveStatus = computed(() => {
     if (this.saving()) return 'Saving…';
     if (this.dirty()) return 'Unsaved changes';
@@ -137,6 +156,24 @@ export class StoryEditorPage {
       const id = this.id();
       untracked(() => void this.load(id));
     });
+    // A publish moves the draft's base on: ask the server where the draft stands now.
+    effect(() => {
+      const version = this.publishing.publishedVersion();
+      untracked(() => {
+        if (this.loaded() && version !== this.shownPublishedVersion) void this.refreshStatus(this.id(), version);
+      });
+    });
+  }
+
+  /** A version was opened as the draft: show it in place of what the form held. */
+  protected async reloadDraft(): Promise<void> {
+    const id = this.id();
+    try {
+      const story = await this.trpc.stories.get.query({ storyId: id });
+      if (id === this.id()) this.show(story);
+    } catch (error) {
+      if (id === this.id()) this.formError.set(errorMessage(error));
+    }
   }
 
   protected valueOf(event: Event): string {
@@ -211,7 +248,8 @@ export class StoryEditorPage {
     this.saving.set(true);
     this.formError.set(null);
     try {
-      await this.trpc.stories.saveDraft.mutate({ storyId: this.id(), title: draft.title, pages: [...draft.pages] });
+      const saved = await this.trpc.stories.saveDraft.mutate({ storyId: this.id(), title: draft.title, pages: [...draft.pages] });
+      this.showStatus(saved);
       // Compare against what was sent: edits typed while saving stay unsaved.
       this.saved.set(draft);
       this.savedOnce.set(true);
@@ -247,7 +285,24 @@ export class StoryEditorPage {
     this.media.set(story.media);
     this.forkedFrom.set(story.forkedFrom);
     this.saved.set({ title: story.title, pages: story.pages });
+    this.showStatus(story);
     this.publishing.publishedVersion.set(story.publishedVersion);
     this.loaded.set(true);
+  }
+
+  private showStatus(story: StoryDetail): void {
+    this.shownPublishedVersion = story.publishedVersion;
+    this.baseVersion.set(story.baseVersion);
+    this.unpublished.set(story.hasUnpublishedChanges);
+  }
+
+  private async refreshStatus(id: string, publishedVersion: number | null): Promise<void> {
+    this.shownPublishedVersion = publishedVersion;
+    try {
+      const story = await this.trpc.stories.get.query({ storyId: id });
+      if (id === this.id()) this.showStatus(story);
+    } catch {
+      // The status stays as it was; the next save or load corrects it.
+    }
   }
 }

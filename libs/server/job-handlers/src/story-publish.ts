@@ -73,7 +73,8 @@ export function createStoryPublish(services: FileJobServices) {
         const version = (latest?.version ?? 0) + 1;
         // The rendered draft is what becomes the version, even if it was edited meanwhile.
         await tx.insert(storyVersions).values({ storyId, version, title: draft.title, pages, jobId: job.id });
-        await tx.update(stories).set({ publishedVersion: version, updatedAt: sql`${stories.updatedAt}` }).where(eq(stories.id, storyId));
+        // The draft is now based on what it published, so it has no unpublished changes (unless edited meanwhile).
+        await tx.update(stories).set({ publishedVersion: version, baseVersion: version, updatedAt: sql`${stories.updatedAt}` }).where(eq(stories.id, storyId));
         return { version };
       });
     } catch (error) {

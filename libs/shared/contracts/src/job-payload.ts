@@ -16,6 +16,22 @@ export type StoryPublishResult = z.infer<typeof StoryPublishResult>;
 const StoryRef = z.uuid();
 const VersionRef = z.number().int().positive().nullable();
 
+/** `discardChanges` is the user's confirmation, checked again when the job runs. */
+export const StoryVersionPayload = z.object({ storyId: StoryRef, version: z.number().int().positive(), discardChanges: z.boolean() });
+export type StoryVersionPayload = z.infer<typeof StoryVersionPayload>;
+/**
+ * `version` is the published version opened; `draftVersion` the draft's base version
+ * from then on (the same number: the SPEC's "draft version"). `discarded` tells whether
+ * unpublished changes were thrown away to do it.
+ */
+export const StoryVersionResult = z.object({
+  version: z.number().int().positive(),
+  draftVersion: z.number().int().positive(),
+  pageCount: z.number().int().nonnegative(),
+  discarded: z.boolean(),
+});
+export type StoryVersionResult = z.infer<typeof StoryVersionResult>;
+
 /** A file a job left in blob storage, fetched through `files.downloadLink`. */
 export const JobArtifact = z.object({
   artifactId: z.uuid(),

@@ -40,6 +40,10 @@ export const StoryDetail = StorySummary.extend({
   media: z.array(MediaView),
   /** The story this one was forked from, if any (its title as it was at the fork). */
   forkedFrom: z.object({ storyId: z.string(), title: z.string() }).nullable(),
+  /** The published version the draft was last opened from or published as; null if neither happened. */
+  baseVersion: z.number().int().nullable(),
+  /** Whether the draft differs from the version it is based on (see {@link draftDiffers}). */
+  hasUnpublishedChanges: z.boolean(),
 });
 export type StoryDetail = z.infer<typeof StoryDetail>;
 
@@ -73,6 +77,35 @@ export type ExportDocumentInput = z.infer<typeof ExportDocumentInput>;
 
 export const ForkStoryInput = z.object({ storyId: StoryId });
 export type ForkStoryInput = z.infer<typeof ForkStoryInput>;
+
+/** Open a published version as the new draft; `discardChanges` confirms losing unpublished edits. */
+export const OpenVersionInput = z.object({
+  storyId: StoryId,
+  version: z.number().int('version must be a whole number').positive('version must be a positive whole number'),
+  discardChanges: z.boolean().optional(),
+});
+export type OpenVersionInput = z.infer<typeof OpenVersionInput>;
+
+/** Why a version is not opened over a draft whose edits the user has not agreed to lose. */
+export const UNPUBLISHED_CHANGES_MESSAGE = 'The draft has changes that are not published; confirm to discard them';
+
+/** The parts of a draft or a version that publishing snapshots: its title and pages. */
+export interface StoryContent {
+  title: string;
+  pages: readonly StoryPageInput[];
+}
+
+const pageKey = (page: StoryPageInput) => JSON.stringify([page.en, page.ro, page.media ?? []]);
+
+/**
+ * Whether `draft` holds changes that `base` (the version it is based on) does not. With
+ * no base (never published, never opened from a version) any page text or image counts.
+ */
+export function draftDiffers(draft: StoryContent, base: StoryContent | null): boolean {
+  if (!base) return draft.pages.some((page) => page.en.trim() !== '' || page.ro.trim() !== '' || (page.media ?? []).length > 0);
+  if (draft.title !== base.title || draft.pages.length !== base.pages.length) return true;
+  return draft.pages.some((page, index) => pageKey(page) !== pageKey(base.pages[index]));
+}
 
 export const StoryVersionSummary = z.object({ version: z.number().int(), title: z.string(), publishedAt: z.string() });
 export type StoryVersionSummary = z.infer<typeof StoryVersionSummary>;

@@ -7,11 +7,13 @@ import {
   ExportStoryInput,
   ForkStoryInput,
   GetStoryInput,
+  OpenVersionInput,
   PublishStoryInput,
   SaveDraftInput,
   type StoryVersionSummary,
+  UNPUBLISHED_CHANGES_MESSAGE,
 } from '@storyline/contracts';
-import { media, stories, storyVersions, type Db, type Tx } from '@storyline/db';
+import { hasUnpublishedChanges, media, stories, storyVersions, type Db, type Tx } from '@storyline/db';
 import { startJob } from '@storyline/jobs';
 import { ownStory, readStory, toDetail } from '../story-access';
 import { authedProcedure, router } from '../trpc';
@@ -116,6 +118,24 @@ export const storiesRouter = router({
       targetId: story.id,
       ownerId: ctx.user.id,
       payload: { storyId: story.id },
+      supersedeQueued: true,
+    });
+  }),
+  /**
+   * Opens a published version as the draft (a `story-version` job); refused at once when
+   * the draft has unpublished changes, unless `discardChanges` confirms losing them.
+   */
+  openVersion: authedProcedure.input(OpenVersionInput).mutation(async ({ ctx, input }) => {
+    const story = await ownStory(ctx.db, ctx.user, input.storyId);
+    await checkVersion(ctx.db, story.id, input.version);
+    const version = input.version;
+    const discardChanges = input.discardChanges ?? false;
+    if (!discardChanges && (await hasUnpublishedChanges(ctx.db, story))) throw new DomainError('CONFLICT', UNPUBLISHED_CHANGES_MESSAGE);
+    return startJob(ctx, {
+      type: 'story-version',
+      targetId: story.id,
+      ownerId: ctx.user.id,
+      payload: { storyId: story.id, version, discardChanges },
       supersedeQueued: true,
     });
   }),

@@ -1,0 +1,167 @@
+import { ChangeDetectionStrategy, Component, effect, inject, input, output, signal, untracked } from '@angular/core';
+import { isTRPCClientError } from '@trpc/client';
+import type { StoryVersionSummary } from '@storyline/contracts';
+import { errorMessage, injectJobFollower, injectTrpc, type WatchedJob } from '@storyline/editor/data-access';
+import { ToastService } from '@storyline/editor/ui';
+import { JobCard } from './job-card';
+
+const PUBLISHED_FORMAT = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+
+/** Whether the API refused because the draft has unpublished changes. */
+function isConflict(error: unknown): boolean {
+  return isTRPCClientError(error) && error.data?.code === 'CONFLICT';
+}
+
+/**
+ * A story's published versions, each of which can be opened as the draft (a
+ * `story-version` job, followed live). When the draft has changes no version holds,
+ * opening one first asks the user to confirm discarding them.
+ */
+@Component({
+  selector: 'sl-story-versions-panel',
+  changeDetection: ChangeDetectionStrategy.OnPush,
+  imports: [JobCard],
+  template: `
+    <section class="card versions" data-testid="versions-section" aria-labelledby="versions-title">
+      <h2 id="versions-title">Versions</h2>
+      @if (versions().length === 0) {
+        <p class="muted">No published versions yet.</p>
+      } @else {
+        <ul class="versions__list">
+          @for (version of versions(); track version.version) {
+            <li class="versions__item">
+              <span>
+                <strong>Version {{ version.version }}</strong> · {{ version.title }} ·
+                <span class="muted">{{ published(version) }}</span>
+                @if (version.version === baseVersion()) {
+                  <span class="muted"> · the draft's base</span>
+                }
+              </span>
+              <button
+                type="button"
+                class="button"
+                [attr.data-testid]="'open-version-' + version.version"
+                [disabled]="follower.busy()"
+                (click)="open(version.version)"
+              >
+                Open as draft
+              </button>
+            </li>
+          }
+        </ul>
+      }
+      @if (confirming(); as version) {
+        <div class="versions__confirm" role="alertdialog" aria-labelledby="versions-confirm-text">
+          <p id="versions-confirm-text">The draft has changes that are not published. Opening version {{ version }} replaces them.</p>
+          <button type="button" class="button button--primary" data-testid="confirm-discard" (click)="confirm(version)">
+            Discard my changes and open v{{ version }}
+          </button>
+          <button type="button" class="button" data-testid="cancel-discard" (click)="confirming.set(null)">Keep my changes</button>
+        </div>
+      }
+      @if (error(); as error) {
+        <p class="error" role="alert" data-testid="versions-error">{{ error }}</p>
+      }
+      <sl-job-card [follower]="follower" testIdPrefix="version" label="Open version" />
+    </section>
+  `,
+  styles: `
+    .versions { display: grid; gap: 0.75rem; }
+    .versions h2 { margin: 0; font-size: 1rem; }
+    .versions__list { list-style: none; margin: 0; padding: 0; display: grid; gap: 0.5rem; }
+    .versions__item { display: flex; flex-wrap: wrap; align-items: center; justify-content: space-between; gap: 0.75rem; }
+    .versions__confirm { display: flex; flex-wrap: wrap; align-items: center; gap: 0.75rem; }
+    .versions__confirm p { margin: 0; flex-basis: 100%; }
+    .error { margin: 0; }
+  `,
+})
+export class StoryVersionsPanel {
+  readonly storyId = input.required<string>();
+  /** The newest published version; when it moves on, the list is read again. */
+  readonly publishedVersion = input.required<number | null>();
+  /** The version the draft is based on, marked in the list. */
+  readonly baseVersion = input.required<number | null>();
+  /** Whether the draft (saved or not) differs from its base: opening then asks first. */
+  readonly hasChanges = input.required<boolean>();
+  /** A version became the draft: the page reloads it. */
+  readonly opened = output<number>();
+
+  private readonly trpc = injectTrpc();
+  private readonly toasts = inject(ToastService);
+  protected readonly follower = injectJobFollower('story-version', { onEnd: (job) => this.announce(job) });
+
+  protected readonly versions = signal<readonly StoryVersionSummary[]>([]);
+  /** The version waiting for the user to confirm discarding the draft's changes. */
+  protected readonly confirming = signal<number | null>(null);
+  protected readonly error = signal<string | null>(null);
+  protected readonly published = (version: StoryVersionSummary) => PUBLISHED_FORMAT.format(new Date(version.publishedAt));
+
+  constructor() {
+    effect(() => {
+      const storyId = this.storyId();
+      untracked(() => {
+        this.error.set(null);
+        this.confirming.set(null);
+        this.follower.reset();
+        void this.follower.resume(storyId);
+      });
+    });
+    effect(() => {
+      const storyId = this.storyId();
+      this.publishedVersion();
+      untracked(() => void this.loadVersions(storyId));
+    });
+  }
+
+  protected open(version: number): Promise<void> {
+    if (this.hasChanges()) {
+      this.confirming.set(version);
+      return Promise.resolve();
+    }
+    return this.start(version, false);
+  }
+
+  protected confirm(version: number): Promise<void> {
+    return this.start(version, true);
+  }
+
+  private async start(version: number, discardChanges: boolean): Promise<void> {
+    const storyId = this.storyId();
+    this.error.set(null);
+    this.confirming.set(null);
+    try {
+      await this.follower.start(() => this.trpc.stories.openVersion.mutate({ storyId, version, discardChanges }));
+    } catch (error) {
+      // The draft changed elsewhere (another tab) since the page last heard of it.
+      if (isConflict(error)) this.confirming.set(version);
+      else this.error.set(errorMessage(error));
+    }
+  }
+
+  private async loadVersions(storyId: string): Promise<void> {
+    try {
+      const versions = await this.trpc.stories.versions.query({ storyId });
+      if (storyId === this.storyId()) this.versions.set(versions);
+    } catch (error) {
+      if (storyId === this.storyId()) this.error.set(`Could not list the published versions: ${errorMessage(error)}`);
+    }
+  }
+
+  private announce(job: WatchedJob): void {
+    switch (job.status) {
+      case 'Completed': {
+        const version = job.result?.['version'];
+        if (typeof version !== 'number') return this.toasts.show('error', 'The version job finished without naming its version');
+        this.toasts.show('success', `Opened version ${version} as the draft`);
+        this.opened.emit(version);
+        return;
+      }
+      case 'Failed':
+        return this.toasts.show('error', `Opening the version failed: ${job.error ?? 'no reason given'}`);
+      case 'Superseded':
+        return this.toasts.show('info', 'A newer request to open a version replaced this one');
+      case 'Cancelled':
+        return this.toasts.show('info', 'Opening the version was cancelled');
+    }
+  }
+}
