@@ -14,6 +14,16 @@ export const appRoutes: Routes = [
     loadChildren: () => import('@storyline/editor/feature-stories').then((m) => m.storiesRoutes),
   },
   {
+    path: 'regions',
+    canActivate: [authGuard],
+    loadChildren: () => import('@storyline/editor/feature-stories').then((m) => m.regionsRoutes),
+  },
+  {
+    path: 'heroes',
+    canActivate: [authGuard],
+    loadChildren: () => import('@storyline/editor/feature-stories').then((m) => m.heroesRoutes),
+  },
+  {
     path: 'admin',
     canActivate: [adminGuard],
     loadChildren: () => import('@storyline/editor/feature-admin').then((m) => m.adminRoutes),

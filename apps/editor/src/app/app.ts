@@ -18,6 +18,8 @@ import { ActivityPanel, ConnectionStatus, NoticesMenu, ToastHost, ToastService }
       @if (auth.user(); as user) {
         <nav class="shell__nav" aria-label="Main">
           <a routerLink="/stories" routerLinkActive="active" data-testid="nav-stories">Stories</a>
+          <a routerLink="/regions" routerLinkActive="active" data-testid="nav-regions">Regions</a>
+          <a routerLink="/heroes" routerLinkActive="active" data-testid="nav-heroes">Heroes</a>
           @if (auth.isAdmin()) {
             <a routerLink="/admin/flags" routerLinkActive="active" data-testid="nav-flags">Flags</a>
           }

@@ -1,11 +1,14 @@
 import type { JobDefinition } from '@storyline/jobs';
 import type { FileJobServices } from './file-job-services';
+import { heroVersionJob } from './hero-version';
+import { regionVersionJob } from './region-version';
 import { storyDocumentExportJob } from './story-document-export';
 import { storyExportJob } from './story-export';
 import { storyForkJob } from './story-fork';
 import { storyForkAssetsJob } from './story-fork-assets';
 import { storyImportJob } from './story-import';
 import { storyPublishJob } from './story-publish';
+import { storyVersionJob } from './story-version';
 
 export type { FileJobServices } from './file-job-services';
 export { mediaBlobName } from './file-job-services';
@@ -17,10 +20,13 @@ export { sweepExpiredFiles, sweepScratchDir } from './sweep-expired-files';
 export function createJobDefinitions(services: FileJobServices): JobDefinition[] {
   return [
     storyPublishJob(services),
+    storyVersionJob(),
     storyExportJob(services),
     storyImportJob(services),
     storyForkJob(services),
     storyForkAssetsJob(services),
     storyDocumentExportJob(services),
+    regionVersionJob(services),
+    heroVersionJob(services),
   ];
 }

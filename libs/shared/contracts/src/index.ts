@@ -10,3 +10,4 @@ export * from './media';
 export * from './story-archive';
 export * from './storable-text';
 export * from './notice';
+export * from './world';

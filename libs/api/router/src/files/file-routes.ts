@@ -8,6 +8,7 @@ import { serveDownload } from './downloads';
 import { FileRequestError, sendFileError } from './file-error';
 import { uploadImport } from './import-upload';
 import { fileErrorOf, serveMedia, uploadMedia } from './media-files';
+import { serveWorldImage, uploadWorldImage, worldKindOf } from './world-images';
 
 export interface FileRoutesOptions {
   createContext: (opts: { req: IncomingMessage; res: ServerResponse }) => Promise<Context>;
@@ -28,7 +29,8 @@ export const DEFAULT_UPLOAD_LIMITS: UploadLimits = { maxUploads: 32, maxUploadsP
 /**
  * The routes that carry files, beside tRPC because their bodies are bytes:
  * `POST /files/media`, `GET /files/media/<id>`, `POST /files/imports`,
- * `GET /files/downloads/<id>`. Every refusal is `{ error: { code, message } }`.
+ * `GET /files/downloads/<id>`, `POST|GET /files/regions/<id>/image` and
+ * `POST|GET /files/heroes/<id>/image` (`?version=N`: a version's). Every refusal is `{ error: { code, message } }`.
  */
 export function createFileRoutes(options: FileRoutesOptions) {
   const { log, uploadLimits, metrics } = options;
@@ -61,7 +63,15 @@ export function createFileRoutes(options: FileRoutesOptions) {
     const method = req.method ?? 'GET';
     const [, , area, id, ...rest] = url.pathname.split('/');
     const isUpload = method === 'POST';
+    const worldKind = worldKindOf(area);
     try {
+      if (worldKind && id && rest.length === 1 && rest[0] === 'image') {
+        const ctx = await options.createContext({ req, res });
+        if (isUpload && ctx.user) admitUpload(ctx.user.id, res);
+        if (method === 'POST') return await uploadWorldImage(ctx, worldKind, req, res, id);
+        if (method === 'GET') return await serveWorldImage(ctx, worldKind, res, id, url);
+        throw new FileRequestError(405, 'METHOD_NOT_ALLOWED', 'method not allowed');
+      }
       if (rest.length > 0) throw new FileRequestError(404, 'NOT_FOUND', 'not found');
       // A link is its own authority; everything else needs the session.
       if (area === 'downloads' && id && method === 'GET') return await serveDownload(await options.createContext({ req, res }), res, id, url);

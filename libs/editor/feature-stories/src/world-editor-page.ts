@@ -1,0 +1,197 @@
+import { ChangeDetectionStrategy, Component, computed, effect, inject, input, signal, untracked } from '@angular/core';
+import { RouterLink } from '@angular/router';
+import type { WorldImage, WorldImageUploaded, WorldItemDetail } from '@storyline/contracts';
+import { errorMessage, injectJobFollower, injectTrpc, uploadFile, type WatchedJob } from '@storyline/editor/data-access';
+import { ToastService } from '@storyline/editor/ui';
+import { JobCard } from './job-card';
+import { injectWorldKind } from './world-kind';
+import { WorldVersionsPanel } from './world-versions-panel';
+
+/**
+ * Edits one region or hero (the route says which): its name, its description in every
+ * language and its image (uploaded with progress), saves it, and takes versions of it
+ * through the kind's version job, shown live; its versions open read-only below.
+ */
+@Component({
+  selector: 'sl-world-editor-page',
+  changeDetection: ChangeDetectionStrategy.OnPush,
+  imports: [RouterLink, JobCard, WorldVersionsPanel],
+  template: `
+    <a [routerLink]="'/' + view.area" class="back">← My {{ view.plural.toLowerCase() }}</a>
+    @if (loadError(); as error) {
+      <p class="error" role="alert">{{ error }}</p>
+    } @else if (item(); as item) {
+      <form class="card editor" (submit)="save($event)" novalidate>
+        <label class="field">
+          <span>Name</span>
+          <input name="name" maxlength="120" [attr.data-testid]="kind + '-name'" [value]="name()" (input)="name.set(valueOf($event))" />
+        </label>
+        <label class="field">
+          <span>Description (English)</span>
+          <textarea rows="4" [attr.data-testid]="kind + '-description-en'" [value]="en()" (input)="en.set(valueOf($event))"></textarea>
+        </label>
+        <label class="field">
+          <span>Description (Romanian)</span>
+          <textarea rows="4" lang="ro" [attr.data-testid]="kind + '-description-ro'" [value]="ro()" (input)="ro.set(valueOf($event))"></textarea>
+        </label>
+        <div class="image">
+          @if (image(); as image) {
+            <img class="image__preview" [src]="image.url" alt="" [attr.data-testid]="kind + '-image'" />
+          }
+          <label class="field">
+            <span>Image (PNG or JPEG)</span>
+            <input type="file" accept="image/png,image/jpeg" [attr.data-testid]="kind + '-image-input'" [disabled]="uploading() !== null" (change)="upload($event)" />
+          </label>
+          @if (uploading(); as percent) {
+            <progress max="100" [value]="percent" [attr.data-testid]="kind + '-image-progress'"></progress>
+          }
+          @if (uploadError(); as error) {
+            <p class="error" role="alert" [attr.data-testid]="kind + '-image-error'">{{ error }}</p>
+          }
+        </div>
+        <div class="toolbar">
+          <button type="submit" class="button" [attr.data-testid]="kind + '-save'" [disabled]="saving()">Save</button>
+          <button type="button" class="button button--primary" [attr.data-testid]="kind + '-version'" [disabled]="versioning.busy() || saving()" (click)="takeVersion()">
+            {{ versioning.busy() ? 'Taking version…' : 'Take version' }}
+          </button>
+          <span class="muted" [attr.data-testid]="kind + '-latest-version'">{{ latestLabel() }}</span>
+          <span class="muted" [attr.data-testid]="kind + '-save-status'" aria-live="polite">{{ saveStatus() }}</span>
+        </div>
+        @if (formError(); as error) {
+          <p class="error" role="alert" [attr.data-testid]="kind + '-form-error'">{{ error }}</p>
+        }
+        <sl-job-card [follower]="versioning" [testIdPrefix]="kind + '-version'" label="Version" />
+      </form>
+      <sl-world-versions-panel [view]="view" [id]="item.id" [latestVersion]="latestVersion()" />
+    } @else {
+      <p class="muted">Loading…</p>
+    }
+  `,
+  styles: `
+    .back { display: inline-block; margin-bottom: 1rem; }
+    .editor { display: grid; gap: 0.75rem; }
+    .image { display: grid; gap: 0.5rem; }
+    .image__preview { max-width: 16rem; border-radius: 6px; }
+    .toolbar { display: flex; flex-wrap: wrap; align-items: center; gap: 0.75rem; }
+  `,
+})
+export class WorldEditorPage {
+  /** From the route (`/regions/:id`, `/heroes/:id`). */
+  readonly id = input.required<string>();
+
+  private readonly trpc = injectTrpc();
+  private readonly toasts = inject(ToastService);
+  protected readonly view = injectWorldKind();
+  protected readonly kind = this.view.kind;
+  protected readonly versioning = injectJobFollower(this.view.jobType, {
+    onEnd: (job) => this.announce(job),
+    onLost: (error) => this.toasts.show('error', `Lost track of the version job: ${errorMessage(error)}`),
+  });
+
+  protected readonly item = signal<WorldItemDetail | null>(null);
+  protected readonly loadError = signal<string | null>(null);
+  protected readonly name = signal('');
+  protected readonly en = signal('');
+  protected readonly ro = signal('');
+  protected readonly image = signal<WorldImage | null>(null);
+  protected readonly latestVersion = signal<number | null>(null);
+  protected readonly saving = signal(false);
+  protected readonly formError = signal<string | null>(null);
+  protected readonly uploading = signal<number | null>(null);
+  protected readonly uploadError = signal<string | null>(null);
+
+  private readonly dirty = computed(() => {
+    const saved = this.item();
+    return !!saved && (saved.name !== this.name() || saved.description.en !== this.en() || saved.description.ro !== this.ro());
+  });
+  protected readonly saveStatus = computed(() => (this.saving() ? 'Saving…' : this.dirty() ? 'Unsaved changes' : 'Saved'));
+  protected readonly latestLabel = computed(() => {
+    const version = this.latestVersion();
+    return version === null ? 'no version yet' : `version ${version}`;
+  });
+
+  constructor() {
+    effect(() => {
+      const id = this.id();
+      untracked(() => void this.load(id));
+    });
+  }
+
+  protected valueOf(event: Event): string {
+    return (event.target as HTMLInputElement | HTMLTextAreaElement).value;
+  }
+
+  private async load(id: string): Promise<void> {
+    this.versioning.reset();
+    try {
+      this.show(await this.trpc[this.view.area].get.query({ id }));
+      await this.versioning.resume(id);
+    } catch (error) {
+      this.loadError.set(errorMessage(error));
+    }
+  }
+
+  private show(item: WorldItemDetail): void {
+    this.item.set(item);
+    this.name.set(item.name);
+    this.en.set(item.description.en);
+    this.ro.set(item.description.ro);
+    this.image.set(item.image);
+    this.latestVersion.set(item.latestVersion);
+  }
+
+  protected async save(event?: Event): Promise<boolean> {
+    event?.preventDefault();
+    this.saving.set(true);
+    this.formError.set(null);
+    try {
+      const saved = await this.trpc[this.view.area].save.mutate({ id: this.id(), name: this.name(), description: { en: this.en(), ro: this.ro() } });
+      this.item.set(saved);
+      return true;
+    } catch (error) {
+      this.formError.set(errorMessage(error));
+      return false;
+    } finally {
+      this.saving.set(false);
+    }
+  }
+
+  /** Saves unsaved edits first, so the version holds what the user sees. */
+  protected takeVersion(): Promise<void> {
+    this.formError.set(null);
+    return this.versioning
+      .start(async () => ((!this.dirty() || (await this.save())) ? this.trpc[this.view.area].version.mutate({ id: this.id() }) : null))
+      .catch((error: unknown) => this.formError.set(errorMessage(error)));
+  }
+
+  protected async upload(event: Event): Promise<void> {
+    const field = event.target as HTMLInputElement;
+    const file = field.files?.[0];
+    if (!file) return;
+    this.uploading.set(0);
+    this.uploadError.set(null);
+    try {
+      const body = (await uploadFile(`/files/${this.view.area}/${encodeURIComponent(this.id())}/image`, file, {
+        onProgress: ({ loaded, total }) => this.uploading.set(total > 0 ? Math.round((100 * loaded) / total) : 0),
+      })) as Partial<WorldImageUploaded> | null;
+      if (body?.image) this.image.set(body.image);
+    } catch (error) {
+      this.uploadError.set(errorMessage(error));
+    } finally {
+      this.uploading.set(null);
+      field.value = '';
+    }
+  }
+
+  private announce(job: WatchedJob): void {
+    if (job.status === 'Completed') {
+      const version = job.result?.['version'];
+      if (typeof version === 'number') this.latestVersion.set(version);
+      this.toasts.show('success', `Took version ${version}`);
+    } else if (job.status === 'Failed') {
+      this.toasts.show('error', `Taking a version failed: ${job.error ?? 'no reason given'}`);
+    } else if (job.status === 'Superseded') {
+      this.toasts.show('info', `A newer version request of this ${this.view.label.toLowerCase()} replaced this one`);
+    }
+  }
+}
