@@ -23,6 +23,7 @@ const Env = z.object({
   UPLOAD_RETENTION_DAYS: z.coerce.number().positive().max(3650).default(7),
   UPLOADS_MAX: z.coerce.number().int().positive().default(32),
   UPLOADS_PER_USER_MAX: z.coerce.number().int().positive().default(4),
+  OPS_SAMPLE_SEC: z.coerce.number().min(1).max(300).default(5),
   IDLE_TIMEOUT_SEC: z.coerce.number().int().min(15).max(3600).default(120),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });

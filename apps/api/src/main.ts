@@ -32,6 +32,7 @@ const api = await createApi({
   },
   uploadLimits: { maxUploads: env.UPLOADS_MAX, maxUploadsPerUser: env.UPLOADS_PER_USER_MAX },
   idleTimeoutMs: env.IDLE_TIMEOUT_SEC * 1000,
+  opsSampleMs: env.OPS_SAMPLE_SEC * 1000,
   streamLimits: { maxStreams: env.STREAMS_MAX, maxStreamsPerUser: env.STREAMS_PER_USER_MAX, maxBufferedBytes: env.STREAM_BUFFER_KB * 1024 },
   log,
 });

@@ -24,6 +24,11 @@ export const appRoutes: Routes = [
     loadChildren: () => import('@storyline/editor/feature-stories').then((m) => m.heroesRoutes),
   },
   {
+    path: 'epics',
+    canActivate: [authGuard],
+    loadChildren: () => import('@storyline/editor/feature-stories').then((m) => m.epicsRoutes),
+  },
+  {
     path: 'admin',
     canActivate: [adminGuard],
     loadChildren: () => import('@storyline/editor/feature-admin').then((m) => m.adminRoutes),

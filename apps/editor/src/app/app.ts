@@ -20,8 +20,10 @@ import { ActivityPanel, ConnectionStatus, NoticesMenu, ToastHost, ToastService }
           <a routerLink="/stories" routerLinkActive="active" data-testid="nav-stories">Stories</a>
           <a routerLink="/regions" routerLinkActive="active" data-testid="nav-regions">Regions</a>
           <a routerLink="/heroes" routerLinkActive="active" data-testid="nav-heroes">Heroes</a>
+          <a routerLink="/epics" routerLinkActive="active" data-testid="nav-epics">Epics</a>
           @if (auth.isAdmin()) {
             <a routerLink="/admin/flags" routerLinkActive="active" data-testid="nav-flags">Flags</a>
+            <a routerLink="/admin/operations" routerLinkActive="active" data-testid="nav-operations">Operations</a>
           }
         </nav>
         <button

@@ -18,3 +18,4 @@ export { jobEndedNotice, noticeForEndedJob } from './job-ended-notice';
 export { JobsOnScreen } from './jobs-on-screen';
 export { NoticeBoard } from './notice-board';
 export { NoticeList, NOTICES_KEPT } from './notice-list';
+export { OpsHistory, OPS_SAMPLES_KEPT, type OpsSeries } from './ops-history';

@@ -1,7 +1,7 @@
 import { computed, effect, inject, Injectable, untracked } from '@angular/core';
 import { toSignal } from '@angular/core/rxjs-interop';
 import { BehaviorSubject, Observable, Subject, type Subscription } from 'rxjs';
-import { isTerminalStatus, type JobEventKind, type JobFeedMessage, type JobView, type Notice } from '@storyline/contracts';
+import { isTerminalStatus, type JobEventKind, type JobFeedMessage, type JobView, type Notice, type OpsSample } from '@storyline/contracts';
 import { AuthStore, isUnauthorized } from './auth-store';
 import { connectJobFeed, type FeedConnectionState, type FeedEnvelope, type OpenJobFeed } from './connect-job-feed';
 import { FeedJobs } from './feed-jobs';
@@ -27,6 +27,7 @@ export class JobFeed {
   private readonly connection = new BehaviorSubject<FeedConnectionState>('reconnecting');
   private readonly noticeSubject = new Subject<Notice>();
   private readonly endedSubject = new Subject<JobView>();
+  private readonly opsSubject = new Subject<OpsSample>();
   private session: Subscription | null = null;
   private sessionUserId: string | null = null;
 
@@ -40,6 +41,8 @@ export class JobFeed {
   readonly jobs = toSignal(this.store.jobs$, { requireSync: true });
   /** Each notice the stream brings (an admin's broadcast, or one for this user), as it arrives. */
   readonly notices$: Observable<Notice> = this.noticeSubject.asObservable();
+  /** Each ops sample an admin's stream brings: one API process's figures, every few seconds. */
+  readonly opsSamples$: Observable<OpsSample> = this.opsSubject.asObservable();
   /** Each job the stream reports completed, failed or cancelled, as its view stands after that event. */
   readonly ended$: Observable<JobView> = this.endedSubject.asObservable();
   /** How many of those are still queued or running. */
@@ -91,6 +94,7 @@ export class JobFeed {
 
   private take(message: JobFeedMessage): void {
     if (message.kind === 'notice') return this.noticeSubject.next(message.notice);
+    if (message.kind === 'ops') return this.opsSubject.next(message.sample);
     if (message.kind !== 'event') this.flags.receive(message.flags);
     for (const jobId of this.store.apply(message)) {
       this.trpc.jobs.get.query({ jobId }).then(

@@ -1,2 +1,3 @@
 export { adminRoutes } from './admin-routes';
 export { FlagsPage } from './flags-page';
+export { OperationsPage } from './operations-page';

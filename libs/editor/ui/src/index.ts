@@ -9,3 +9,4 @@ export { SecondClock } from './second-clock';
 export { ToastHost } from './toast-host';
 export { ToastService, type Toast, type ToastKind } from './toast-service';
 export { UploadProgress, type UploadProgressView } from './upload-progress';
+export { LineChart, type ChartLine } from './line-chart';

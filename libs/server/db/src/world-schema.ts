@@ -88,3 +88,60 @@ export const heroVersions = pgTable(
   },
   (t) => [uniqueIndex('hero_versions_hero_version_uq').on(t.heroId, t.version)],
 );
+
+/** What an epic holds, in order: the owner's own stories, regions and heroes. */
+export type EpicItemKind = 'story' | 'region' | 'hero';
+
+/** One member of an epic version, pinned at the version it had when the version was taken (null: none yet). */
+export type EpicMember = { kind: EpicItemKind; id: string; name: string; version: number | null };
+
+/** An ordered collection of its owner's stories, regions and heroes, with a name and a description in every language. */
+export const epics = pgTable(
+  'epics',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    ownerId: uuid('owner_id')
+      .notNull()
+      .references(() => users.id),
+    name: text('name').notNull(),
+    description: jsonb('description').$type<LocalizedText>().notNull(),
+    publishedVersion: integer('published_version'),
+    latestVersion: integer('latest_version'),
+    createdAt: createdAt(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('epics_owner_idx').on(t.ownerId)],
+);
+
+/** The epic's members in order; `item_id` names a story, region or hero by `kind` (no foreign key: it spans three tables). */
+export const epicItems = pgTable(
+  'epic_items',
+  {
+    epicId: uuid('epic_id')
+      .notNull()
+      .references(() => epics.id, { onDelete: 'cascade' }),
+    position: integer('position').notNull(),
+    kind: text('kind').$type<EpicItemKind>().notNull(),
+    itemId: uuid('item_id').notNull(),
+  },
+  (t) => [uniqueIndex('epic_items_epic_position_uq').on(t.epicId, t.position)],
+);
+
+/** Immutable snapshots of an epic: `published` by `epic-publish`, `snapshot` by `epic-version`; one numbering for both. */
+export const epicVersions = pgTable(
+  'epic_versions',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    epicId: uuid('epic_id')
+      .notNull()
+      .references(() => epics.id, { onDelete: 'cascade' }),
+    version: integer('version').notNull(),
+    kind: text('kind').$type<'published' | 'snapshot'>().notNull(),
+    name: text('name').notNull(),
+    description: jsonb('description').$type<LocalizedText>().notNull(),
+    members: jsonb('members').$type<EpicMember[]>().notNull(),
+    jobId: uuid('job_id'),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('epic_versions_epic_version_uq').on(t.epicId, t.version)],
+);

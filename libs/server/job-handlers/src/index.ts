@@ -1,4 +1,6 @@
 import type { JobDefinition } from '@storyline/jobs';
+import { epicPublishJob } from './epic-publish';
+import { epicVersionJob } from './epic-version';
 import type { FileJobServices } from './file-job-services';
 import { heroVersionJob } from './hero-version';
 import { regionVersionJob } from './region-version';
@@ -28,5 +30,7 @@ export function createJobDefinitions(services: FileJobServices): JobDefinition[]
     storyDocumentExportJob(services),
     regionVersionJob(services),
     heroVersionJob(services),
+    epicPublishJob(),
+    epicVersionJob(),
   ];
 }

@@ -1,4 +1,4 @@
-import type { JobFeedMessage, JobTypeFlag, Notice } from '@storyline/contracts';
+import type { JobFeedMessage, JobTypeFlag, Notice, OpsSample } from '@storyline/contracts';
 import { compareFeedPositions, formatFeedPosition, parseFeedPosition, type FeedPosition } from './feed-position';
 import type { FeedEvent, JobFeed } from './job-feed';
 import { createDelivery, type StreamDelivery, type StreamSink } from './stream-sink';
@@ -126,6 +126,20 @@ export class FeedSubscription {
       this.options.sink.send(this.ownDelivery({ kind: 'notice', notice }));
     }
     return true;
+  }
+
+  /**
+   * An ops sample routed here (admins' streams). Samples are periodic, so a stream still
+   * catching up simply misses one; otherwise it is positioned as {@link notice} is.
+   */
+  ops(sample: OpsSample, shared: () => FeedDelivery, at: FeedPosition): void {
+    if (this.options.sink.closed || !this.live) return;
+    if (compareFeedPositions(this.sent, at) <= 0) {
+      this.sent = at;
+      this.options.sink.send(shared());
+    } else {
+      this.options.sink.send(this.ownDelivery({ kind: 'ops', sample }));
+    }
   }
 
   private ownDelivery(message: JobFeedMessage): FeedDelivery {

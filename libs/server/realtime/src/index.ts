@@ -5,3 +5,4 @@ export * from './stream-hub';
 export { StreamLimitError, type StreamAccount } from './stream-index';
 export * from './stream-sink';
 export * from './notices';
+export * from './ops-samples';

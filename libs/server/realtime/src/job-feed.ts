@@ -1,10 +1,11 @@
 import { and, desc, eq, gt, inArray, or, sql as drizzleSql } from 'drizzle-orm';
 import type { Logger } from 'pino';
-import type { JobEvent, JobType, JobTypeFlag, JobView } from '@storyline/contracts';
+import { OpsSample, type JobEvent, type JobType, type JobTypeFlag, type JobView } from '@storyline/contracts';
 import { JOB_EVENTS_CHANNEL, JOB_FLAGS_CHANNEL, toJobView } from '@storyline/jobs';
 import { jobs, type Database } from '@storyline/db';
 import { FEED_START, formatFeedPosition, parseFeedPosition, type FeedPosition } from './feed-position';
 import { NOTICES_CHANNEL, readNotice, type RoutedNotice } from './notices';
+import { OPS_SAMPLE_CHANNEL } from './ops-samples';
 
 /** An event as the feed hands it out: where it stands, and whose job it belongs to. */
 export interface FeedEvent {
@@ -19,7 +20,8 @@ export interface FeedEvent {
 export type FeedItem =
   | { type: 'event'; item: FeedEvent }
   | { type: 'flags'; flags: JobTypeFlag[] }
-  | { type: 'notice'; notice: RoutedNotice };
+  | { type: 'notice'; notice: RoutedNotice }
+  | { type: 'ops'; sample: OpsSample };
 
 export interface JobFeed {
   /**
@@ -182,6 +184,15 @@ export async function createJobFeed(options: JobFeedOptions): Promise<JobFeed> {
       .then((notice) => notice && emit({ type: 'notice', notice }))
       .catch((error: unknown) => log.warn({ err: error, noticeId: id }, 'could not read a notice'));
   });
+  // A sample carries itself; it is dropped when no stream could want it, or when it is not one.
+  const opsListener = await sql.listen(OPS_SAMPLE_CHANNEL, (payload) => {
+    if (!consumer) return;
+    try {
+      emit({ type: 'ops', sample: OpsSample.parse(JSON.parse(payload)) });
+    } catch (error) {
+      log.warn({ err: error }, 'an ops sample could not be read');
+    }
+  });
   // A transaction that stays open holds events back without a later NOTIFY to wake us.
   const sweep = setInterval(() => {
     if (consumer) void pump();
@@ -228,7 +239,7 @@ export async function createJobFeed(options: JobFeedOptions): Promise<JobFeed> {
     async close() {
       closed = true;
       clearInterval(sweep);
-      await Promise.allSettled([eventsListener.unlisten(), flagsListener.unlisten(), noticesListener.unlisten()]);
+      await Promise.allSettled([eventsListener.unlisten(), flagsListener.unlisten(), noticesListener.unlisten(), opsListener.unlisten()]);
       await pumping;
     },
   };

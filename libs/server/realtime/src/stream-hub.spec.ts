@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { JobFeedMessage, Notice } from '@storyline/contracts';
+import type { JobFeedMessage, Notice, OpsSample } from '@storyline/contracts';
 import { parseFeedPosition } from './feed-position';
 import type { FeedItem, JobFeed } from './job-feed';
 import { createStreamHub, type StreamHub } from './stream-hub';
@@ -94,5 +94,43 @@ describe('notices through the stream hub', () => {
     // Its snapshot stands at 12-1, past the feed's 9-3: going back would replay what it has.
     push({ type: 'notice', notice: { notice: notice('n5'), userId: null } });
     expect(noticesIn(sink).map((d) => d.id)).toEqual(['12-1', '12-1']);
+  });
+});
+
+describe('ops samples through the stream hub', () => {
+  const sample: OpsSample = {
+    process: 'api-1:42',
+    at: '2030-01-01T00:00:00.000Z',
+    intervalSec: 5,
+    streams: { feed: 3, job: 0 },
+    eventsPerSec: 1.5,
+    latencyMs: { p50: 4, p99: 20 },
+  };
+
+  it('sends a sample to admins’ live feed streams alone, as one frame, and counts them', async () => {
+    const { feed, push } = fakeFeed();
+    const hub = startHub(feed);
+    const [alice, root, ops] = [recordingSink<JobFeedMessage>(), recordingSink<JobFeedMessage>(), recordingSink<JobFeedMessage>()];
+    await hub.openFeed(alice, { account: account('alice'), after: null });
+    await hub.openFeed(root, { account: account('root', true), after: null });
+    await hub.openFeed(ops, { account: account('ops', true), after: null });
+    expect(hub.adminFeeds()).toBe(2);
+    push({ type: 'ops', sample });
+    const samplesIn = (sink: typeof alice) => sink.sent.filter((delivery) => delivery.message.kind === 'ops');
+    expect(samplesIn(alice)).toEqual([]);
+    expect(samplesIn(root).map((d) => d.message)).toEqual([{ kind: 'ops', sample }]);
+    expect(samplesIn(ops)[0]).toBe(samplesIn(root)[0]);
+  });
+
+  it('skips a stream still catching up: the next sample comes soon enough', async () => {
+    const { feed, push, holdSnapshots } = fakeFeed();
+    const hub = startHub(feed);
+    const release = holdSnapshots();
+    const sink = recordingSink<JobFeedMessage>();
+    const opening = hub.openFeed(sink, { account: account('root', true), after: null });
+    push({ type: 'ops', sample });
+    release();
+    await opening;
+    expect(sink.sent.map((d) => d.message.kind)).toEqual(['snapshot']);
   });
 });

@@ -1,4 +1,4 @@
-import type { JobEvent, JobFeedMessage, JobStreamMessage, JobTypeFlag, JobView } from '@storyline/contracts';
+import type { JobEvent, JobFeedMessage, JobStreamMessage, JobTypeFlag, JobView, OpsSample } from '@storyline/contracts';
 import { FeedSubscription, feedEventDelivery, type FeedDelivery } from './feed-subscription';
 import { formatFeedPosition } from './feed-position';
 import type { FeedEvent, FeedItem, JobFeed } from './job-feed';
@@ -37,6 +37,8 @@ export interface StreamHub {
   /** The sessions holding streams now, for checking them against the database. */
   sessionKeys(): string[];
   counts(): { feed: number; job: number };
+  /** Open `onMyJobs` streams of admins: the ones ops samples go to. */
+  adminFeeds(): number;
   /** Open streams of one user, over both kinds. */
   countFor(userId: string): number;
   /** Ends every stream so clients reconnect elsewhere, and stops the timers. */
@@ -106,9 +108,24 @@ export function createStreamHub(options: StreamHubOptions): StreamHub {
     options.onNotice?.(sent);
   };
 
+  /** A sample goes to admins' live streams alone, as one frame encoded once. */
+  const routeOps = (sample: OpsSample) => {
+    const at = feed.lastPosition();
+    let delivery: FeedDelivery | undefined;
+    const shared = () => (delivery ??= createDelivery<JobFeedMessage>(formatFeedPosition(at), { kind: 'ops', sample }));
+    for (const subscription of index.admins) {
+      try {
+        subscription.ops(sample, shared, at);
+      } catch (error) {
+        failed(subscription, error);
+      }
+    }
+  };
+
   const route = (entry: FeedItem) => {
     if (entry.type === 'event') return routeEvent(entry.item);
     if (entry.type === 'notice') return routeNotice(entry.notice);
+    if (entry.type === 'ops') return routeOps(entry.sample);
     for (const subscription of index.all) {
       if (!(subscription instanceof FeedSubscription)) continue;
       try {
@@ -168,6 +185,7 @@ export function createStreamHub(options: StreamHubOptions): StreamHub {
     endSession: (sessionKey, message = 'You have logged out.') => endSession(sessionKey, message),
     sessionKeys: () => index.sessionKeys(),
     counts: () => index.counts(),
+    adminFeeds: () => index.admins.size,
     countFor: (userId) => index.countFor(userId),
     close() {
       clearInterval(ping);

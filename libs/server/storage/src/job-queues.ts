@@ -18,6 +18,12 @@ export interface ReceivedJobMessage {
   text: string;
 }
 
+export interface PoisonedQueueMessage {
+  messageId: string;
+  insertedOn: Date | null;
+  text: string;
+}
+
 export interface JobQueues {
   /** Creates every job queue and its poison queue if missing. */
   ensure(): Promise<void>;
@@ -29,7 +35,17 @@ export interface JobQueues {
   /** Moves a message that cannot be processed to the type's poison queue. */
   poison(type: JobType, text: string): Promise<void>;
   peekPoison(type: JobType): Promise<string[]>;
+  /** Up to 32 messages of the type's poison queue, with their ids, left where they are. */
+  peekPoisoned(type: JobType): Promise<PoisonedQueueMessage[]>;
+  /**
+   * Takes one message out of the type's poison queue: hidden for `visibilityTimeoutSec` while the
+   * caller decides, to be deleted with {@link deletePoisoned}. Null when it is not (or no longer) there.
+   */
+  takePoisoned(type: JobType, messageId: string, visibilityTimeoutSec: number): Promise<ReceivedJobMessage | null>;
+  deletePoisoned(type: JobType, message: Pick<ReceivedJobMessage, 'messageId' | 'popReceipt'>): Promise<void>;
   depth(type: JobType): Promise<number>;
+  /** Approximate messages in the type's poison queue. */
+  poisonDepth(type: JobType): Promise<number>;
   queueName(type: JobType): string;
 }
 
@@ -98,6 +114,33 @@ export function createJobQueues(options: JobQueuesOptions): JobQueues {
     async peekPoison(type) {
       const response = await client(poisonName(type)).peekMessages({ numberOfMessages: 32 });
       return response.peekedMessageItems.map((item) => item.messageText);
+    },
+    async peekPoisoned(type) {
+      const response = await client(poisonName(type)).peekMessages({ numberOfMessages: 32 });
+      return response.peekedMessageItems.map((item) => ({ messageId: item.messageId, insertedOn: item.insertedOn ?? null, text: item.messageText }));
+    },
+    async takePoisoned(type, messageId, visibilityTimeoutSec) {
+      const queue = client(poisonName(type));
+      // A queue cannot receive one message by id: take a batch, keep the one, show the others again.
+      const { receivedMessageItems } = await queue.receiveMessages({ numberOfMessages: 32, visibilityTimeout: visibilityTimeoutSec });
+      let taken: ReceivedJobMessage | null = null;
+      await Promise.all(
+        receivedMessageItems.map(async (item) => {
+          if (item.messageId === messageId) {
+            taken = { messageId: item.messageId, popReceipt: item.popReceipt, dequeueCount: item.dequeueCount, text: item.messageText };
+          } else {
+            await queue.updateMessage(item.messageId, item.popReceipt, undefined, 0);
+          }
+        }),
+      );
+      return taken;
+    },
+    async deletePoisoned(type, message) {
+      await client(poisonName(type)).deleteMessage(message.messageId, message.popReceipt);
+    },
+    async poisonDepth(type) {
+      const properties = await client(poisonName(type)).getProperties();
+      return properties.approximateMessagesCount ?? 0;
     },
     async depth(type) {
       const properties = await client(queueName(type)).getProperties();

@@ -10,4 +10,6 @@ export * from './media';
 export * from './story-archive';
 export * from './storable-text';
 export * from './notice';
+export * from './ops';
 export * from './world';
+export * from './epic';

@@ -2,6 +2,7 @@ import * as z from 'zod';
 import { JobStatus, JobType, type JobTypeFlag } from './job-type';
 import { JobView } from './job';
 import type { Notice } from './notice';
+import type { OpsSample } from './ops';
 
 const base = { jobId: z.string(), seq: z.number().int().positive(), at: z.string() };
 
@@ -33,7 +34,9 @@ export type JobFeedMessage =
   /** `ownerId`: whose job it is, which events themselves do not say (an admin's feed carries everyone's). */
   | { kind: 'event'; jobType: JobType; ownerId?: string; event: JobEvent }
   | { kind: 'flags'; flags: JobTypeFlag[] }
-  | { kind: 'notice'; notice: Notice };
+  | { kind: 'notice'; notice: Notice }
+  /** Admins' streams only: one API process's figures, every few seconds. */
+  | { kind: 'ops'; sample: OpsSample };
 
 const TERMINAL_EVENT_KINDS: readonly JobEventKind[] = ['completed', 'failed', 'cancelled', 'superseded'];
 

@@ -24,6 +24,7 @@ export interface MetricSources {
   streams: () => { feed: number; job: number };
   jobsByStatus: () => Promise<Array<{ status: string; count: number }>>;
   queueDepth: (type: JobType) => Promise<number>;
+  poisonDepth: (type: JobType) => Promise<number>;
 }
 
 export function createApiMetrics(sources: MetricSources): ApiMetrics {
@@ -85,6 +86,16 @@ export function createApiMetrics(sources: MetricSources): ApiMetrics {
     registers: [registry],
     async collect() {
       const depths = await Promise.all(JobType.options.map((type) => sources.queueDepth(type).catch(() => Number.NaN)));
+      JobType.options.forEach((type, index) => this.set({ job_type: type }, depths[index]));
+    },
+  });
+  new Gauge({
+    name: 'storyline_poison_queue_depth',
+    help: 'Approximate messages in each job type’s poison queue',
+    labelNames: ['job_type'],
+    registers: [registry],
+    async collect() {
+      const depths = await Promise.all(JobType.options.map((type) => sources.poisonDepth(type).catch(() => Number.NaN)));
       JobType.options.forEach((type, index) => this.set({ job_type: type }, depths[index]));
     },
   });

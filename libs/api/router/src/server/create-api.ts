@@ -18,6 +18,7 @@ import { readFlags } from '../routers/flags';
 import { appRouter } from '../routers/_app';
 import { createStreamRoute, DEFAULT_STREAM_LIMITS, type StreamLimits } from '../streams/stream-route';
 import { createApiMetrics, type ApiMetrics } from './api-metrics';
+import { startOpsSampler } from './ops-sampler';
 import { errorReference } from './error-reference';
 import { createRequestRouter } from './route-request';
 
@@ -49,6 +50,8 @@ export interface ApiOptions {
    * (120 s). It bounds a stalled upload or download; streams stay busy with their pings.
    */
   idleTimeoutMs?: number;
+  /** How often this process samples its figures for admins' operations pages (5 s). */
+  opsSampleMs?: number;
 }
 
 /** Images up to 10 MiB, imports up to 512 MiB, links for 15 minutes, uploads kept 7 days. */
@@ -88,6 +91,7 @@ export async function createApi(options: ApiOptions): Promise<Api> {
         .from(jobs)
         .groupBy(jobs.status),
     queueDepth: (type) => queues.depth(type),
+    poisonDepth: (type) => queues.poisonDepth(type),
   });
   const database = createDatabase(options.databaseUrl, { applicationName: 'storyline-api', onQuery: () => metrics.databaseQueries.inc() });
   const queues = createJobQueues({ connectionString: options.storageConnectionString, prefix: options.queuePrefix });
@@ -106,6 +110,7 @@ export async function createApi(options: ApiOptions): Promise<Api> {
     onSent: (stream, event, streams) => metrics.sent(stream, event, streams),
   });
   const sessionsListener = await listenForEndedSessions(database, hub, log);
+  const opsSampler = startOpsSampler({ db: database.db, hub, metrics, queues, log, intervalMs: options.opsSampleMs ?? 5_000 });
   const createContext = createContextFactory({
     db: database.db,
     queues,
@@ -173,6 +178,7 @@ export async function createApi(options: ApiOptions): Promise<Api> {
     openStreams: () => hub.counts().feed + hub.counts().job,
     async close() {
       draining = true;
+      opsSampler.stop();
       // Stop listening without http.Server#close, which also cuts idle keep-alive
       // connections, some of them carrying a request that has just arrived.
       const listening = new Promise<void>((resolve) => NetServer.prototype.close.call(server, () => resolve()));

@@ -43,6 +43,7 @@ export async function startTestStack(
     uploadLimits?: Partial<UploadLimits>;
     fileJobs?: Partial<FileJobServices>;
     log?: Logger;
+    opsSampleMs?: number;
   } = {},
 ): Promise<TestStack> {
   const database = await createTestDatabase(inject('pgAdminUrl'));
@@ -55,6 +56,7 @@ export async function startTestStack(
     streamLimits: options.streamLimits,
     files: options.files,
     uploadLimits: options.uploadLimits,
+    opsSampleMs: options.opsSampleMs,
   });
   await Promise.all([api.queues.ensure(), api.blobs.ensure()]);
   const fileServices: FileJobServices = {

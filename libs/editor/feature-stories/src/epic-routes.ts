@@ -1,0 +1,9 @@
+import type { Routes } from '@angular/router';
+import { EpicEditorPage } from './epic-editor-page';
+import { EpicListPage } from './epic-list-page';
+
+/** The epic pages, mounted under `/epics`. */
+export const epicsRoutes: Routes = [
+  { path: '', component: EpicListPage, title: 'My epics · Storyline' },
+  { path: ':id', component: EpicEditorPage, title: 'Epic · Storyline' },
+];
