@@ -14,6 +14,7 @@ import pino from 'pino';
 import { readStartEnv } from './env';
 import { DEMO_USERS, seedDemoData } from './seed-demo-data';
 import { seedDemoJobs } from './seed-demo-jobs';
+import { seedDemoWorld } from './seed-demo-world';
 
 const env = readStartEnv();
 const startedAt = Date.now();
@@ -65,8 +66,9 @@ try {
   if (await seedDemoData(database.db, blobs)) {
     const queues = createJobQueues({ connectionString: storage, prefix: env.QUEUE_PREFIX });
     await queues.ensure();
+    await seedDemoWorld(database.db, blobs);
     await seedDemoJobs({ db: database.db, queues, blobs, log: pino({ level: 'warn' }) });
-    say('queued the demo jobs: a publish and an export of "The Fox and the Lantern", and an import of a broken ZIP');
+    say('seeded a region, a hero and an epic; queued the demo jobs: a publish and an export of "The Fox and the Lantern", and an import of a broken ZIP');
   }
   await database.close();
 

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { buffer } from 'node:stream/consumers';
 import { eq } from 'drizzle-orm';
-import { stories, uploads, users, type Db } from '@storyline/db';
+import { epics, regions, stories, uploads, users, type Db } from '@storyline/db';
 import { startJob } from '@storyline/jobs';
 import type { BlobStore, JobQueues } from '@storyline/storage';
 import type { Logger } from 'pino';
@@ -12,9 +12,10 @@ const UPLOAD_KEPT_MS = 7 * 86_400_000;
 
 /**
  * A first start's jobs, so the editor has finished and failed work to show at once: the
- * worker publishes and exports alice's first story, and refuses an import whose
- * story.json is broken. They are real jobs on the real queues; the worker runs them as
- * soon as it starts.
+ * worker publishes and exports alice's first story, takes a version of her region,
+ * refuses to publish her epic (one of its stories is not published) and refuses an
+ * import whose story.json is broken. They are real jobs on the real queues; the worker
+ * runs them as soon as it starts.
  */
 export async function seedDemoJobs(deps: { db: Db; queues: JobQueues; blobs: BlobStore; log: Logger }): Promise<void> {
   const { db } = deps;
@@ -23,6 +24,10 @@ export async function seedDemoJobs(deps: { db: Db; queues: JobQueues; blobs: Blo
   if (!alice || !fox) return;
   await startJob(deps, { type: 'story-publish', targetId: fox.id, ownerId: alice.id, payload: { storyId: fox.id } });
   await startJob(deps, { type: 'story-export', targetId: fox.id, ownerId: alice.id, payload: { storyId: fox.id, version: null } });
+  const [forest] = await db.select({ id: regions.id }).from(regions).where(eq(regions.ownerId, alice.id));
+  if (forest) await startJob(deps, { type: 'region-version', targetId: forest.id, ownerId: alice.id, payload: { regionId: forest.id } });
+  const [epic] = await db.select({ id: epics.id }).from(epics).where(eq(epics.ownerId, alice.id));
+  if (epic) await startJob(deps, { type: 'epic-publish', targetId: epic.id, ownerId: alice.id, payload: { epicId: epic.id } });
 
   const uploadId = randomUUID();
   const blobName = `${alice.id}/${uploadId}.zip`;
