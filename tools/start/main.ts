@@ -68,7 +68,7 @@ try {
     await queues.ensure();
     await seedDemoWorld(database.db, blobs);
     await seedDemoJobs({ db: database.db, queues, blobs, log: pino({ level: 'warn' }) });
-    say('seeded a region, a hero and an epic; queued the demo jobs: a publish and an export of "The Fox and the Lantern", and an import of a broken ZIP');
+    say('seeded a region, a hero and an epic, and queued demo jobs: a publish, an export, a region version, an epic publish and an import of a broken ZIP');
   }
   await database.close();
 
