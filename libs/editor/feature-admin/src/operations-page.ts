@@ -2,7 +2,7 @@ import { ChangeDetectionStrategy, Component, computed, inject, signal } from '@a
 import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
 import { RouterLink } from '@angular/router';
 import type { OpsSample } from '@storyline/contracts';
-import { AuthStore, errorMessage, FlagsStore, injectTrpc, JobActivity, JobFeed, OpsHistory, type OpsSeries } from '@storyline/editor/data-access';
+import { errorMessage, FlagsStore, injectTrpc, JobActivity, JobFeed, OpsHistory, type OpsSeries } from '@storyline/editor/data-access';
 import { LineChart, ToastService, type ChartLine } from '@storyline/editor/ui';
 import { OpsJobsTable } from './ops-jobs-table';
 import { OpsQueues } from './ops-queues';
@@ -27,7 +27,7 @@ const toLines = (series: OpsSeries[], suffix = ''): ChartLine[] =>
 
       <section>
         <h2>Jobs in flight</h2>
-        <sl-ops-jobs-table [jobs]="jobs()" [usernames]="usernames()" [me]="me()" (cancelRequested)="cancel($event)" (retryRequested)="retry($event)" />
+        <sl-ops-jobs-table [jobs]="jobs()" [usernames]="usernames()" (cancelRequested)="cancel($event)" (retryRequested)="retry($event)" />
       </section>
 
       <section>
@@ -95,11 +95,9 @@ export class OperationsPage {
   private readonly activity = inject(JobActivity);
   private readonly toasts = inject(ToastService);
   private readonly trpc = injectTrpc();
-  private readonly auth = inject(AuthStore);
   private readonly flagsStore = inject(FlagsStore);
   private readonly history = signal(OpsHistory.empty());
 
-  protected readonly me = computed(() => this.auth.user()?.id ?? null);
   protected readonly flags = computed(() => this.flagsStore.flags() ?? []);
   protected readonly usernames = signal<ReadonlyMap<string, string>>(new Map());
   protected readonly jobs = computed(() => [...this.feed.jobs().values()].sort((a, b) => b.queuedAt.localeCompare(a.queuedAt)));

@@ -76,8 +76,6 @@ export class OpsJobsTable {
   readonly jobs = input.required<readonly JobView[]>();
   /** Usernames by user id. */
   readonly usernames = input.required<ReadonlyMap<string, string>>();
-  /** The admin's own id: a retry is its owner's to make (another's failed job is re-queued from its poison queue). */
-  readonly me = input<string | null>(null);
   readonly cancelRequested = output<string>();
   readonly retryRequested = output<string>();
 
@@ -100,7 +98,8 @@ export class OpsJobsTable {
         owner: name,
         age: formatElapsed(now - Date.parse(job.queuedAt)),
         canCancel: !isTerminalStatus(job.status),
-        canRetry: (job.status === 'Failed' || job.status === 'Cancelled') && job.ownerId === this.me(),
+        // An admin retries any failed job as an operator; the new job stays its owner's.
+        canRetry: job.status === 'Failed' || job.status === 'Cancelled',
       }));
   });
 

@@ -14,6 +14,8 @@ export interface StartJobRequest {
   supersedeQueued?: boolean;
   /** The job this one continues (a fork's assets job names the fork). */
   parentJobId?: string;
+  /** The message of its first (Queued) event; "Waiting for a worker" when absent. */
+  queuedMessage?: string;
 }
 
 export interface JobDeps {
@@ -46,7 +48,8 @@ export async function insertJob(tx: Tx, request: StartJobRequest): Promise<strin
     .insert(jobs)
     .values({ type: request.type, targetId: request.targetId, ownerId: request.ownerId, payload: request.payload, parentJobId: request.parentJobId })
     .returning({ id: jobs.id });
-  await recordJobChange(tx, job.id, { set: {}, event: { kind: 'status', status: 'Queued', message: 'Waiting for a worker' } });
+  const message = request.queuedMessage ?? 'Waiting for a worker';
+  await recordJobChange(tx, job.id, { set: {}, event: { kind: 'status', status: 'Queued', message } });
   await wakeJobWorkers(tx, request.type);
   return job.id;
 }

@@ -44,13 +44,14 @@ export const jobsRouter = router({
 
   /**
    * Starts a failed or cancelled job again as a new job with the same payload (a new
-   * story id where the job creates a story). Only the job's owner may: a retry does what
-   * the start did, and only owners write. A job is retried once; asking again (a double
-   * click, a second tab) answers the job the first retry started.
+   * story id where the job creates a story). Its owner may, and an admin as an operator
+   * (the operations page): the new job stays the owner's, replays the owner's own request,
+   * and its first event says who retried it. A job is retried once; asking again (a
+   * double click, a second tab) answers the job the first retry started.
    */
   retry: authedProcedure.input(RetryJobInput).mutation(async ({ ctx, input }) => {
     const job = await getJobFor(ctx.db, ctx.user, input.jobId);
-    if (job.ownerId !== ctx.user.id) throw new DomainError('FORBIDDEN', 'Only the job’s owner may retry it');
+    if (job.ownerId !== ctx.user.id && ctx.user.role !== 'admin') throw new DomainError('FORBIDDEN', 'Only the job’s owner or an admin may retry it');
     if (job.status !== 'Failed' && job.status !== 'Cancelled') throw new DomainError('CONFLICT', `Only a failed or cancelled job can be retried; this one is ${job.status}`);
     const retried = await ctx.db.transaction(async (tx) => {
       const [row] = await tx.select().from(jobs).where(eq(jobs.id, job.id)).for('update');
@@ -63,6 +64,7 @@ export const jobsRouter = router({
         ownerId: row.ownerId,
         payload,
         parentJobId: row.parentJobId ?? undefined,
+        queuedMessage: `Retried by ${ctx.user.username} (job ${row.id.slice(0, 8)}); waiting for a worker`,
       });
       await tx.update(jobs).set({ retriedAs: jobId }).where(eq(jobs.id, row.id));
       return { jobId, isNew: true };
