@@ -2,6 +2,7 @@ import { ChangeDetectionStrategy, Component, computed, inject, signal } from '@a
 import { Router, RouterLink } from '@angular/router';
 import type { EpicSummary } from '@storyline/contracts';
 import { errorMessage, injectTrpc } from '@storyline/editor/data-access';
+import { ITEM_LIST_STYLES } from './item-list-styles';
 
 const EDITED_FORMAT = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 
@@ -41,18 +42,7 @@ const EDITED_FORMAT = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', 
       <p class="muted">Loading…</p>
     }
   `,
-  styles: `
-    h1 { margin: 0 0 1rem; }
-    .create { display: flex; flex-wrap: wrap; align-items: flex-end; gap: 0.75rem; margin-bottom: 1.5rem; }
-    .create__name { flex: 1; min-width: 14rem; }
-    .create__error { flex-basis: 100%; margin: 0; }
-    .items { list-style: none; margin: 0; padding: 0; border: 1px solid var(--sl-border); border-radius: 8px; background: var(--sl-surface); }
-    .item { display: flex; flex-wrap: wrap; justify-content: space-between; gap: 0.5rem; padding: 0.85rem 1rem; }
-    .item + .item { border-top: 1px solid var(--sl-border); }
-    .item__name { font-weight: 600; }
-    .item__meta { color: var(--sl-muted); font-size: 0.9rem; }
-    .items__empty { padding: 1rem; color: var(--sl-muted); }
-  `,
+  styles: [ITEM_LIST_STYLES],
 })
 export class EpicListPage {
   private readonly trpc = injectTrpc();
