@@ -4,7 +4,8 @@
  * migrates, seeds the demo data, builds the editor, runs the API and the worker,
  * and stops all of it on Ctrl-C.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
 import { resolve } from 'node:path';
 import { setTimeout } from 'node:timers';
 import { createDatabase, migrateDatabase } from '@storyline/db';
@@ -21,22 +22,50 @@ const startedAt = Date.now();
 const dataDir = resolve(env.STORYLINE_DATA_DIR);
 const stops: Array<() => Promise<unknown>> = [];
 const children: ChildProcess[] = [];
-let stopping = false;
+let stopping: Promise<void> | undefined;
 
 const say = (line: string) => console.log(`[start] ${line}`);
 
-async function shutdown(code: number): Promise<never> {
-  if (stopping) process.exit(code);
-  stopping = true;
-  say('stopping…');
+/**
+ * Stops everything once, whatever asks first: Ctrl-C, SIGTERM, a failed start or an app
+ * that died. A terminal's Ctrl-C reaches this script twice (from the terminal and again
+ * from npm), and an impatient user presses it again: later calls wait for the first,
+ * so nothing started is ever left behind.
+ */
+function shutdown(code: number): Promise<void> {
+  if (!stopping) {
+    say('stopping…');
+    stopping = stopEverything().then(() => {
+      say('stopped');
+      process.exit(code);
+    });
+  } else {
+    say('already stopping; waiting for every part to stop');
+  }
+  return stopping;
+}
+
+async function stopEverything(): Promise<void> {
+  // A part still starting is stopped once it is up: its stop is not registered before that.
+  await started.catch(() => undefined);
   await Promise.all(children.map(stopChild));
   for (const stop of stops.reverse()) await withTimeout(stop(), 10_000).catch(() => undefined);
-  say('stopped');
-  process.exit(code);
 }
+
+/** Thrown between start steps once a stop was asked for, so no further part starts. */
+class StartInterrupted extends Error {}
+function unlessStopping(): void {
+  if (stopping) throw new StartInterrupted('interrupted');
+}
+
+const started = start();
+started.catch((error: unknown) => {
+  if (!(error instanceof StartInterrupted)) console.error(`[start] failed: ${error instanceof Error ? error.message : String(error)}`);
+  void shutdown(1);
+});
 onShutdownSignal(() => void shutdown(0));
 
-try {
+async function start(): Promise<void> {
   let databaseUrl = env.DATABASE_URL;
   if (!databaseUrl) {
     say(`starting embedded PostgreSQL on port ${env.PG_PORT} (data in ${dataDir}/postgres)`);
@@ -47,6 +76,7 @@ try {
     });
     stops.push(pg.stop);
     databaseUrl = pg.url;
+    unlessStopping();
   }
   let storage = env.AZURE_STORAGE_CONNECTION_STRING;
   if (!storage) {
@@ -58,27 +88,36 @@ try {
     });
     stops.push(azurite.stop);
     storage = azurite.connectionString;
+    unlessStopping();
   }
   await migrateDatabase(databaseUrl);
+  unlessStopping();
   const database = createDatabase(databaseUrl, { max: 2 });
-  const blobs = createBlobStore({ connectionString: storage, prefix: env.QUEUE_PREFIX });
-  await blobs.ensure();
-  if (await seedDemoData(database.db, blobs)) {
-    const queues = createJobQueues({ connectionString: storage, prefix: env.QUEUE_PREFIX });
-    await queues.ensure();
-    await seedDemoWorld(database.db, blobs);
-    await seedDemoJobs({ db: database.db, queues, blobs, log: pino({ level: 'warn' }) });
-    say('seeded a region, a hero and an epic, and queued demo jobs: a publish, an export, a region version, an epic publish and an import of a broken ZIP');
+  try {
+    const blobs = createBlobStore({ connectionString: storage, prefix: env.QUEUE_PREFIX });
+    await blobs.ensure();
+    if (await seedDemoData(database.db, blobs)) {
+      const queues = createJobQueues({ connectionString: storage, prefix: env.QUEUE_PREFIX });
+      await queues.ensure();
+      await seedDemoWorld(database.db, blobs);
+      await seedDemoJobs({ db: database.db, queues, blobs, log: pino({ level: 'warn' }) });
+      say('seeded a region, a hero and an epic, and queued demo jobs: a publish, an export, a region version, an epic publish and an import of a broken ZIP');
+    }
+  } finally {
+    await database.close();
   }
-  await database.close();
+  unlessStopping();
 
   if (env.STORYLINE_SKIP_BUILD === '0') {
     say('building the editor, the API and the worker (cached after the first time)…');
-    const build = spawnSync(resolve('node_modules/.bin/nx'), ['run-many', '-t', 'build', '-p', 'editor,api,worker', '--outputStyle=stream'], {
+    // Not spawnSync: a Ctrl-C during the build must reach this script's handler at once.
+    const build = spawn(resolve('node_modules/.bin/nx'), ['run-many', '-t', 'build', '-p', 'editor,api,worker', '--outputStyle=stream'], {
       stdio: 'inherit',
       env: { ...process.env, NX_TUI: 'false' },
     });
-    if (build.status !== 0) throw new Error('the build failed');
+    const [status] = (await once(build, 'exit')) as [number | null];
+    unlessStopping();
+    if (status !== 0) throw new Error('the build failed');
   }
 
   const shared = { ...process.env, DATABASE_URL: databaseUrl, AZURE_STORAGE_CONNECTION_STRING: storage };
@@ -86,13 +125,11 @@ try {
   children.push(runApp('api', { ...shared, PORT: String(env.PORT), HOST: env.HOST }));
   const url = `http://${env.HOST === '0.0.0.0' ? '127.0.0.1' : env.HOST}:${env.PORT}`;
   await waitForReady(`${url}/readyz`);
+  unlessStopping();
   say(`ready in ${((Date.now() - startedAt) / 1000).toFixed(1)} s`);
   say(`Storyline is running at ${url}`);
   say(`log in as ${DEMO_USERS.map((user) => `${user.username} / ${user.password}`).join(',  ')}`);
   say('press Ctrl-C to stop everything');
-} catch (error) {
-  console.error(`[start] failed: ${error instanceof Error ? error.message : String(error)}`);
-  await shutdown(1);
 }
 
 function runApp(name: 'api' | 'worker', childEnv: NodeJS.ProcessEnv): ChildProcess {
@@ -126,12 +163,19 @@ function stopChild(child: ChildProcess): Promise<void> {
 async function waitForReady(url: string, timeoutMs = 60_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
+    unlessStopping();
     if (await fetch(url).then((response) => response.ok, () => false)) return;
     await new Promise((done) => setTimeout(done, 200));
   }
   throw new Error(`${url} did not answer within ${timeoutMs / 1000} s`);
 }
 
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
-  return Promise.race([promise, new Promise<undefined>((done) => setTimeout(() => done(undefined), ms).unref())]);
+/** Waits for `promise` at most `ms`; the timer keeps the process alive, so a stop that hangs cannot end it silently. */
+async function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([promise, new Promise<undefined>((done) => (timer = setTimeout(() => done(undefined), ms)))]);
+  } finally {
+    clearTimeout(timer);
+  }
 }

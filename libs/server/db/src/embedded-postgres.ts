@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { chmod, mkdir, stat } from 'node:fs/promises';
+import { chmod, mkdir, rm, stat } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join, parse } from 'node:path';
 import type { ChildProcess } from 'node:child_process';
@@ -78,6 +78,12 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     adminUrl,
     stop: async () => {
       process.off('exit', killOnExit);
+      // The package waits for an exit that already happened when the server was stopped
+      // from outside (a Ctrl-C reaches the whole process group): wait only for a live one.
+      if (child && (child.exitCode !== null || child.signalCode !== null)) {
+        if (options.persistent === false) await rm(options.dataDir, { recursive: true, force: true });
+        return;
+      }
       await server.stop();
     },
   };
