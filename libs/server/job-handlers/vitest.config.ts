@@ -1,3 +1,3 @@
 import { vitestConfig } from '../../../tools/testing/vitest-config';
 
-export default vitestConfig(import.meta.dirname);
+export default vitestConfig(import.meta.dirname, { infra: true });

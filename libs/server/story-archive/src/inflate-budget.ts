@@ -1,4 +1,5 @@
 import { Transform, type TransformCallback } from 'node:stream';
+import { crc32 } from 'node:zlib';
 import { ArchiveError } from './archive-error';
 import { exceedsRatio, type ArchiveLimits } from './archive-limits';
 import { MANIFEST_NAME } from './archive-layout';
@@ -29,13 +30,17 @@ export function totalSizeProblem(total: number, limits: ArchiveLimits): string |
  * Counts an entry's bytes as they come out of the inflater and fails the moment the entry
  * or the whole archive passes its limit, or the entry's ratio turns bomb-like. Headers are
  * only a promise: this counts what really arrives, and also fails an entry that ends short
- * of the size the central directory gave it.
+ * of the size the central directory gave it or whose bytes do not match its CRC-32 (yauzl
+ * checks neither against the data). The CRC runs over each chunk as it passes, so a damaged
+ * entry fails at its end, before it ends for the reader: a consumer that waits for 'end'
+ * never takes the damaged bytes for whole.
  */
 export class InflateBudget extends Transform {
   #inflated = 0;
+  #crc = 0;
 
   constructor(
-    private readonly entry: { name: string; compressedSize: number; uncompressedSize: number },
+    private readonly entry: { name: string; compressedSize: number; uncompressedSize: number; crc32: number },
     private readonly limits: ArchiveLimits,
     private readonly tally: InflateTally,
   ) {
@@ -49,11 +54,14 @@ export class InflateBudget extends Transform {
       entrySizeProblem(this.entry.name, this.#inflated, this.entry.compressedSize, this.limits) ?? totalSizeProblem(this.tally.bytes, this.limits);
     if (problem !== undefined) return done(new ArchiveError(problem));
     if (this.#inflated > this.entry.uncompressedSize) return done(this.#sizeLie('more'));
+    this.#crc = crc32(chunk, this.#crc);
     done(null, chunk);
   }
 
   override _flush(done: TransformCallback): void {
-    done(this.#inflated < this.entry.uncompressedSize ? this.#sizeLie('less') : null);
+    if (this.#inflated < this.entry.uncompressedSize) return done(this.#sizeLie('less'));
+    if (this.#crc !== this.entry.crc32) return done(new ArchiveError(`The archive is damaged: ${this.entry.name} does not match its checksum`));
+    done();
   }
 
   #sizeLie(moreOrLess: 'more' | 'less'): ArchiveError {

@@ -5,8 +5,8 @@ import { InflateBudget, type InflateTally } from './inflate-budget';
 import { toArchiveError } from './to-archive-error';
 
 /**
- * An entry's inflated bytes, counted against the limits as they arrive. Anything yauzl or
- * zlib reports comes out of the returned stream as an ArchiveError naming the entry, and
+ * An entry's inflated bytes, counted against the limits and its CRC-32 as they arrive.
+ * Anything yauzl or zlib reports comes out of the returned stream as an ArchiveError naming the entry, and
  * destroying the returned stream releases yauzl's stream (unpiped first, as yauzl asks),
  * so the file descriptor can close.
  */
@@ -17,7 +17,8 @@ export async function openCheckedEntry(zipfile: ZipFile, entry: Entry, name: str
   } catch (error) {
     throw toArchiveError(error, name);
   }
-  const budget = new InflateBudget({ name, compressedSize: entry.compressedSize, uncompressedSize: entry.uncompressedSize }, limits, tally);
+  const { compressedSize, uncompressedSize, crc32 } = entry;
+  const budget = new InflateBudget({ name, compressedSize, uncompressedSize, crc32 }, limits, tally);
   raw.on('error', (error) => budget.destroy(toArchiveError(error, name)));
   budget.once('close', () => {
     if (raw.readableEnded) return;

@@ -8,6 +8,8 @@ export interface RawZipEntry {
   method?: 'stored' | 'deflated';
   /** The uncompressed size both headers claim; the real size when left out. */
   claimedSize?: number;
+  /** The CRC-32 both headers claim; that of `data` when left out. */
+  claimedCrc?: number;
   /** General purpose bits, e.g. 0x1 (encrypted). */
   flags?: number;
   /** The unix mode, put where unzip tools look for it (the top 16 bits). */
@@ -33,7 +35,7 @@ export function buildRawZip(entries: RawZipEntry[]): Buffer {
     const fields = {
       flags: entry.flags ?? 0x800,
       method: entry.method === 'deflated' ? 8 : 0,
-      crc: crc32(data),
+      crc: entry.claimedCrc ?? crc32(data),
       compressedSize: packed.length,
       uncompressedSize: entry.claimedSize ?? data.length,
       nameLength: name.length,
