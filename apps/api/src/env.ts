@@ -14,6 +14,8 @@ const Env = z.object({
   STREAMS_PER_USER_MAX: z.coerce.number().int().positive().default(200),
   STREAM_BUFFER_KB: z.coerce.number().int().min(16).default(256),
   LOGIN_MAX_FAILURES: z.coerce.number().int().positive().default(5),
+  LOGIN_ACCOUNT_MAX_FAILURES: z.coerce.number().int().positive().default(20),
+  LOGIN_ADDRESS_MAX_FAILURES: z.coerce.number().int().positive().default(100),
   LOGIN_WINDOW_SEC: z.coerce.number().int().positive().default(900),
   LOGIN_LOCKOUT_SEC: z.coerce.number().int().positive().default(900),
   TRUST_PROXY: z.enum(['true', 'false']).default('false').transform((value) => value === 'true'),

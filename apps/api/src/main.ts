@@ -21,7 +21,13 @@ const api = await createApi({
   editorDir: resolve(env.EDITOR_DIST),
   sessionTtlMs: env.SESSION_TTL_HOURS * 3600_000,
   secureCookies: env.COOKIE_SECURE,
-  loginThrottle: { maxFailures: env.LOGIN_MAX_FAILURES, windowSec: env.LOGIN_WINDOW_SEC, lockoutSec: env.LOGIN_LOCKOUT_SEC },
+  loginThrottle: {
+    maxFailures: env.LOGIN_MAX_FAILURES,
+    accountMaxFailures: env.LOGIN_ACCOUNT_MAX_FAILURES,
+    addressMaxFailures: env.LOGIN_ADDRESS_MAX_FAILURES,
+    windowSec: env.LOGIN_WINDOW_SEC,
+    lockoutSec: env.LOGIN_LOCKOUT_SEC,
+  },
   trustProxy: env.TRUST_PROXY,
   maxBodyBytes: env.MAX_BODY_MB * 1024 * 1024,
   files: {

@@ -5,6 +5,7 @@ import type { Db } from '@storyline/db';
 import type { JobFeed, StreamHub } from '@storyline/realtime';
 import type { BlobStore, JobQueues } from '@storyline/storage';
 import type { Logger } from 'pino';
+import { DEVICE_COOKIE, DEVICE_TTL_DAYS, wellFormedDeviceToken } from './auth/devices';
 import { createLoginThrottle, type LoginThrottle } from './auth/login-throttle';
 import { findSession, SESSION_COOKIE } from './auth/sessions';
 import { clientAddress } from './client-address';
@@ -50,6 +51,9 @@ export interface Context extends ApiServices {
   /** The client's IP address, as `trustProxy` says to find it. */
   clientAddress: string;
   setSessionCookie(token: string | null): void;
+  /** The `storyline_device` cookie's token, when well formed: which browser this is (see devices.ts). */
+  deviceToken: string | null;
+  setDeviceCookie(token: string): void;
   /** Sets a header on the HTTP response this request will get, error or not. */
   setResponseHeader(name: string, value: string): void;
 }
@@ -58,7 +62,8 @@ export function createContextFactory(services: ApiServices) {
   // The throttle keeps its counts in the database, not in memory; one serves every request.
   const loginThrottle = services.loginThrottle ?? createLoginThrottle(services.db);
   return async ({ req, res }: { req: IncomingMessage; res: ServerResponse }): Promise<Context> => {
-    const sessionToken = parseCookies(req.headers.cookie ?? '')[SESSION_COOKIE];
+    const cookies = parseCookies(req.headers.cookie ?? '');
+    const sessionToken = cookies[SESSION_COOKIE];
     const session = await findSession(services.db, sessionToken);
     const user = session?.user ?? null;
     return {
@@ -75,6 +80,17 @@ export function createContextFactory(services: ApiServices) {
           secure: services.secureCookies,
           path: '/',
           maxAge: token ? Math.floor(services.sessionTtlMs / 1000) : 0,
+        });
+        res.appendHeader('Set-Cookie', cookie);
+      },
+      deviceToken: wellFormedDeviceToken(cookies[DEVICE_COOKIE]),
+      setDeviceCookie(token) {
+        const cookie = serializeCookie(DEVICE_COOKIE, token, {
+          httpOnly: true,
+          sameSite: 'lax',
+          secure: services.secureCookies,
+          path: '/',
+          maxAge: DEVICE_TTL_DAYS * 24 * 3600,
         });
         res.appendHeader('Set-Cookie', cookie);
       },

@@ -7,6 +7,7 @@ import {
   integer,
   jsonb,
   pgTable,
+  primaryKey,
   text,
   timestamp,
   uniqueIndex,
@@ -170,10 +171,11 @@ export const notices = pgTable(
 );
 
 /**
- * Recent failed logins (and attempts still being checked) per key: `account:<username>`
- * or `address:<client ip>`. In the database so every API process throttles the same
- * count. A row outlives its window only while its lock lasts; dead rows are deleted
- * as new failures arrive.
+ * Recent failed logins (and attempts still being checked) per key: `pair:<username>@<ip>`,
+ * `account:<username>`, `address:<ip>` or `device:<device>:<username>` (the login
+ * throttle says which attempt counts where). In the database so every API process
+ * throttles the same count. A row outlives its window only while its lock lasts; dead
+ * rows are deleted as new failures arrive.
  */
 export const loginFailures = pgTable('login_failures', {
   key: text('key').primaryKey(),
@@ -251,3 +253,22 @@ export const uploads = pgTable(
 );
 
 export * from './world-schema';
+
+/**
+ * Browsers that logged in to an account before: the hash of the `storyline_device`
+ * cookie a browser got at a successful login, per user. A known browser's failed
+ * logins count only against itself, so nobody else's guessing can lock it out.
+ * At most 20 per user are kept (the least recently used go).
+ */
+export const loginDevices = pgTable(
+  'login_devices',
+  {
+    tokenHash: text('token_hash').notNull(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    createdAt: createdAt(),
+    lastLoginAt: timestamp('last_login_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.tokenHash, t.userId] }), index('login_devices_user_idx').on(t.userId, t.lastLoginAt)],
+);

@@ -27,13 +27,13 @@ async function attempts<T>(count: number, next: (index: number) => Promise<Login
 }
 
 describe('the login throttle', () => {
-  it('locks an account on its 5th failure and then refuses even the right password without checking it', async () => {
+  it('locks an account at one address on its 5th failure, refusing even the right password there without checking it', async () => {
     const throttle = createLoginThrottle(database.db);
-    const first = await attempts(5, (i) => throttle.attempt({ username: 'alice', address: `10.0.0.${i}` }, wrong));
+    const first = await attempts(5, () => throttle.attempt({ username: 'alice', address: '10.0.0.1' }, wrong));
     expect(first.map((attempt) => attempt.status)).toEqual(Array(5).fill('checked'));
 
     let checked = false;
-    const sixth = await throttle.attempt({ username: 'alice', address: '10.0.0.9' }, async () => {
+    const sixth = await throttle.attempt({ username: 'alice', address: '10.0.0.1' }, async () => {
       checked = true;
       return 'user';
     });
@@ -42,24 +42,56 @@ describe('the login throttle', () => {
     const { retryAfterSec } = sixth as { retryAfterSec: number };
     expect(retryAfterSec).toBeGreaterThan(0);
     expect(retryAfterSec).toBeLessThanOrEqual(900);
+    // Anywhere else the account is as open as before.
+    expect(await throttle.attempt({ username: 'alice', address: '10.0.0.2' }, right)).toEqual({ status: 'checked', result: 'user' });
   });
 
-  it('locks an address on its 5th failure, whichever usernames it tried', async () => {
-    const throttle = createLoginThrottle(database.db);
+  it('locks unknown browsers out of an account after accountMaxFailures from any addresses, but not its known devices', async () => {
+    const throttle = createLoginThrottle(database.db, { accountMaxFailures: 3 });
+    await attempts(3, (i) => throttle.attempt({ username: 'alice', address: `10.0.0.${10 + i}` }, wrong));
+    expect((await throttle.attempt({ username: 'alice', address: '10.0.0.20' }, right)).status).toBe('locked');
+    expect(await throttle.attempt({ username: 'alice', address: '10.0.0.20', device: 'alices-laptop' }, right)).toEqual({ status: 'checked', result: 'user' });
+  });
+
+  it('locks an address after addressMaxFailures, whichever usernames it tried, for unknown browsers only', async () => {
+    const throttle = createLoginThrottle(database.db, { addressMaxFailures: 5 });
     await attempts(5, (i) => throttle.attempt({ username: `user-${i}`, address: '10.0.1.1' }, wrong));
     expect((await throttle.attempt({ username: 'bob', address: '10.0.1.1' }, right)).status).toBe('locked');
+    expect(await throttle.attempt({ username: 'bob', address: '10.0.1.1', device: 'bobs-phone' }, right)).toEqual({ status: 'checked', result: 'user' });
     expect(await throttle.attempt({ username: 'bob', address: '10.0.1.2' }, right)).toEqual({ status: 'checked', result: 'user' });
   });
 
-  it('does not count the attempts a locked address refuses against the accounts they name', async () => {
+  it("counts a known device's failures on the device alone, and nobody else's against it", async () => {
     const throttle = createLoginThrottle(database.db);
+    const laptop = { username: 'alice', address: '10.0.1.5', device: 'alices-laptop' };
+    await attempts(4, () => throttle.attempt(laptop, wrong));
+    expect(await failures('device:alices-laptop:alice')).toBe(4);
+    expect(await failures('account:alice')).toBeUndefined();
+    // A stranger at the same address guesses on.
+    await attempts(6, () => throttle.attempt({ username: 'alice', address: '10.0.1.5' }, wrong));
+    expect(await throttle.attempt(laptop, right)).toEqual({ status: 'checked', result: 'user' });
+    expect(await failures('device:alices-laptop:alice')).toBeUndefined();
+  });
+
+  it('treats a device locked by its own failures as any other browser', async () => {
+    const throttle = createLoginThrottle(database.db);
+    const laptop = { username: 'alice', address: '10.0.1.6', device: 'stolen-cookie' };
+    await attempts(5, () => throttle.attempt(laptop, wrong));
+    const next = await attempts(5, () => throttle.attempt(laptop, wrong));
+    expect(next.map((attempt) => attempt.status)).toEqual(Array(5).fill('checked'));
+    expect(await failures('pair:alice@10.0.1.6')).toBe(5);
+    expect((await throttle.attempt(laptop, right)).status).toBe('locked');
+  });
+
+  it('does not count the attempts a locked address refuses against the accounts they name', async () => {
+    const throttle = createLoginThrottle(database.db, { addressMaxFailures: 5 });
     await attempts(5, (i) => throttle.attempt({ username: `user-${i}`, address: '10.0.2.1' }, wrong));
     await attempts(5, () => throttle.attempt({ username: 'carol', address: '10.0.2.1' }, wrong));
     expect((await failures('account:carol')) ?? 0).toBe(0);
   });
 
   it('refuses an attempt while 5 others from its address are being checked, without counting it', async () => {
-    const throttle = createLoginThrottle(database.db);
+    const throttle = createLoginThrottle(database.db, { addressMaxFailures: 5 });
     let release: () => void = () => undefined;
     const released = new Promise<void>((resolve) => (release = resolve));
     let checking = 0;
@@ -84,12 +116,13 @@ describe('the login throttle', () => {
     expect(await failures('account:alice')).toBe(2);
   });
 
-  it('clears the account on a success and does not count the success against the address', async () => {
+  it("clears the browser's own count on a success, and takes only the success back from the account and the address", async () => {
     const throttle = createLoginThrottle(database.db);
     const keys: LoginKeys = { username: 'alice', address: '10.0.4.1' };
     await attempts(4, () => throttle.attempt(keys, wrong));
     expect(await throttle.attempt(keys, right)).toEqual({ status: 'checked', result: 'user' });
-    expect(await failures('account:alice')).toBeUndefined();
+    expect(await failures('pair:alice@10.0.4.1')).toBeUndefined();
+    expect(await failures('account:alice')).toBe(4);
     expect(await failures('address:10.0.4.1')).toBe(4);
 
     // The address was not locked by the attempt that succeeded: one more failure is checked.
@@ -97,10 +130,11 @@ describe('the login throttle', () => {
   });
 
   it('counts 20 simultaneous failures exactly, losing no increment', async () => {
-    const throttle = createLoginThrottle(database.db, { maxFailures: 50 });
+    const throttle = createLoginThrottle(database.db, { maxFailures: 50, accountMaxFailures: 50 });
     const keys: LoginKeys = { username: 'alice', address: '10.0.5.1' };
     const results = await Promise.all(Array.from({ length: 20 }, () => throttle.attempt(keys, wrong)));
     expect(results.every((attempt) => attempt.status === 'checked')).toBe(true);
+    expect(await failures('pair:alice@10.0.5.1')).toBe(20);
     expect(await failures('account:alice')).toBe(20);
     expect(await failures('address:10.0.5.1')).toBe(20);
   });
@@ -160,7 +194,7 @@ describe('the login throttle', () => {
       timeoutMs: 10_000,
       intervalMs: 100,
     });
-    expect(await failures('account:alice')).toBe(1);
+    expect(await failures('pair:alice@10.0.7.1')).toBe(1);
     expect(await throttle.attempt(keys, right)).toEqual({ status: 'checked', result: 'user' });
   });
 
@@ -168,10 +202,11 @@ describe('the login throttle', () => {
     const throttle = createLoginThrottle(database.db, { windowSec: 1 });
     const keys: LoginKeys = { username: 'alice', address: '10.0.8.1' };
     await attempts(4, () => throttle.attempt(keys, wrong));
-    await until(() => windowIsOver('account:alice', 1), 'the window to pass', 10_000);
+    await until(() => windowIsOver('pair:alice@10.0.8.1', 1), 'the window to pass', 10_000);
 
     const later = await attempts(4, () => throttle.attempt(keys, wrong));
     expect(later.map((attempt) => attempt.status)).toEqual(Array(4).fill('checked'));
+    expect(await failures('pair:alice@10.0.8.1')).toBe(4);
     expect(await failures('account:alice')).toBe(4);
   });
 
@@ -183,7 +218,8 @@ describe('the login throttle', () => {
 
     await throttle.attempt({ username: 'new', address: '10.0.9.3' }, wrong);
     const keys = (await database.sql<{ key: string }[]>`select key from login_failures order by key`).map((row) => row.key);
-    expect(keys).toEqual(['account:locked', 'account:new', 'address:10.0.9.2', 'address:10.0.9.3']);
+    // The account and the address of `locked` stayed below their limits: their window ended them too.
+    expect(keys).toEqual(['account:new', 'address:10.0.9.3', 'pair:locked@10.0.9.2', 'pair:new@10.0.9.3']);
   });
 });
 

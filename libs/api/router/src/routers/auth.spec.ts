@@ -17,7 +17,7 @@ beforeAll(async () => {
   await new Promise<void>((resolve) => api.server.listen(0, '127.0.0.1', resolve));
   proxied = { api, baseUrl: `http://127.0.0.1:${(api.server.address() as AddressInfo).port}` };
 });
-afterEach(() => stack.database.sql`delete from login_failures`);
+afterEach(() => stack.database.sql`delete from login_failures; delete from login_devices`.simple());
 afterAll(async () => {
   await proxied?.api.close();
   await stack?.close();
@@ -27,33 +27,134 @@ interface LoginResponse {
   status: number;
   retryAfter: string | null;
   error?: { message: string; code: string };
+  /** The storyline_device cookie the answer set, whole (attributes too). */
+  deviceCookie?: string;
 }
 
-/** One login over HTTP, as the browser sends it, optionally through the proxy from `forwardedFor`. */
-async function login(baseUrl: string, username: string, password: string, forwardedFor?: string): Promise<LoginResponse> {
+interface From {
+  /** Sent as X-Forwarded-For (the proxied API believes it). */
+  address?: string;
+  /** The storyline_device token this browser holds. */
+  device?: string;
+}
+
+/** One login over HTTP, as the browser sends it. */
+async function login(baseUrl: string, username: string, password: string, from: From = {}): Promise<LoginResponse> {
   const response = await fetch(`${baseUrl}/trpc/auth.login`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', ...(forwardedFor ? { 'x-forwarded-for': forwardedFor } : {}) },
+    headers: {
+      'content-type': 'application/json',
+      ...(from.address ? { 'x-forwarded-for': from.address } : {}),
+      ...(from.device ? { cookie: `storyline_device=${from.device}` } : {}),
+    },
     body: JSON.stringify({ username, password }),
   });
   const body = (await response.json()) as { error?: { message: string; data: { code: string } } };
+  const deviceCookie = response.headers.getSetCookie().find((cookie) => cookie.startsWith('storyline_device='));
   return {
     status: response.status,
     retryAfter: response.headers.get('retry-after'),
     ...(body.error ? { error: { message: body.error.message, code: body.error.data.code } } : {}),
+    ...(deviceCookie ? { deviceCookie } : {}),
   };
 }
 
-const wrongFrom = (username: string, address: string) => login(proxied.baseUrl, username, 'wrong-pw', address);
+const wrongFrom = (username: string, address: string, device?: string) => login(proxied.baseUrl, username, 'wrong-pw', { address, device });
+const rightFrom = (username: string, address: string, device?: string) => login(proxied.baseUrl, username, `${username}-pw`, { address, device });
+
+/** Logs in once from `address` and answers the device token the browser was given. */
+async function knownBrowser(username: string, address: string): Promise<string> {
+  const answer = await rightFrom(username, address);
+  expect(answer.status).toBe(200);
+  const token = /^storyline_device=([^;]+)/.exec(answer.deviceCookie ?? '')?.[1];
+  if (!token) throw new Error(`no device cookie in ${JSON.stringify(answer)}`);
+  return token;
+}
+
+async function statuses(count: number, next: (index: number) => Promise<LoginResponse>): Promise<number[]> {
+  const answers: number[] = [];
+  for (let index = 0; index < count; index += 1) answers.push((await next(index)).status);
+  return answers;
+}
 
 describe('throttled logins', () => {
-  it('refuses the 6th attempt on an account with 429 and Retry-After, even with the right password', async () => {
-    for (let i = 1; i <= 5; i += 1) expect((await wrongFrom('alice', `203.0.113.${i}`)).status).toBe(401);
+  it('stops one address guessing an account after 5 failures with 429 and Retry-After, even for the right password', async () => {
+    expect(await statuses(5, () => wrongFrom('alice', '203.0.113.1'))).toEqual(Array(5).fill(401));
 
-    const sixth = await login(proxied.baseUrl, 'alice', 'alice-pw', '203.0.113.6');
+    const sixth = await rightFrom('alice', '203.0.113.1');
     expect(sixth).toMatchObject({ status: 429, error: { code: 'TOO_MANY_REQUESTS', message: LOCKED } });
     expect(Number(sixth.retryAfter)).toBeGreaterThan(0);
     expect(Number(sixth.retryAfter)).toBeLessThanOrEqual(900);
+  });
+
+  it('does not lock the account out anywhere else: alice logs in from another address, even in a new browser', async () => {
+    await statuses(5, () => wrongFrom('alice', '203.0.113.2'));
+    expect((await rightFrom('alice', '203.0.113.2')).status).toBe(429);
+    expect((await rightFrom('alice', '203.0.113.3')).status).toBe(200);
+  });
+
+  it('lets a browser that logged in before keep logging in while a stranger at its own address guesses', async () => {
+    const alicesBrowser = await knownBrowser('alice', '198.51.100.1');
+    // The office NAT: the stranger is behind the same address.
+    await statuses(6, () => wrongFrom('alice', '198.51.100.1'));
+    expect((await rightFrom('alice', '198.51.100.1')).status).toBe(429);
+    expect((await rightFrom('alice', '198.51.100.1', alicesBrowser)).status).toBe(200);
+  });
+
+  it('does not lock the users behind one address when some of them fail: 5 failures there leave bob free', async () => {
+    for (const username of ['alice', 'admin', 'nobody', 'carol', 'dave']) expect((await wrongFrom(username, '198.51.100.7')).status).toBe(401);
+    expect((await rightFrom('bob', '198.51.100.7')).status).toBe(200);
+  });
+
+  it('slows an address trying many accounts (credential stuffing) after 100 failures, except for its known browsers', async () => {
+    const bobsBrowser = await knownBrowser('bob', '198.51.100.8');
+    const answers = await statuses(100, (i) => wrongFrom(`user-${i}`, '198.51.100.8'));
+    expect(answers).toEqual(Array(100).fill(401));
+    expect((await wrongFrom('user-x', '198.51.100.8')).status).toBe(429);
+    expect((await rightFrom('alice', '198.51.100.8')).status).toBe(429);
+    expect((await rightFrom('bob', '198.51.100.8', bobsBrowser)).status).toBe(200);
+    expect((await rightFrom('alice', '198.51.100.9')).status).toBe(200);
+  });
+
+  it('stops guessing spread over many addresses after 20 failures, but not the account owner in her own browser', async () => {
+    const alicesBrowser = await knownBrowser('alice', '192.0.2.200');
+    const answers = await statuses(20, (i) => wrongFrom('alice', `192.0.2.${i + 1}`));
+    expect(answers).toEqual(Array(20).fill(401));
+    expect((await rightFrom('alice', '192.0.2.100')).status).toBe(429);
+    expect((await rightFrom('alice', '192.0.2.101', alicesBrowser)).status).toBe(200);
+  });
+
+  it('counts a known browser on its own, and after its 5th failure as any other browser', async () => {
+    const alicesBrowser = await knownBrowser('alice', '198.51.100.30');
+    // 5 failures lock the device; the next 5 count against its address like any browser's.
+    expect(await statuses(10, () => wrongFrom('alice', '198.51.100.30', alicesBrowser))).toEqual(Array(10).fill(401));
+    expect((await rightFrom('alice', '198.51.100.30', alicesBrowser)).status).toBe(429);
+    expect((await rightFrom('alice', '198.51.100.31', alicesBrowser)).status).toBe(200);
+  });
+
+  it('trusts a device cookie only for the accounts that browser logged in to', async () => {
+    const bobsBrowser = await knownBrowser('bob', '198.51.100.40');
+    await statuses(5, () => wrongFrom('alice', '198.51.100.40', bobsBrowser));
+    expect((await rightFrom('alice', '198.51.100.40', bobsBrowser)).status).toBe(429);
+  });
+
+  it('sets the device cookie at login, HttpOnly and for a year, and ignores one that is not ours', async () => {
+    const answer = await rightFrom('alice', '198.51.100.50', 'not a token; <script>');
+    expect(answer.status).toBe(200);
+    expect(answer.deviceCookie).toMatch(/^storyline_device=[A-Za-z0-9_-]{43}; Max-Age=31536000; Path=\/; HttpOnly; SameSite=Lax$/);
+    const unknownToken = 'A'.repeat(43);
+    await statuses(5, () => wrongFrom('alice', '198.51.100.51', unknownToken));
+    expect((await rightFrom('alice', '198.51.100.51', unknownToken)).status).toBe(429);
+  });
+
+  it('keeps a browser known for every account it logged in to, with one cookie', async () => {
+    const browser = await knownBrowser('alice', '198.51.100.60');
+    const asBob = await rightFrom('bob', '198.51.100.60', browser);
+    expect(asBob.deviceCookie).toContain(`storyline_device=${browser};`);
+    await statuses(6, () => wrongFrom('alice', '198.51.100.60'));
+    await statuses(6, () => wrongFrom('bob', '198.51.100.60'));
+    expect((await rightFrom('alice', '198.51.100.60', browser)).status).toBe(200);
+    expect((await rightFrom('bob', '198.51.100.60', browser)).status).toBe(200);
   });
 
   it('throttles logins in the API createApi builds, with its defaults', async () => {
@@ -63,26 +164,19 @@ describe('throttled logins', () => {
     expect(Number(sixth.retryAfter)).toBeGreaterThan(0);
   });
 
-  it('throttles an address across usernames', async () => {
-    for (const username of ['alice', 'bob', 'admin', 'nobody', 'carol']) expect((await wrongFrom(username, '198.51.100.7')).status).toBe(401);
-
-    expect(await login(proxied.baseUrl, 'bob', 'bob-pw', '198.51.100.7')).toMatchObject({ status: 429, error: { message: LOCKED } });
-    expect((await login(proxied.baseUrl, 'bob', 'bob-pw', '198.51.100.8')).status).toBe(200);
-  });
-
   it('ignores X-Forwarded-For unless told to trust a proxy, so a client cannot pick its address', async () => {
     for (let i = 1; i <= 5; i += 1) {
-      expect((await login(stack.baseUrl, `user-${i}`, 'wrong-pw', `192.0.2.${i}`)).status).toBe(401);
+      expect((await login(stack.baseUrl, 'alice', 'wrong-pw', { address: `192.0.2.${i}` })).status).toBe(401);
     }
-    expect((await login(stack.baseUrl, 'alice', 'alice-pw', '192.0.2.99')).status).toBe(429);
+    expect((await login(stack.baseUrl, 'alice', 'alice-pw', { address: '192.0.2.99' })).status).toBe(429);
   });
 
   it('answers an unknown user exactly as a wrong password, before and after the lock', async () => {
     const unknown: LoginResponse[] = [];
     const wrongPassword: LoginResponse[] = [];
     for (let i = 1; i <= 6; i += 1) {
-      unknown.push(await wrongFrom('mallory', `203.0.113.${10 + i}`));
-      wrongPassword.push(await wrongFrom('alice', `203.0.113.${20 + i}`));
+      unknown.push(await wrongFrom('mallory', '203.0.113.11'));
+      wrongPassword.push(await wrongFrom('alice', '203.0.113.21'));
     }
     // Retry-After may differ by the second that passed between the two; that it is there may not.
     const same = (answers: LoginResponse[]) => answers.map((answer) => ({ ...answer, retryAfter: answer.retryAfter !== null }));
@@ -91,8 +185,8 @@ describe('throttled logins', () => {
     expect(unknown[5]).toMatchObject({ status: 429, error: { code: 'TOO_MANY_REQUESTS', message: LOCKED } });
   });
 
-  it('lets only 5 of 20 simultaneous wrong passwords be checked and refuses the rest', async () => {
-    const answers = await Promise.all(Array.from({ length: 20 }, (_, i) => wrongFrom('alice', `203.0.113.${100 + i}`)));
+  it('lets only 5 of 20 simultaneous wrong passwords from one address be checked and refuses the rest', async () => {
+    const answers = await Promise.all(Array.from({ length: 20 }, () => wrongFrom('alice', '203.0.113.100')));
     expect(answers.filter((answer) => answer.status === 401)).toHaveLength(5);
     expect(answers.filter((answer) => answer.status === 429)).toHaveLength(15);
   });

@@ -1,5 +1,6 @@
 import { TRPCError } from '@trpc/server';
 import { LoginInput } from '@storyline/contracts';
+import { knownDevice, newDeviceToken, rememberDevice } from '../auth/devices';
 import { announceSessionEnded } from '../auth/session-ended';
 import { authenticate, createSession, deleteSession } from '../auth/sessions';
 import { authedProcedure, publicProcedure, router } from '../trpc';
@@ -7,10 +8,12 @@ import { authedProcedure, publicProcedure, router } from '../trpc';
 export const authRouter = router({
   /**
    * Unknown users and wrong passwords fail alike: the same message, the same time (a
-   * dummy hash is verified) and the same count towards the lock of the name tried.
+   * dummy hash is verified) and the same counts towards the locks of the name tried.
+   * A success makes this browser a known device of the account (its own count from now on).
    */
   login: publicProcedure.input(LoginInput).mutation(async ({ ctx, input }) => {
-    const attempt = await ctx.loginThrottle.attempt({ username: input.username, address: ctx.clientAddress }, () =>
+    const device = await knownDevice(ctx.db, ctx.deviceToken, input.username);
+    const attempt = await ctx.loginThrottle.attempt({ username: input.username, address: ctx.clientAddress, device }, () =>
       authenticate(ctx.db, input.username, input.password),
     );
     if (attempt.status === 'locked') {
@@ -21,6 +24,9 @@ export const authRouter = router({
     const user = attempt.result;
     if (!user) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'Wrong username or password' });
     ctx.setSessionCookie(await createSession(ctx.db, user.id, ctx.sessionTtlMs));
+    const deviceToken = ctx.deviceToken ?? newDeviceToken();
+    await rememberDevice(ctx.db, deviceToken, user.id);
+    ctx.setDeviceCookie(deviceToken);
     ctx.log.info({ userId: user.id }, 'logged in');
     return user;
   }),
