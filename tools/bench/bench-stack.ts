@@ -18,17 +18,36 @@ export interface BenchStack {
   stop(): Promise<void>;
 }
 
-/** Real Postgres and Azurite on free ports, and the built API as its own process, as `npm start` runs it. */
+/**
+ * Real Postgres and Azurite on free ports, and the built API as its own process, as `npm start`
+ * runs it. A start that fails half-way stops what it had started.
+ */
 export async function startBenchStack(): Promise<BenchStack> {
   const build = spawnSync(resolve('node_modules/.bin/nx'), ['run', 'api:build', '--outputStyle=stream'], {
     stdio: ['ignore', 'ignore', 'inherit'],
     env: { ...process.env, NX_DAEMON: 'false', NX_TUI: 'false' },
   });
   if (build.status !== 0) throw new Error('building the API failed');
+  const stops: Array<() => Promise<void>> = [];
+  const stop = async () => {
+    for (const one of stops.splice(0).reverse()) await one();
+  };
+  try {
+    return await startStack(stops, stop);
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+async function startStack(stops: Array<() => Promise<void>>, stop: () => Promise<void>): Promise<BenchStack> {
   const pg = await startThrowawayPostgres();
+  stops.push(pg.stop);
   const azurite = await startThrowawayAzurite();
+  stops.push(azurite.stop);
   await prepareTemplateDatabase(pg.adminUrl);
   const database = await createTestDatabase(pg.adminUrl);
+  stops.push(database.destroy);
   const port = await getPort();
   // BENCH_API_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof' profiles the API process.
   const nodeArgs = (process.env['BENCH_API_NODE_ARGS'] ?? '').split(' ').filter(Boolean);
@@ -46,6 +65,10 @@ export async function startBenchStack(): Promise<BenchStack> {
     },
   });
   const exited = new Promise<void>((done) => child.once('exit', () => done()));
+  stops.push(async () => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+    await exited;
+  });
   const baseUrl = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 60_000;
   while (!(await fetch(`${baseUrl}/readyz`).then((r) => r.ok, () => false))) {
@@ -78,13 +101,7 @@ export async function startBenchStack(): Promise<BenchStack> {
       const text = await (await fetch(`${baseUrl}/metrics`)).text();
       return Number(/^storyline_db_queries_total (\d+)/m.exec(text)?.[1] ?? Number.NaN);
     },
-    async stop() {
-      if (child.exitCode === null) child.kill('SIGTERM');
-      await exited;
-      await database.destroy();
-      await azurite.stop();
-      await pg.stop();
-    },
+    stop,
   };
 }
 

@@ -6,7 +6,7 @@
  * runs in a fresh worker whose RSS is sampled every 50 ms (and its VmHWM read), so
  * stories of different sizes are compared side by side in one run.
  *
- *   npm run bench:files
+ *   npm run bench:files         (BENCH_SMOKE=1: three tiny stories, see `bench-scale.ts`)
  */
 import { spawnSync } from 'node:child_process';
 import { createWriteStream, openAsBlob } from 'node:fs';
@@ -20,8 +20,10 @@ import { testImages } from '@storyline/story-document/testing';
 import { createTRPCClient, httpBatchLink } from '@trpc/client';
 import type { AppRouter } from '@storyline/api-router';
 import type { JobView } from '@storyline/contracts';
+import { benchScale, smokeRun } from './bench-scale';
 import { startBenchStack, type BenchStack } from './bench-stack';
 import { startMeasuredWorker, type MemoryPeak } from './measured-worker';
+import { runBench } from './run-bench';
 
 interface StorySize {
   pages: number;
@@ -30,13 +32,21 @@ interface StorySize {
   side: number;
 }
 
-const SIZES: StorySize[] = [
-  { pages: 20, images: 10, side: 256 },
-  { pages: 200, images: 100, side: 256 },
-  { pages: 200, images: 100, side: 362 },
-  // The most images a story may hold (MEDIA_PER_STORY_MAX), four times the bytes of the 200-page story.
-  { pages: 400, images: 200, side: 362 },
-];
+const SIZES: StorySize[] = benchScale(
+  [
+    { pages: 20, images: 10, side: 256 },
+    { pages: 200, images: 100, side: 256 },
+    { pages: 200, images: 100, side: 362 },
+    // The most images a story may hold (MEDIA_PER_STORY_MAX), four times the bytes of the 200-page story.
+    { pages: 400, images: 200, side: 362 },
+  ],
+  // The verdict compares the second size with the last: a smoke run needs three.
+  [
+    { pages: 2, images: 1, side: 64 },
+    { pages: 3, images: 2, side: 64 },
+    { pages: 4, images: 2, side: 96 },
+  ],
+);
 const MiB = 1024 * 1024;
 
 type Client = ReturnType<typeof createTRPCClient<AppRouter>>;
@@ -233,38 +243,35 @@ function verdict(rows: Row[]): string {
     `(${mb(to.storyBytes)}, ×${(to.storyBytes / from.storyBytes).toFixed(1)}) the peak over idle moves ${rises.map((rise) => `${rise >= 0 ? '+' : ''}${mib(rise)}`).join(' / ')} MiB ` +
     `(export / import / PDF), at most ${Math.max(0, Math.round(share * 100))}% of the ${mb(gained)} the story gained (holding its images would be ~100%)`;
   const outcome = share < 0.5 ? 'memory does not grow with the story' : 'memory GROWS with the story';
-  return [...lines, `Verdict: ${detail}: ${outcome}.`].join('\n');
+  const caveat = smokeRun ? ' (smoke run: these stories are too small for the verdict to mean anything)' : '';
+  return [...lines, `Verdict: ${detail}: ${outcome}${caveat}.`].join('\n');
 }
 
-async function main(): Promise<void> {
+await runBench('bench:files', async (defer) => {
   const build = spawnSync(resolve('node_modules/.bin/nx'), ['run', 'worker:build', '--outputStyle=stream'], {
     stdio: ['ignore', 'ignore', 'inherit'],
     env: { ...process.env, NX_DAEMON: 'false', NX_TUI: 'false' },
   });
   if (build.status !== 0) throw new Error('building the worker failed');
   const dir = await mkdtemp(join(tmpdir(), 'storyline-bench-files-'));
+  defer(() => rm(dir, { recursive: true, force: true }));
   const problems: string[] = [];
-  let stack: BenchStack | undefined;
-  try {
-    stack = await startBenchStack();
-    const session = await login(stack.api.baseUrl);
-    console.log(`Worker memory during file jobs: one built worker process (WORKER_CONCURRENCY=1), a fresh one per job,`);
-    console.log(`RSS sampled every 50 ms from /proc (peak = largest sample, +over idle = peak − that worker's idle median; HWM = VmHWM).`);
-    console.log(`Images are random-pixel RGB PNGs (incompressible); pages hold ~1,500 characters each in en and ro. PDF is the ro document.`);
-    console.log(`Machine: ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown'}), ${(totalmem() / 1024 ** 3).toFixed(1)} GiB, Node ${process.version}.\n`);
-    const rows: Row[] = [];
-    for (const size of SIZES) {
-      console.error(`[bench:files] ${size.pages} pages, ${size.images} images of ${size.side}×${size.side}…`);
-      rows.push(await measureSize(stack, session, dir, size, problems));
-    }
-    console.log(formatTable(rows));
-    console.log(`(RSS in MiB; times are the job's run in the worker, startedAt → completedAt.)\n`);
-    console.log(verdict(rows));
-  } finally {
+  defer(() => {
     if (problems.length > 0) console.log(`\nThe workers logged:\n${problems.map((line) => `  ${line}`).join('\n')}`);
-    await stack?.stop();
-    await rm(dir, { recursive: true, force: true });
+  });
+  const stack = await startBenchStack();
+  defer(() => stack.stop());
+  const session = await login(stack.api.baseUrl);
+  console.log(`Worker memory during file jobs: one built worker process (WORKER_CONCURRENCY=1), a fresh one per job,`);
+  console.log(`RSS sampled every 50 ms from /proc (peak = largest sample, +over idle = peak − that worker's idle median; HWM = VmHWM).`);
+  console.log(`Images are random-pixel RGB PNGs (incompressible); pages hold ~1,500 characters each in en and ro. PDF is the ro document.`);
+  console.log(`Machine: ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown'}), ${(totalmem() / 1024 ** 3).toFixed(1)} GiB, Node ${process.version}.\n`);
+  const rows: Row[] = [];
+  for (const size of SIZES) {
+    console.error(`[bench:files] ${size.pages} pages, ${size.images} images of ${size.side}×${size.side}…`);
+    rows.push(await measureSize(stack, session, dir, size, problems));
   }
-}
-
-await main();
+  console.log(formatTable(rows));
+  console.log(`(RSS in MiB; times are the job's run in the worker, startedAt → completedAt.)\n`);
+  console.log(verdict(rows));
+});

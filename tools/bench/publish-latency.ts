@@ -4,20 +4,29 @@
  * completed the job (the job's completedAt) and when the editor in Chromium first
  * showed "Completed", and counts the job requests the page made.
  *
- *   npm run bench            (BENCH_RUNS=5 per transport by default)
+ *   npm run bench            (BENCH_RUNS=6 per transport by default; BENCH_SMOKE=1: one small publish each)
  */
 import { chromium, type Page } from '@playwright/test';
 import type { JobView, Transport } from '@storyline/contracts';
+import { CHROMIUM_PATH, ensureChromium } from '../test/ensure-chromium';
+import { benchScale } from './bench-scale';
+import { runBench } from './run-bench';
 import { startStackProcess } from './start-stack-process';
 
-/** Story sizes (pages, ~150 ms each): jobs of different lengths end at different points of the polling schedule. */
-const PAGE_COUNTS = [5, 9, 14, 20, 27, 35];
+/**
+ * Story sizes (pages; 500 is the most a story takes): jobs of different lengths end at
+ * different points of the polling schedule (1, 3, 7 s after the start). The table says
+ * how long they ran.
+ */
+const PAGE_COUNTS = benchScale([10, 40, 90, 160, 250, 400], [2]);
 const RUNS = Number(process.env['BENCH_RUNS'] ?? PAGE_COUNTS.length);
 const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 
 interface Sample {
   latencyMs: number;
   jobRequests: number;
+  /** How long the job ran in the worker, Running to Completed. */
+  ranMs: number;
 }
 
 async function trpc<T>(baseUrl: string, cookie: string, path: string, input: unknown, method: 'GET' | 'POST'): Promise<T> {
@@ -64,13 +73,16 @@ async function publishOnce(page: Page, baseUrl: string, cookie: string, pageCoun
   page.off('request', count);
   const seenAt = await page.evaluate(() => (window as unknown as { bench: { seenAt: number } }).bench.seenAt);
   const job = await trpc<JobView>(baseUrl, cookie, 'jobs.latestFor', { type: 'story-publish', targetId: story.id }, 'GET');
-  if (!job.completedAt) throw new Error('job has no completion time');
-  return { latencyMs: seenAt - Date.parse(job.completedAt), jobRequests };
+  if (!job.completedAt || !job.startedAt) throw new Error('job has no start or completion time');
+  return { latencyMs: seenAt - Date.parse(job.completedAt), jobRequests, ranMs: Date.parse(job.completedAt) - Date.parse(job.startedAt) };
 }
 
-const stack = await startStackProcess();
-const browser = await chromium.launch({ executablePath: process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
-try {
+await runBench('bench', async (defer) => {
+  ensureChromium((line) => console.error(`[bench] ${line}`));
+  const stack = await startStackProcess();
+  defer(() => stack.stop());
+  const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
+  defer(() => browser.close());
   const adminCookie = await login(stack.baseUrl, 'admin', 'admin-storyline');
   const aliceCookie = await login(stack.baseUrl, 'alice', 'alice-storyline');
   const context = await browser.newContext();
@@ -85,16 +97,15 @@ try {
   }
   const stat = (values: number[], q: number) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor(q * values.length))];
   console.log(`\nPublish latency: job completed in the worker → "Completed" shown in Chromium (${RUNS} publishes each, ${PAGE_COUNTS.slice(0, RUNS).join('/')} pages)\n`);
-  console.log('transport | median ms | p90 ms | max ms | job requests while the job ran (median; the tab’s one stream was already open)');
-  console.log('--------- | --------- | ------ | ------ | -------------------------------------------------------------------');
+  console.log('transport | median ms | p90 ms | max ms | jobs ran (min–max) | job requests while the job ran (median; the tab’s one stream was already open)');
+  console.log('--------- | --------- | ------ | ------ | ------------------ | -------------------------------------------------------------------');
   for (const [transport, samples] of results) {
     const latencies = samples.map((sample) => sample.latencyMs);
     const requests = samples.map((sample) => sample.jobRequests);
+    const ran = samples.map((sample) => sample.ranMs);
+    const ranRange = `${(Math.min(...ran) / 1000).toFixed(1)}–${(Math.max(...ran) / 1000).toFixed(1)} s`;
     console.log(
-      `${transport.padEnd(9)} | ${String(stat(latencies, 0.5)).padStart(9)} | ${String(stat(latencies, 0.9)).padStart(6)} | ${String(Math.max(...latencies)).padStart(6)} | ${stat(requests, 0.5)}`,
+      `${transport.padEnd(9)} | ${String(stat(latencies, 0.5)).padStart(9)} | ${String(stat(latencies, 0.9)).padStart(6)} | ${String(Math.max(...latencies)).padStart(6)} | ${ranRange.padStart(18)} | ${stat(requests, 0.5)}`,
     );
   }
-} finally {
-  await browser.close();
-  await stack.stop();
-}
+});

@@ -66,7 +66,11 @@ function openStream(baseUrl: string, cookie: string): Promise<void> {
       res.on('error', () => undefined);
     });
     stream.req.on('error', (error) => (stream.live ? undefined : reject(error)));
-    stream.req.on('close', () => streams.delete(stream));
+    stream.req.on('close', () => {
+      streams.delete(stream);
+      // A refused or broken stream fails the bench instead of leaving it waiting for a snapshot.
+      if (!stream.live) reject(new Error(`a stream closed before its snapshot (status ${stream.res?.statusCode ?? 'none'}): ${stream.partial.slice(0, 300)}`));
+    });
     stream.req.end();
     streams.add(stream);
   });

@@ -7,26 +7,57 @@
  *  3. The same clients following a running job three ways, side by side: the old
  *     editor's `jobs.get` every 5 s, the disciplined polling helper, and push.
  *  4. The worker: pickup latency and idle storage transactions (`worker-wakeup.ts`).
+ *
+ * BENCH_SMOKE=1 runs every section at the tiny sizes of `SIZE` (see `bench-scale.ts`).
  */
 import { fork, type ChildProcess } from 'node:child_process';
+import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
+import { benchScale } from './bench-scale';
 import { startBenchStack, sampleProcess, type BenchStack } from './bench-stack';
+import { runBench } from './run-bench';
 import type { ClientCommand, PollReport, StreamReport } from './stream-clients';
 import type { WriteCommand, WriteReport } from './event-writer';
 import { formatWorkerWakeup, measureWorkerWakeup } from './worker-wakeup';
 
 const CLIENT_PROCESSES = 4;
+/** Every count and window of the four sections, and its smoke run's. */
+const SIZE = {
+  users: benchScale(100, 10),
+  idleStreams: benchScale(10_000, 200),
+  /** Before the idle window: the opening's garbage is collected. */
+  idleSettleMs: benchScale(15_000, 1_000),
+  idleWindowMs: benchScale(60_000, 3_000),
+  streamsPerUser: benchScale(20, 2),
+  eventsPerSec: Number(process.env['BENCH_EVENTS_PER_SEC'] ?? benchScale(1_000, 100)),
+  fanOutMs: benchScale(30_000, 3_000),
+  followers: benchScale(500, 20),
+  /** Longer than the status quo's 5 s poll, so every transport is seen at work. */
+  followMs: benchScale(60_000, 6_000),
+};
 const say = (line: string) => console.log(line);
 const here = (file: string) => fileURLToPath(new URL(file, import.meta.url));
 const wait = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** Every process forked, killed when the bench ends however it ends. */
+const children = new Set<ChildProcess>();
+
 function child(file: string): { process: ChildProcess; ask<T>(message: unknown): Promise<T> } {
   const proc = fork(here(file), [], { execArgv: ['--import', 'tsx'], env: { ...process.env, TSX_TSCONFIG_PATH: 'tsconfig.base.json' } });
+  children.add(proc);
+  proc.once('exit', () => children.delete(proc));
   return {
     process: proc,
     ask: <T>(message: unknown) =>
       new Promise<T>((resolve, reject) => {
-        proc.once('message', (reply) => ((reply as { error?: string }).error ? reject(new Error((reply as { error: string }).error)) : resolve(reply as T)));
+        // A child that dies before answering fails the section instead of hanging it.
+        const died = (code: number | null, signal: string | null) => reject(new Error(`${file} exited (${signal ?? code}) before answering`));
+        proc.once('exit', died);
+        proc.once('message', (reply) => {
+          proc.off('exit', died);
+          if ((reply as { error?: string }).error) reject(new Error((reply as { error: string }).error));
+          else resolve(reply as T);
+        });
         proc.send(message as never);
       }),
   };
@@ -64,12 +95,12 @@ async function idleStreams(stack: BenchStack, users: Array<{ cookie: string }>, 
   await Promise.all(split(cookies).map((part, index) => clients[index].ask({ cmd: 'open', baseUrl: stack.api.baseUrl, cookies: part })));
   say(`opened ${count} streams (each with its snapshot) in ${((Date.now() - opening) / 1000).toFixed(1)} s`);
   // Let the opening's garbage be collected before measuring what idling costs.
-  await wait(15_000);
-  const idle = await window(stack, 60_000);
+  await wait(SIZE.idleSettleMs);
+  const idle = await window(stack, SIZE.idleWindowMs);
   say('| API process | value | goal |\n| --- | --- | --- |');
   say(`| RSS before the streams | ${mb(baseline)} | |`);
   say(`| RSS with ${count} streams | ${mb(idle.rssBytes)} (${((idle.rssBytes - baseline) / count / 1024).toFixed(1)} KiB a stream) | < 1 GB |`);
-  say(`| CPU while idle (60 s) | ${idle.cpuPercent.toFixed(1)} % of a core (${idle.systemPercent.toFixed(1)} % of it in the kernel) | < 5 % |`);
+  say(`| CPU while idle (${idle.seconds.toFixed(0)} s) | ${idle.cpuPercent.toFixed(1)} % of a core (${idle.systemPercent.toFixed(1)} % of it in the kernel) | < 5 % |`);
   say(`| database queries while idle | ${idle.queriesPerSec.toFixed(2)} /s in all (${(idle.queriesPerSec / count).toFixed(5)} per stream) | none per stream |`);
   await all({ cmd: 'close-all' });
   await waitForStreams(stack, 0);
@@ -86,17 +117,17 @@ async function waitForStreams(stack: BenchStack, count: number) {
   }
 }
 
-async function fanOut(stack: BenchStack, users: Array<{ cookie: string; jobId: string }>, streamsPerUser: number, ratePerSec: number) {
+async function fanOut(stack: BenchStack, users: Array<{ cookie: string; jobId: string }>, streamsPerUser: number, ratePerSec: number, durationMs: number) {
   const count = users.length * streamsPerUser;
-  say(`\n## 2. ${count.toLocaleString('en')} streams over ${users.length} users, events committed at ${ratePerSec}/s for 30 s`);
+  say(`\n## 2. ${count.toLocaleString('en')} streams over ${users.length} users, events committed at ${ratePerSec}/s for ${durationMs / 1000} s`);
   const cookies = users.flatMap((user) => Array.from({ length: streamsPerUser }, () => user.cookie));
   await Promise.all(split(cookies).map((part, index) => clients[index].ask({ cmd: 'open', baseUrl: stack.api.baseUrl, cookies: part })));
   await all({ cmd: 'reset' });
   const bucketsBefore = await latencyBuckets(stack);
   const writer = child('event-writer.ts');
   const [written, measured] = await Promise.all([
-    writer.ask<WriteReport>({ databaseUrl: stack.database.url, jobIds: users.map((u) => u.jobId), ratePerSec, durationMs: 30_000, connections: Number(process.env['BENCH_WRITER_CONNECTIONS'] ?? 24) } satisfies WriteCommand),
-    window(stack, 30_000),
+    writer.ask<WriteReport>({ databaseUrl: stack.database.url, jobIds: users.map((u) => u.jobId), ratePerSec, durationMs, connections: Number(process.env['BENCH_WRITER_CONNECTIONS'] ?? 24) } satisfies WriteCommand),
+    window(stack, durationMs),
   ]);
   // Whatever is still on its way gets a few seconds to arrive.
   const expected = written.written * streamsPerUser;
@@ -108,7 +139,7 @@ async function fanOut(stack: BenchStack, users: Array<{ cookie: string; jobId: s
   const deliveries = reports.reduce((sum, r) => sum + r.deliveries, 0);
   const latencies = reports.flatMap((r) => r.latencies).sort((a, b) => a - b);
   say('| measure | value | goal |\n| --- | --- | --- |');
-  say(`| events committed | ${written.written} at ${written.achievedPerSec.toFixed(0)}/s | 1,000/s |`);
+  say(`| events committed | ${written.written} at ${written.achievedPerSec.toFixed(0)}/s | ${ratePerSec.toLocaleString('en')}/s |`);
   say(`| deliveries expected / arrived | ${expected} / ${deliveries} | all |`);
   say(`| doubled / missing (gaps) | ${reports.reduce((s, r) => s + r.duplicates, 0)} / ${reports.reduce((s, r) => s + r.gaps, 0)} | 0 / 0 |`);
   const fromCommit = reports
@@ -176,19 +207,22 @@ async function transports(stack: BenchStack, users: Array<{ cookie: string; jobI
 
 /** `BENCH_SECTIONS=1,2` runs only those sections; all four by default. */
 const sections = new Set((process.env['BENCH_SECTIONS'] ?? '1,2,3,4').split(',').map((part) => part.trim()));
-const stack = await startBenchStack();
-try {
-  say(`# bench:streams on ${process.platform}, Node ${process.version}, ${(await import('node:os')).cpus().length} cores`);
-  const users = await stack.createUsers(100, 'u');
-  if (sections.has('1')) await idleStreams(stack, users, 10_000);
-  if (sections.has('2')) await fanOut(stack, users, 20, Number(process.env['BENCH_EVENTS_PER_SEC'] ?? 1_000));
-  if (sections.has('3')) await transports(stack, await stack.createUsers(500, 'c'), 60_000);
+await runBench('bench:streams', async (defer) => {
+  const killChildren = () => {
+    for (const proc of children) proc.kill();
+  };
+  defer(killChildren);
+  const stack = await startBenchStack();
+  defer(() => stack.stop());
+  // The clients go first, so the API stops with no stream left open.
+  defer(killChildren);
+  say(`# bench:streams on ${process.platform}, Node ${process.version}, ${cpus().length} cores`);
+  const users = await stack.createUsers(SIZE.users, 'u');
+  if (sections.has('1')) await idleStreams(stack, users, SIZE.idleStreams);
+  if (sections.has('2')) await fanOut(stack, users, SIZE.streamsPerUser, SIZE.eventsPerSec, SIZE.fanOutMs);
+  if (sections.has('3')) await transports(stack, await stack.createUsers(SIZE.followers, 'c'), SIZE.followMs);
   if (sections.has('4')) {
     say('\n## 4. The worker');
     say(formatWorkerWakeup(await measureWorkerWakeup()));
   }
-} finally {
-  for (const client of clients) client.process.kill();
-  await stack.stop();
-}
-process.exit(0);
+});

@@ -7,17 +7,23 @@
  *
  *   TSX_TSCONFIG_PATH=tsconfig.base.json node --import tsx tools/bench/worker-wakeup.ts
  *
- * WAKEUP_SAMPLES, WAKEUP_IDLE_WINDOW_SEC, WAKEUP_COMPARE_OLD=0 shorten or skip parts.
+ * WAKEUP_SAMPLES, WAKEUP_IDLE_WINDOW_SEC, WAKEUP_COMPARE_OLD=0 shorten or skip parts;
+ * BENCH_SMOKE=1 shrinks every part (see `bench-scale.ts`).
  */
 import { randomUUID } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import getPort from 'get-port';
 import pino from 'pino';
 import { JobType } from '@storyline/contracts';
 import { createDatabase, migrateDatabase, stories, users, type Database } from '@storyline/db';
-import { createJobWorker, startJob, type JobDefinition, type JobDeps } from '@storyline/jobs';
-import { azuriteConnectionString, createJobQueues, startAzurite } from '@storyline/storage';
+import { createJobDefinitions } from '@storyline/job-handlers';
+import { createJobWorker, startJob, type JobDefinition, type JobDeps, type JobWorkerDeps } from '@storyline/jobs';
+import { azuriteConnectionString, createBlobStore, createJobQueues, startAzurite } from '@storyline/storage';
 import { startThrowawayPostgres } from '../testing/start-throwaway-services';
+import { benchScale } from './bench-scale';
+import { runBench } from './run-bench';
 import { startCountingProxy, type CountingProxy } from './start-counting-proxy';
 
 export interface WorkerWakeupOptions {
@@ -62,9 +68,8 @@ export interface WorkerWakeupResult {
   now: WorkerWakeupRun;
   old?: WorkerWakeupRun;
   /**
-   * How the 11 queues were measured: the worker consumes all 11 job types' queues;
-   * story-publish has its real handler, the other 10 stand-in handlers that never run
-   * because no job of their types is started.
+   * How the 11 queues were measured: the worker consumes all 11 job types' queues with
+   * the real definitions; only story-publish jobs are started, and they run for real.
    */
   note: string;
 }
@@ -76,10 +81,11 @@ export async function measureWorkerWakeup(options: WorkerWakeupOptions = {}): Pr
   const stack = await startServices();
   try {
     const progress = options.progress ?? (() => undefined);
-    const samples = options.samples ?? 40;
-    const gapMs = options.gapMs ?? 2_500;
-    const ceilingSec = options.idleCeilingSec ?? 30;
-    progress(`wake-up worker (idle ceiling ${ceilingSec} s): ${samples} pickups, then ${options.idleWindowSec ?? 180} s idle`);
+    const samples = options.samples ?? benchScale(40, 3);
+    const gapMs = options.gapMs ?? benchScale(2_500, 300);
+    const ceilingSec = options.idleCeilingSec ?? benchScale(30, 2);
+    const idleWindowSec = options.idleWindowSec ?? benchScale(180, 4);
+    progress(`wake-up worker (idle ceiling ${ceilingSec} s): ${samples} pickups, then ${idleWindowSec} s idle`);
     const now = await measureRun(stack, {
       label: `NOTIFY wake-up, ${ceilingSec} s idle ceiling`,
       wakeUp: true,
@@ -88,7 +94,7 @@ export async function measureWorkerWakeup(options: WorkerWakeupOptions = {}): Pr
       gapMs,
       // The backoff doubles from 50 ms, so it reaches its ceiling within twice the ceiling.
       settleMs: ceilingSec * 2_000 + 5_000,
-      idleWindowMs: (options.idleWindowSec ?? 180) * 1000,
+      idleWindowMs: idleWindowSec * 1000,
     });
     let old: WorkerWakeupRun | undefined;
     if (options.compareOld ?? true) {
@@ -99,14 +105,14 @@ export async function measureWorkerWakeup(options: WorkerWakeupOptions = {}): Pr
         idleCeilingMs: 500,
         samples: Math.min(samples, 20),
         gapMs,
-        settleMs: 5_000,
-        idleWindowMs: 30_000,
+        settleMs: benchScale(5_000, 1_000),
+        idleWindowMs: Math.min(30, idleWindowSec) * 1000,
       });
     }
     return {
       now,
       old,
-      note: `the worker consumed all ${JobType.options.length} job types' queues, each counted at the proxy: story-publish with its real handler, the others with stand-ins that never run (no job of their types is started)`,
+      note: `the worker consumed all ${JobType.options.length} job types' queues, each counted at the proxy, with the real job definitions (createJobDefinitions, as apps/worker builds them); only story-publish jobs are started, and they run for real (render, upload, complete)`,
     };
   } finally {
     await stack.stop();
@@ -127,30 +133,37 @@ interface Services {
 }
 
 async function startServices(): Promise<Services> {
-  const pg = await startThrowawayPostgres();
-  const [blobPort, queuePort] = [await getPort(), await getPort()];
-  const azurite = await startAzurite({ blobPort, queuePort }).catch(async (error: unknown) => {
-    await pg.stop();
-    throw error;
-  });
-  const proxy = await startCountingProxy(queuePort);
-  await migrateDatabase(pg.url);
-  const database = createDatabase(pg.url, { max: 6 });
-  const [owner] = await database.db.insert(users).values({ username: 'bench', passwordHash: 'unused' }).returning({ id: users.id });
-  return {
-    databaseUrl: pg.url,
-    database,
-    proxiedConnectionString: azuriteConnectionString(blobPort, proxy.port),
-    directConnectionString: azuriteConnectionString(blobPort, queuePort),
-    proxy,
-    ownerId: owner.id,
-    async stop() {
-      await database.close();
-      await proxy.stop();
-      await azurite.stop();
-      await pg.stop();
-    },
+  // Stopped last first, whether the start failed half-way or the measurement ended.
+  const stops: Array<() => Promise<void>> = [];
+  const stop = async () => {
+    for (const one of stops.splice(0).reverse()) await one();
   };
+  try {
+    const pg = await startThrowawayPostgres();
+    stops.push(pg.stop);
+    const [blobPort, queuePort] = [await getPort(), await getPort()];
+    const azurite = await startAzurite({ blobPort, queuePort });
+    stops.push(azurite.stop);
+    const proxy = await startCountingProxy(queuePort);
+    stops.push(proxy.stop);
+    await migrateDatabase(pg.url);
+    const database = createDatabase(pg.url, { max: 6 });
+    stops.push(database.close);
+    const [owner] = await database.db.insert(users).values({ username: 'bench', passwordHash: 'unused' }).returning({ id: users.id });
+    return {
+      databaseUrl: pg.url,
+      database,
+      // Only the queue port is proxied: blob requests (a publish's pages) are not counted.
+      proxiedConnectionString: azuriteConnectionString(blobPort, proxy.port),
+      directConnectionString: azuriteConnectionString(blobPort, queuePort),
+      proxy,
+      ownerId: owner.id,
+      stop,
+    };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
 }
 
 interface RunPlan {
@@ -170,15 +183,20 @@ async function measureRun(stack: Services, plan: RunPlan): Promise<WorkerWakeupR
   const workerQueues = createJobQueues({ connectionString: stack.proxiedConnectionString, prefix });
   // The worker's own pool, as apps/worker opens one.
   const workerDb = createDatabase(stack.databaseUrl, { max: 6 });
+  const deps: JobWorkerDeps = {
+    db: workerDb.db,
+    queues: workerQueues,
+    log,
+    listen: plan.wakeUp ? (channel, onNotify, onListen) => workerDb.sql.listen(channel, onNotify, onListen) : undefined,
+  };
+  const definitions = await everyJobType(deps, stack.proxiedConnectionString, prefix).catch(async (error: unknown) => {
+    await workerDb.close();
+    throw error;
+  });
   const worker = createJobWorker(
+    deps,
     {
-      db: workerDb.db,
-      queues: workerQueues,
-      log,
-      listen: plan.wakeUp ? (channel, onNotify, onListen) => workerDb.sql.listen(channel, onNotify, onListen) : undefined,
-    },
-    {
-      definitions: everyJobType(),
+      definitions,
       idlePollMs: plan.idleCeilingMs,
       sweep: { intervalMs: 15_000, queuedStaleSec: 120, runningStaleSec: 150, maxRequeues: 5 },
     },
@@ -196,7 +214,7 @@ async function measureRun(stack: Services, plan: RunPlan): Promise<WorkerWakeupR
     await pause(plan.idleWindowMs);
     const counted = [...stack.proxy.counts()].filter(([queue]) => queue.startsWith(prefix) && !queue.endsWith('-poison'));
     const requests = counted.reduce((sum, [, count]) => sum + count, 0);
-    const queues = everyJobType().length;
+    const queues = definitions.length;
     const perHour = 3_600_000 / plan.idleWindowMs;
     return {
       label: plan.label,
@@ -209,17 +227,25 @@ async function measureRun(stack: Services, plan: RunPlan): Promise<WorkerWakeupR
   }
 }
 
-/** A consumer for every job type, so every queue is polled; the benchmark sends no job, so no handler runs. */
-function everyJobType(): JobDefinition[] {
-  return JobType.options.map(
-    (type): JobDefinition => ({
-      type,
-      timeoutMs: 60_000,
-      handler: async () => {
-        throw new Error(`no ${type} handler in this benchmark`);
-      },
-    }),
-  );
+/**
+ * The real definitions of every job type, wired as apps/worker wires them, so every queue
+ * is consumed and a publish runs its real handler. A job type without one fails the bench:
+ * its queue would go uncounted.
+ */
+async function everyJobType(deps: JobWorkerDeps, connectionString: string, prefix: string): Promise<JobDefinition[]> {
+  const blobs = createBlobStore({ connectionString, prefix });
+  await blobs.ensure();
+  const definitions = createJobDefinitions({
+    db: deps.db,
+    blobs,
+    queues: deps.queues,
+    log: deps.log,
+    exportRetentionMs: 86_400_000,
+    scratchDir: join(tmpdir(), 'storyline-bench-wakeup'),
+  });
+  const missing = JobType.options.filter((type) => !definitions.some((definition) => definition.type === type));
+  if (missing.length > 0) throw new Error(`no job definition for ${missing.join(', ')}`);
+  return definitions;
 }
 
 /** Starts a one-page publish as the API does and answers how long it stayed Queued (ms, Postgres clock). */
@@ -278,11 +304,13 @@ export function formatWorkerWakeup(result: WorkerWakeupResult): string {
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  const result = await measureWorkerWakeup({
-    samples: process.env['WAKEUP_SAMPLES'] ? Number(process.env['WAKEUP_SAMPLES']) : undefined,
-    idleWindowSec: process.env['WAKEUP_IDLE_WINDOW_SEC'] ? Number(process.env['WAKEUP_IDLE_WINDOW_SEC']) : undefined,
-    compareOld: process.env['WAKEUP_COMPARE_OLD'] !== '0',
-    progress: (line) => console.error(`[worker-wakeup] ${line}`),
+  await runBench('worker-wakeup', async () => {
+    const result = await measureWorkerWakeup({
+      samples: process.env['WAKEUP_SAMPLES'] ? Number(process.env['WAKEUP_SAMPLES']) : undefined,
+      idleWindowSec: process.env['WAKEUP_IDLE_WINDOW_SEC'] ? Number(process.env['WAKEUP_IDLE_WINDOW_SEC']) : undefined,
+      compareOld: process.env['WAKEUP_COMPARE_OLD'] !== '0',
+      progress: (line) => console.error(`[worker-wakeup] ${line}`),
+    });
+    console.log(formatWorkerWakeup(result));
   });
-  console.log(formatWorkerWakeup(result));
 }

@@ -1,0 +1,92 @@
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const { scripts } = JSON.parse(readFileSync(`${root}/package.json`, 'utf8')) as { scripts: Record<string, string> };
+/** Each bench's own start-up (build check, Postgres, Azurite, API) is in here too. */
+const BENCH_TIMEOUT_MS = 10 * 60_000;
+/** After SIGTERM, how long a bench may take to stop what it started before it is killed. */
+const STOP_GRACE_MS = 45_000;
+
+interface BenchRun {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * Runs `npm run <script>` in the repository as a user would, with `BENCH_SMOKE=1`. In its
+ * own process group, so a bench that overruns is stopped (SIGTERM: it stops its Postgres,
+ * Azurite and API), then killed with everything it forked.
+ */
+function runSmoke(script: string): Promise<BenchRun> {
+  return new Promise((resolve) => {
+    const child = spawn('npm', ['run', '--silent', script], {
+      cwd: root,
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, BENCH_SMOKE: '1', NX_DAEMON: 'false', NX_TUI: 'false', FORCE_COLOR: '0' },
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const group = (signal: NodeJS.Signals) => {
+      try {
+        process.kill(-(child.pid as number), signal);
+      } catch {
+        // The group has already gone.
+      }
+    };
+    const killTimer = setTimeout(() => group('SIGKILL'), BENCH_TIMEOUT_MS + STOP_GRACE_MS);
+    const stopTimer = setTimeout(() => {
+      stderr += `\n[benches.spec] ${script} still running after ${BENCH_TIMEOUT_MS / 60_000} min: SIGTERM\n`;
+      group('SIGTERM');
+    }, BENCH_TIMEOUT_MS);
+    child.once('close', (code, signal) => {
+      clearTimeout(stopTimer);
+      clearTimeout(killTimer);
+      resolve({ code, signal, stdout, stderr });
+    });
+  });
+}
+
+/** The end of a run's output, for a failure message that says why. */
+const tail = (run: BenchRun) => `exit ${run.signal ?? run.code}\n--- stdout ---\n${run.stdout.slice(-4_000)}\n--- stderr ---\n${run.stderr.slice(-4_000)}`;
+
+describe('every npm run bench* script, in its smoke mode (BENCH_SMOKE=1)', () => {
+  const timeout = BENCH_TIMEOUT_MS + STOP_GRACE_MS + 30_000;
+
+  it('covers every bench script package.json names', () => {
+    expect(Object.keys(scripts).filter((name) => /^bench(:|$)/.test(name)).sort()).toEqual(['bench', 'bench:files', 'bench:streams']);
+  });
+
+  it('bench runs to its end and prints push and polling side by side', { timeout }, async () => {
+    const run = await runSmoke('bench');
+    expect(run.code, tail(run)).toBe(0);
+    expect(run.stdout).toContain('Publish latency: job completed in the worker');
+    expect(run.stdout).toMatch(/^push +\| +\d+ \|/m);
+    expect(run.stdout).toMatch(/^polling +\| +\d+ \|/m);
+  });
+
+  it('bench:files runs to its end and prints every story size with its verdict', { timeout }, async () => {
+    const run = await runSmoke('bench:files');
+    expect(run.code, tail(run)).toBe(0);
+    expect(run.stdout).toContain('export peak / HWM');
+    expect(run.stdout.match(/^ +\d+ +\d+×\d+² /gm), tail(run)).toHaveLength(3);
+    expect(run.stdout).toContain('Verdict: ');
+  });
+
+  it('bench:streams runs all four sections to their end and prints each table', { timeout }, async () => {
+    const run = await runSmoke('bench:streams');
+    expect(run.code, tail(run)).toBe(0);
+    for (const heading of ['## 1. ', '## 2. ', '## 3. ', '## 4. The worker']) expect(run.stdout, heading).toContain(heading);
+    expect(run.stdout).toContain('| doubled / missing (gaps) | 0 / 0 |');
+    expect(run.stdout).toMatch(/API still serving/);
+    expect(run.stdout).toMatch(/^\| push: one onMyJobs stream each \| 0\.0 \|/m);
+    expect(run.stdout).toMatch(/^pickup Queued → Running, p50 +\d+\.\d ms +\d+\.\d ms$/m);
+  });
+});
