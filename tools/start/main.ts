@@ -6,6 +6,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import { createServer } from 'node:net';
 import { resolve } from 'node:path';
 import { setTimeout } from 'node:timers';
 import { createDatabase, migrateDatabase } from '@storyline/db';
@@ -66,6 +67,7 @@ started.catch((error: unknown) => {
 onShutdownSignal(() => void shutdown(0));
 
 async function start(): Promise<void> {
+  await checkPortsFree();
   let databaseUrl = env.DATABASE_URL;
   if (!databaseUrl) {
     say(`starting embedded PostgreSQL on port ${env.PG_PORT} (data in ${dataDir}/postgres)`);
@@ -130,6 +132,24 @@ async function start(): Promise<void> {
   say(`Storyline is running at ${url}`);
   say(`log in as ${DEMO_USERS.map((user) => `${user.username} / ${user.password}`).join(',  ')}`);
   say('press Ctrl-C to stop everything');
+}
+
+/**
+ * Fails at once, naming the variable to change, when a port this start would listen on is
+ * taken (often by a Storyline still running), instead of a part failing later and vaguely.
+ */
+async function checkPortsFree(): Promise<void> {
+  const wanted: Array<[string, number, string]> = [['PORT', env.PORT, env.HOST]];
+  if (!env.DATABASE_URL) wanted.push(['PG_PORT', env.PG_PORT, '127.0.0.1']);
+  if (!env.AZURE_STORAGE_CONNECTION_STRING) wanted.push(['AZURITE_BLOB_PORT', env.AZURITE_BLOB_PORT, '127.0.0.1'], ['AZURITE_QUEUE_PORT', env.AZURITE_QUEUE_PORT, '127.0.0.1']);
+  for (const [name, port, host] of wanted) {
+    const probe = createServer();
+    const taken = await new Promise<boolean>((done) => {
+      probe.once('error', () => done(true));
+      probe.listen(port, host, () => probe.close(() => done(false)));
+    });
+    if (taken) throw new Error(`port ${port} (${name}) is in use, perhaps by a Storyline still running; stop it or set ${name} to a free port`);
+  }
 }
 
 function runApp(name: 'api' | 'worker', childEnv: NodeJS.ProcessEnv): ChildProcess {

@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
-import { connect } from 'node:net';
+import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -120,4 +120,19 @@ describe('npm start stopped with Ctrl-C', () => {
     await expectNothingRunning(start);
     expect(start.output()).not.toContain('Storyline is running');
   }, 180_000);
+
+  it('refuses to start on a taken port, naming the variable to change, and leaves nothing running', async () => {
+    const squatter = createServer();
+    await new Promise<void>((resolve) => squatter.listen(ports.AZURITE_QUEUE_PORT, '127.0.0.1', resolve));
+    try {
+      const start = npmStart();
+      await Promise.race([start.exited, new Promise((resolve) => setTimeout(resolve, 60_000))]);
+      expect(start.child.exitCode).not.toBe(0);
+      expect(start.output()).toContain(`port ${ports.AZURITE_QUEUE_PORT} (AZURITE_QUEUE_PORT) is in use`);
+      expect(await processesMentioning(dataDir)).toEqual([]);
+      expect(start.output()).not.toContain('starting embedded PostgreSQL');
+    } finally {
+      await new Promise((resolve) => squatter.close(resolve));
+    }
+  }, 90_000);
 });
