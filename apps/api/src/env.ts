@@ -15,6 +15,7 @@ const Env = z.object({
   STREAM_BUFFER_KB: z.coerce.number().int().min(16).default(256),
   LOGIN_MAX_FAILURES: z.coerce.number().int().positive().default(5),
   LOGIN_ACCOUNT_MAX_FAILURES: z.coerce.number().int().positive().default(20),
+  LOGIN_ACCOUNT_DELAY_MAX_SEC: z.coerce.number().int().positive().default(60),
   LOGIN_ADDRESS_MAX_FAILURES: z.coerce.number().int().positive().default(100),
   LOGIN_WINDOW_SEC: z.coerce.number().int().positive().default(900),
   LOGIN_LOCKOUT_SEC: z.coerce.number().int().positive().default(900),

@@ -24,6 +24,7 @@ const api = await createApi({
   loginThrottle: {
     maxFailures: env.LOGIN_MAX_FAILURES,
     accountMaxFailures: env.LOGIN_ACCOUNT_MAX_FAILURES,
+    accountDelayMaxSec: env.LOGIN_ACCOUNT_DELAY_MAX_SEC,
     addressMaxFailures: env.LOGIN_ADDRESS_MAX_FAILURES,
     windowSec: env.LOGIN_WINDOW_SEC,
     lockoutSec: env.LOGIN_LOCKOUT_SEC,

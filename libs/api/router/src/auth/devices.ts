@@ -17,7 +17,7 @@ export const DEVICES_PER_USER_MAX = 20;
 const WELL_FORMED = /^[A-Za-z0-9_-]{43}$/;
 
 /** A fresh device token: 32 random bytes, base64url. */
-export const newDeviceToken = () => randomBytes(32).toString('base64url');
+const newDeviceToken = () => randomBytes(32).toString('base64url');
 
 /** The cookie's token, when it looks like one we hand out; anything else is ignored. */
 export function wellFormedDeviceToken(token: string | undefined): string | null {
@@ -39,12 +39,20 @@ export async function knownDevice(db: Db, token: string | null, username: string
   return row?.key ?? null;
 }
 
-/** Remembers that this browser logged in to `userId` now, keeping the newest `DEVICES_PER_USER_MAX`. */
-export async function rememberDevice(db: Db, token: string, userId: string): Promise<void> {
+/**
+ * Remembers that this browser logged in to `userId` now, keeping the newest
+ * `DEVICES_PER_USER_MAX`, and answers the browser's new token. The token changes at every
+ * login (the accounts the old one was known for move to the new one), so a token someone
+ * planted in a browser, or copied from it earlier, is worth nothing after its next login.
+ */
+export async function rememberDevice(db: Db, previousToken: string | null, userId: string): Promise<string> {
+  const token = newDeviceToken();
+  const key = hashToken(token);
   await db.transaction(async (tx) => {
+    if (previousToken) await tx.update(loginDevices).set({ tokenHash: key }).where(eq(loginDevices.tokenHash, hashToken(previousToken)));
     await tx
       .insert(loginDevices)
-      .values({ tokenHash: hashToken(token), userId })
+      .values({ tokenHash: key, userId })
       .onConflictDoUpdate({ target: [loginDevices.tokenHash, loginDevices.userId], set: { lastLoginAt: sql`now()` } });
     const newest = tx
       .select({ key: loginDevices.tokenHash })
@@ -54,4 +62,5 @@ export async function rememberDevice(db: Db, token: string, userId: string): Pro
       .limit(DEVICES_PER_USER_MAX);
     await tx.delete(loginDevices).where(and(eq(loginDevices.userId, userId), notInArray(loginDevices.tokenHash, newest)));
   });
+  return token;
 }

@@ -46,11 +46,52 @@ describe('the login throttle', () => {
     expect(await throttle.attempt({ username: 'alice', address: '10.0.0.2' }, right)).toEqual({ status: 'checked', result: 'user' });
   });
 
-  it('locks unknown browsers out of an account after accountMaxFailures from any addresses, but not its known devices', async () => {
+  it('makes unknown browsers wait a doubling delay after accountMaxFailures from any addresses, but not known devices', async () => {
     const throttle = createLoginThrottle(database.db, { accountMaxFailures: 3 });
-    await attempts(3, (i) => throttle.attempt({ username: 'alice', address: `10.0.0.${10 + i}` }, wrong));
-    expect((await throttle.attempt({ username: 'alice', address: '10.0.0.20' }, right)).status).toBe('locked');
-    expect(await throttle.attempt({ username: 'alice', address: '10.0.0.20', device: 'alices-laptop' }, right)).toEqual({ status: 'checked', result: 'user' });
+    const from = (i: number) => ({ username: 'alice', address: `10.0.0.${10 + i}` });
+    await attempts(3, (i) => throttle.attempt(from(i), wrong));
+    // Past the limit an attempt is still checked, and makes the next one wait 1 s.
+    expect((await throttle.attempt(from(3), wrong)).status).toBe('checked');
+    expect(await throttle.attempt(from(4), right)).toEqual({ status: 'locked', retryAfterSec: 1 });
+    expect(await throttle.attempt({ ...from(4), device: 'alices-laptop' }, right)).toEqual({ status: 'checked', result: 'user' });
+    await until(async () => (await waitLeft('account:alice')) <= 0, 'the 1 s delay to pass', 10_000);
+    expect((await throttle.attempt(from(5), wrong)).status).toBe('checked');
+    expect(await waitLeft('account:alice')).toBeGreaterThan(1.5);
+    expect(await waitLeft('account:alice')).toBeLessThanOrEqual(2);
+  });
+
+  it('never makes the account wait longer than accountDelayMaxSec, however many failures', async () => {
+    const throttle = createLoginThrottle(database.db, { accountMaxFailures: 1, accountDelayMaxSec: 1 });
+    for (let i = 0; i < 4; i += 1) {
+      await until(async () => (await waitLeft('account:alice')) <= 0, 'the delay to pass', 10_000);
+      expect((await throttle.attempt({ username: 'alice', address: `10.0.0.${30 + i}` }, wrong)).status).toBe('checked');
+      expect(await waitLeft('account:alice')).toBeLessThanOrEqual(1);
+    }
+    expect(await failures('account:alice')).toBe(4);
+  });
+
+  it('lets one of many simultaneous attempts through a delay, and refuses the others', async () => {
+    const throttle = createLoginThrottle(database.db, { accountMaxFailures: 2 });
+    await attempts(2, (i) => throttle.attempt({ username: 'alice', address: `10.0.0.${40 + i}` }, wrong));
+    const results = await Promise.all(Array.from({ length: 10 }, (_, i) => throttle.attempt({ username: 'alice', address: `10.0.0.${50 + i}` }, wrong)));
+    expect(results.filter((attempt) => attempt.status === 'checked')).toHaveLength(1);
+  });
+
+  it('counts an IPv6 address as its /64', async () => {
+    const throttle = createLoginThrottle(database.db);
+    await attempts(3, () => throttle.attempt({ username: 'alice', address: '2001:db8:1:2::1' }, wrong));
+    await attempts(2, (i) => throttle.attempt({ username: 'alice', address: `2001:db8:1:2:ffff::${i + 9}` }, wrong));
+    expect(await failures('pair:alice@2001:db8:1:2::/64')).toBe(5);
+    expect((await throttle.attempt({ username: 'alice', address: '2001:0db8:0001:0002:abcd::1' }, right)).status).toBe('locked');
+    expect((await throttle.attempt({ username: 'alice', address: '2001:db8:1:3::1' }, right)).status).toBe('checked');
+  });
+
+  it('survives simultaneous successes and failures on the same keys without a deadlock', async () => {
+    const throttle = createLoginThrottle(database.db, { maxFailures: 100, accountMaxFailures: 100 });
+    const results = await Promise.all(
+      Array.from({ length: 40 }, (_, i) => throttle.attempt({ username: 'alice', address: '10.0.0.60' }, i % 2 ? wrong : right)),
+    );
+    expect(results.every((attempt) => attempt.status === 'checked')).toBe(true);
   });
 
   it('locks an address after addressMaxFailures, whichever usernames it tried, for unknown browsers only', async () => {
@@ -104,7 +145,7 @@ describe('the login throttle', () => {
     await until(() => checking === 5, 'five checks to start', 10_000);
 
     expect(await throttle.attempt({ username: 'carol', address: '10.0.2.2' }, right)).toEqual({ status: 'locked', retryAfterSec: 1 });
-    expect(await failures('account:carol')).toBe(0);
+    expect((await failures('account:carol')) ?? 0).toBe(0);
     release();
     await Promise.all(held);
   });
@@ -172,7 +213,7 @@ describe('the login throttle', () => {
     const logins = Array.from({ length: 20 }, (_, i) => throttle.attempt({ username: `user-${i}`, address: '10.0.6.2' }, right));
     const results = await Promise.all(logins);
     expect(results.filter((attempt) => attempt.status === 'checked').length).toBeGreaterThanOrEqual(5);
-    expect(await failures('address:10.0.6.2')).toBe(0);
+    expect((await failures('address:10.0.6.2')) ?? 0).toBe(0);
     expect(await throttle.attempt({ username: 'bob', address: '10.0.6.2' }, wrong)).toEqual({ status: 'checked', result: null });
   });
 
@@ -222,6 +263,13 @@ describe('the login throttle', () => {
     expect(keys).toEqual(['account:new', 'address:10.0.9.3', 'pair:locked@10.0.9.2', 'pair:new@10.0.9.3']);
   });
 });
+
+/** Seconds until the key stops making attempts wait (0 or less when it does not). */
+async function waitLeft(key: string): Promise<number> {
+  const [row] = await database.sql<{ left: number }[]>`
+    select coalesce(extract(epoch from locked_until - now()), 0)::float8 as left from login_failures where key = ${key}`;
+  return row?.left ?? 0;
+}
 
 async function windowIsOver(key: string, windowSec: number): Promise<boolean> {
   const [row] = await database.sql<{ over: boolean }[]>`

@@ -7,8 +7,10 @@ export interface LoginThrottleOptions {
    * unknown browser at one address. The one that reaches it locks that browser out.
    */
   maxFailures?: number;
-  /** Failures every unknown browser together may make at one account; then only known devices get in. */
+  /** Failures every unknown browser together may make at one account; then each next attempt waits a growing delay. */
   accountMaxFailures?: number;
+  /** The longest that delay grows to (it starts at 1 s and doubles). */
+  accountDelayMaxSec?: number;
   /** Failures unknown browsers at one address may make, whichever accounts they try. */
   addressMaxFailures?: number;
   /** How long failures are remembered, counted from a key's first failure. */
@@ -36,39 +38,53 @@ export interface LoginThrottle {
   attempt<T>(keys: LoginKeys, check: () => Promise<T | null>): Promise<LoginAttempt<T>>;
 }
 
-/** One count an attempt is made against, and the failures that lock it. */
+/**
+ * One count an attempt is made against. A `lock` key, once `max` failures are in, refuses
+ * everything for the lockout; a `delay` key lets `max` failures in freely and then makes
+ * each further attempt wait a delay that doubles, up to a cap, so it slows guessing
+ * without ever shutting the door for long.
+ */
 interface Limit {
   key: string;
   max: number;
+  kind: 'lock' | 'delay';
 }
 
 /**
- * Throttles failed logins so that guessing is slow and nobody can lock anybody else out.
+ * Throttles failed logins so that guessing is slow and no stranger can lock a user out.
  * A browser that logged in to the account before (a known device) counts only against
  * itself: `maxFailures` per window, then that device is treated as unknown. Any other
- * attempt counts against three keys: its account at its address (`maxFailures`), the
- * account from every unknown browser (`accountMaxFailures`), and its address, whichever
- * accounts it tries (`addressMaxFailures`). So guessing alice's password from one
- * address stops after 5 tries without touching alice anywhere else, an office behind one
- * NAT can mistype 100 times before its unknown browsers wait, and distributed guessing
- * stops at 20 per window while alice's own browser keeps logging in. The counts are in
- * Postgres, so every API process shares them. Every time comes from the database's clock.
+ * attempt counts against three keys: its account at its address (`maxFailures`, then
+ * locked), its address whichever accounts it tries (`addressMaxFailures`, then locked),
+ * and the account from every unknown browser (`accountMaxFailures`, then a delay of 1 s
+ * doubling to `accountDelayMaxSec` before each next attempt). So guessing alice's
+ * password from one address stops after 5 tries without touching alice anywhere else, an
+ * office behind one NAT can mistype 100 times before its unknown browsers wait, guessing
+ * spread over many addresses gets one try a minute, and alice waits at most that minute
+ * in a new browser and not at all in her own. An IPv6 address counts as its /64, which
+ * one host may hold whole. The counts are in Postgres, so every API process shares them;
+ * every time comes from the database's clock.
  *
- * An attempt is counted before its password is checked (one atomic upsert) and given
- * back if it succeeds or is refused, so simultaneous guesses cannot slip past a count
- * that has not caught up yet: while a key's limit of attempts that could still fail are
- * counted, others are refused, so no more guesses than the limit are ever checked before
- * a key locks. Only failures lock a key, so logins that succeed never leave one locked.
+ * An attempt is counted before its password is checked (atomic upserts, keys in one
+ * order so concurrent attempts cannot deadlock) and given back if it succeeds or is
+ * refused, so simultaneous guesses cannot slip past a count that has not caught up yet:
+ * while a lock key holds its limit of attempts that could still fail, others are refused,
+ * and a delay key past its limit takes one attempt per delay. Only failures lock a key.
  */
 export function createLoginThrottle(db: Db, options: LoginThrottleOptions = {}): LoginThrottle {
   const maxFailures = options.maxFailures ?? 5;
   const accountMaxFailures = options.accountMaxFailures ?? 20;
   const addressMaxFailures = options.addressMaxFailures ?? 100;
+  const delayCapSec = options.accountDelayMaxSec ?? 60;
   const windowLength = sql`make_interval(secs => ${options.windowSec ?? 900})`;
   const lockoutLength = sql`make_interval(secs => ${options.lockoutSec ?? 900})`;
-  // A row is dead once its lock has run out or, never locked, once its window has: its
-  // next attempt starts a fresh count, so deleting it changes nothing.
-  const dead = sql`coalesce(${loginFailures.lockedUntil} <= now(), ${loginFailures.windowStartedAt} <= now() - ${windowLength})`;
+  const windowOver = sql`${loginFailures.windowStartedAt} <= now() - ${windowLength}`;
+  const notWaiting = sql`coalesce(${loginFailures.lockedUntil} <= now(), true)`;
+  // A row is dead when its next attempt would start a fresh count, so deleting it changes
+  // nothing: a lock key once its lock has run out or, never locked, once its window has;
+  // a delay key once its window is over and it is not making anyone wait.
+  const lockDead = sql`coalesce(${loginFailures.lockedUntil} <= now(), ${windowOver})`;
+  const delayDead = sql`(${windowOver} and ${notWaiting})`;
   /** Each key's limit, for statements that touch several keys at once. */
   const limitOf = (limits: Limit[]) => sql`(case ${sql.join(limits.map((limit) => sql`when ${loginFailures.key} = ${limit.key} then ${limit.max}::int`), sql` `)} end)`;
 
@@ -81,8 +97,8 @@ export function createLoginThrottle(db: Db, options: LoginThrottleOptions = {}):
     return row?.seconds ?? 0;
   }
 
-  /** Counts one attempt for every key that is neither locked nor full; returns the keys counted. */
-  function reserve(limits: Limit[]) {
+  /** Counts one attempt for every lock key that is neither locked nor full; returns the keys counted. */
+  function reserveLocks(limits: Limit[]) {
     return db
       .insert(loginFailures)
       .values(limits.map(({ key }) => ({ key, failures: 1, windowStartedAt: sql`now()`, lockedUntil: null })))
@@ -90,23 +106,47 @@ export function createLoginThrottle(db: Db, options: LoginThrottleOptions = {}):
         target: loginFailures.key,
         // Every expression reads the row as it was before this attempt.
         set: {
-          failures: sql`case when ${dead} then 1 else ${loginFailures.failures} + 1 end`,
-          windowStartedAt: sql`case when ${dead} then now() else ${loginFailures.windowStartedAt} end`,
+          failures: sql`case when ${lockDead} then 1 else ${loginFailures.failures} + 1 end`,
+          windowStartedAt: sql`case when ${lockDead} then now() else ${loginFailures.windowStartedAt} end`,
           lockedUntil: null,
         },
-        setWhere: sql`${dead} or (${loginFailures.lockedUntil} is null and ${loginFailures.failures} < ${limitOf(limits)})`,
+        setWhere: sql`${lockDead} or (${loginFailures.lockedUntil} is null and ${loginFailures.failures} < ${limitOf(limits)})`,
       })
       // As text: a Date would drop the microseconds that giving back has to match.
       .returning({ key: loginFailures.key, windowStart: sql<string>`${loginFailures.windowStartedAt}::text` });
   }
 
+  /**
+   * Counts one attempt for a delay key unless it is making attempts wait; past its limit
+   * the attempt itself sets the next wait (1 s, doubling to the cap), so of attempts at
+   * once only one is let through per delay.
+   */
+  function reserveDelay({ key, max }: Limit) {
+    const next = sql`(${loginFailures.failures} + 1)`;
+    const wait = sql`make_interval(secs => least(${delayCapSec}::float8, power(2, ${next} - ${max}::int - 1)))`;
+    return db
+      .insert(loginFailures)
+      .values({ key, failures: 1, windowStartedAt: sql`now()`, lockedUntil: null })
+      .onConflictDoUpdate({
+        target: loginFailures.key,
+        set: {
+          failures: sql`case when ${windowOver} then 1 else ${next} end`,
+          windowStartedAt: sql`case when ${windowOver} then now() else ${loginFailures.windowStartedAt} end`,
+          lockedUntil: sql`case when ${windowOver} or ${next} <= ${max}::int then null else now() + ${wait} end`,
+        },
+        setWhere: notWaiting,
+      })
+      .returning({ key: loginFailures.key, windowStart: sql<string>`${loginFailures.windowStartedAt}::text` });
+  }
+
   /** Takes back an attempt counted in the window starting at `windowStart` that did not fail. */
-  async function giveBack({ key, max }: Limit, windowStart: string): Promise<void> {
+  async function giveBack({ key, max, kind }: Limit, windowStart: string): Promise<void> {
     const failures = sql`${loginFailures.failures} - 1`;
+    // A lock that needed this attempt to reach the limit goes with it; a delay stays.
+    const lockedUntil = kind === 'lock' ? sql`case when ${failures} >= ${max} then ${loginFailures.lockedUntil} end` : loginFailures.lockedUntil;
     await db
       .update(loginFailures)
-      // A lock that needed this attempt to reach the limit goes with it.
-      .set({ failures, lockedUntil: sql`case when ${failures} >= ${max} then ${loginFailures.lockedUntil} end` })
+      .set({ failures, lockedUntil })
       // Only within the window it was counted in: a fresh window never saw this attempt.
       .where(and(eq(loginFailures.key, key), eq(loginFailures.windowStartedAt, sql`${windowStart}::timestamptz`), gt(loginFailures.failures, 0)));
   }
@@ -121,8 +161,9 @@ export function createLoginThrottle(db: Db, options: LoginThrottleOptions = {}):
     );
   }
 
-  /** After a failure: locks each key whose count has reached its limit (a lock already set stays as it is). */
+  /** After a failure: locks each lock key whose count has reached its limit (a lock already set stays as it is). */
   async function lockFullKeys(limits: Limit[]): Promise<void> {
+    if (limits.length === 0) return;
     await db
       .update(loginFailures)
       .set({ lockedUntil: sql`now() + ${lockoutLength}` })
@@ -130,11 +171,14 @@ export function createLoginThrottle(db: Db, options: LoginThrottleOptions = {}):
   }
 
   /**
-   * Keeps the table from growing without bound: each failure deletes up to 100 dead
-   * rows, more than the two it may add, so only keys within their window or lock stay.
-   * Rows another attempt holds are skipped rather than waited for (no deadlock).
+   * Keeps the table from growing without bound: each attempt checked deletes up to 100
+   * dead rows (and rows a success brought back to nothing), more than the three it may
+   * add, so only keys within their window, lock or delay stay. Rows another attempt holds
+   * are skipped rather than waited for (no deadlock).
    */
   async function deleteDeadRows(): Promise<void> {
+    const dead = sql`case when ${loginFailures.key} like 'account:%' then ${delayDead} else ${lockDead} end
+      or (${loginFailures.failures} = 0 and ${notWaiting})`;
     const batch = db.select({ key: loginFailures.key }).from(loginFailures).where(dead).limit(100).for('update', { skipLocked: true });
     await db.delete(loginFailures).where(inArray(loginFailures.key, batch));
   }
@@ -143,15 +187,36 @@ export function createLoginThrottle(db: Db, options: LoginThrottleOptions = {}):
   async function limitsOf(keys: LoginKeys): Promise<Limit[]> {
     const account = keys.username.trim().toLowerCase();
     if (keys.device) {
-      const device = { key: `device:${keys.device}:${account}`, max: maxFailures };
+      const device: Limit = { key: `device:${keys.device}:${account}`, max: maxFailures, kind: 'lock' };
       // A device locked by its own failures is no longer trusted: it is any browser again.
       if ((await lockedFor([device.key])) === 0) return [device];
     }
+    const network = throttledNetwork(keys.address);
     return [
-      { key: `pair:${account}@${keys.address}`, max: maxFailures },
-      { key: `account:${account}`, max: accountMaxFailures },
-      { key: `address:${keys.address}`, max: addressMaxFailures },
+      { key: `pair:${account}@${network}`, max: maxFailures, kind: 'lock' },
+      { key: `address:${network}`, max: addressMaxFailures, kind: 'lock' },
+      { key: `account:${account}`, max: accountMaxFailures, kind: 'delay' },
     ];
+  }
+
+  /** Counts the attempt against every key, or against none when one refuses it. */
+  async function reserve(limits: Limit[]): Promise<Array<{ key: string; windowStart: string }> | null> {
+    // One order for every attempt: rows are taken in key order, so none waits in a circle.
+    const locks = limits.filter((limit) => limit.kind === 'lock').sort((a, b) => (a.key < b.key ? -1 : 1));
+    const counted = locks.length > 0 ? await reserveLocks(locks) : [];
+    if (counted.length < locks.length) {
+      await giveBackAll(locks, counted);
+      return null;
+    }
+    for (const delay of limits.filter((limit) => limit.kind === 'delay')) {
+      const [row] = await reserveDelay(delay);
+      if (!row) {
+        await giveBackAll(limits, counted);
+        return null;
+      }
+      counted.push(row);
+    }
+    return counted;
   }
 
   return {
@@ -162,19 +227,15 @@ export function createLoginThrottle(db: Db, options: LoginThrottleOptions = {}):
       const lockedSec = await lockedFor(names);
       if (lockedSec > 0) return { status: 'locked', retryAfterSec: lockedSec };
       const counted = await reserve(limits);
-      if (counted.length < limits.length) {
-        // A key was locked in between, or is full of attempts still being checked.
-        await giveBackAll(limits, counted);
-        return { status: 'locked', retryAfterSec: Math.max(1, await lockedFor(names)) };
-      }
+      // A key was locked in between, is full of attempts still being checked, or waits.
+      if (!counted) return { status: 'locked', retryAfterSec: Math.max(1, await lockedFor(names)) };
       const result = await check().catch(async (error: unknown) => {
         // A check that broke is no failed login.
         await giveBackAll(limits, counted);
         throw error;
       });
       if (result === null) {
-        await lockFullKeys(limits);
-        await deleteDeadRows();
+        await lockFullKeys(limits.filter((limit) => limit.kind === 'lock'));
       } else {
         // The browser's own count (its device, or the account at this address) is cleared;
         // the account's and the address's counts only lose this attempt, so logging in to
@@ -182,7 +243,25 @@ export function createLoginThrottle(db: Db, options: LoginThrottleOptions = {}):
         await db.delete(loginFailures).where(eq(loginFailures.key, limits[0].key));
         await giveBackAll(limits.slice(1), counted);
       }
+      await deleteDeadRows();
       return { status: 'checked', result };
     },
   };
+}
+
+/**
+ * The network an address is counted as: an IPv4 address itself, an IPv6 address its /64
+ * (the least one host is given, so a new address of the same host counts the same).
+ */
+export function throttledNetwork(address: string): string {
+  const bare = address.split('%')[0].toLowerCase();
+  if (!bare.includes(':')) return bare;
+  const [head, tail] = bare.split('::');
+  const left = head ? head.split(':') : [];
+  const right = tail ? tail.split(':') : [];
+  const groups = tail === undefined ? left : [...left, ...Array<string>(Math.max(0, 8 - left.length - right.length)).fill('0'), ...right];
+  return `${groups
+    .slice(0, 4)
+    .map((group) => (parseInt(group, 16) || 0).toString(16))
+    .join(':')}::/64`;
 }

@@ -116,12 +116,16 @@ describe('throttled logins', () => {
     expect((await rightFrom('alice', '198.51.100.9')).status).toBe(200);
   });
 
-  it('stops guessing spread over many addresses after 20 failures, but not the account owner in her own browser', async () => {
+  it('slows guessing spread over many addresses after 20 failures, without locking the owner out', async () => {
     const alicesBrowser = await knownBrowser('alice', '192.0.2.200');
-    const answers = await statuses(20, (i) => wrongFrom('alice', `192.0.2.${i + 1}`));
-    expect(answers).toEqual(Array(20).fill(401));
-    expect((await rightFrom('alice', '192.0.2.100')).status).toBe(429);
+    const answers = await statuses(21, (i) => wrongFrom('alice', `192.0.2.${i + 1}`));
+    expect(answers).toEqual(Array(21).fill(401));
+    // The 21st made the next unknown browser wait 1 s (then 2, 4 … up to a minute).
+    const waiting = await rightFrom('alice', '192.0.2.100');
+    expect(waiting).toMatchObject({ status: 429, retryAfter: '1', error: { message: 'Too many failed logins. Try again in 1 second.' } });
     expect((await rightFrom('alice', '192.0.2.101', alicesBrowser)).status).toBe(200);
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    expect((await rightFrom('alice', '192.0.2.100')).status).toBe(200);
   });
 
   it('counts a known browser on its own, and after its 5th failure as any other browser', async () => {
@@ -138,23 +142,34 @@ describe('throttled logins', () => {
     expect((await rightFrom('alice', '198.51.100.40', bobsBrowser)).status).toBe(429);
   });
 
-  it('sets the device cookie at login, HttpOnly and for a year, and ignores one that is not ours', async () => {
-    const answer = await rightFrom('alice', '198.51.100.50', 'not a token; <script>');
-    expect(answer.status).toBe(200);
-    expect(answer.deviceCookie).toMatch(/^storyline_device=[A-Za-z0-9_-]{43}; Max-Age=31536000; Path=\/; HttpOnly; SameSite=Lax$/);
-    const unknownToken = 'A'.repeat(43);
-    await statuses(5, () => wrongFrom('alice', '198.51.100.51', unknownToken));
-    expect((await rightFrom('alice', '198.51.100.51', unknownToken)).status).toBe(429);
+  it('sets a new device cookie at every login, HttpOnly and for a year, whatever the browser brought', async () => {
+    for (const brought of [undefined, 'not a token; <script>', 'A'.repeat(43)]) {
+      const answer = await rightFrom('alice', '198.51.100.50', brought);
+      expect(answer.status).toBe(200);
+      expect(answer.deviceCookie).toMatch(/^storyline_device=[A-Za-z0-9_-]{43}; Max-Age=31536000; Path=\/; HttpOnly; SameSite=Lax$/);
+      expect(answer.deviceCookie).not.toContain(`=${brought};`);
+    }
   });
 
-  it('keeps a browser known for every account it logged in to, with one cookie', async () => {
-    const browser = await knownBrowser('alice', '198.51.100.60');
-    const asBob = await rightFrom('bob', '198.51.100.60', browser);
-    expect(asBob.deviceCookie).toContain(`storyline_device=${browser};`);
+  it('gives nothing to a device token planted in the browser before its owner logged in', async () => {
+    const planted = 'P'.repeat(43);
+    const alicesBrowser = /^storyline_device=([^;]+)/.exec((await rightFrom('alice', '198.51.100.52', planted)).deviceCookie ?? '')?.[1];
+    // The planter guesses with the token it planted: an unknown browser, so only its own pair locks.
+    expect(await statuses(6, () => wrongFrom('alice', '198.51.100.53', planted))).toEqual([401, 401, 401, 401, 401, 429]);
+    expect((await rightFrom('alice', '198.51.100.53', alicesBrowser)).status).toBe(200);
+    expect((await rightFrom('alice', '198.51.100.53', planted)).status).toBe(429);
+  });
+
+  it('keeps a browser known for every account it logged in to, through the new token of each login', async () => {
+    const first = await knownBrowser('alice', '198.51.100.60');
+    const asBob = await rightFrom('bob', '198.51.100.60', first);
+    const browser = /^storyline_device=([^;]+)/.exec(asBob.deviceCookie ?? '')?.[1];
+    expect(browser).toBeDefined();
+    expect(browser).not.toBe(first);
     await statuses(6, () => wrongFrom('alice', '198.51.100.60'));
     await statuses(6, () => wrongFrom('bob', '198.51.100.60'));
     expect((await rightFrom('alice', '198.51.100.60', browser)).status).toBe(200);
-    expect((await rightFrom('bob', '198.51.100.60', browser)).status).toBe(200);
+    expect((await rightFrom('bob', '198.51.100.60', first)).status).toBe(429);
   });
 
   it('throttles logins in the API createApi builds, with its defaults', async () => {

@@ -1,6 +1,6 @@
 import { TRPCError } from '@trpc/server';
 import { LoginInput } from '@storyline/contracts';
-import { knownDevice, newDeviceToken, rememberDevice } from '../auth/devices';
+import { knownDevice, rememberDevice } from '../auth/devices';
 import { announceSessionEnded } from '../auth/session-ended';
 import { authenticate, createSession, deleteSession } from '../auth/sessions';
 import { authedProcedure, publicProcedure, router } from '../trpc';
@@ -23,10 +23,8 @@ export const authRouter = router({
     }
     const user = attempt.result;
     if (!user) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'Wrong username or password' });
+    ctx.setDeviceCookie(await rememberDevice(ctx.db, ctx.deviceToken, user.id));
     ctx.setSessionCookie(await createSession(ctx.db, user.id, ctx.sessionTtlMs));
-    const deviceToken = ctx.deviceToken ?? newDeviceToken();
-    await rememberDevice(ctx.db, deviceToken, user.id);
-    ctx.setDeviceCookie(deviceToken);
     ctx.log.info({ userId: user.id }, 'logged in');
     return user;
   }),
