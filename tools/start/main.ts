@@ -4,16 +4,17 @@
  * migrates, seeds the demo data, builds the editor, runs the API and the worker,
  * and stops all of it on Ctrl-C.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer } from 'node:net';
 import { resolve } from 'node:path';
 import { setTimeout } from 'node:timers';
 import { createDatabase, migrateDatabase } from '@storyline/db';
-import { onShutdownSignal, startEmbeddedPostgres } from '@storyline/db/embedded';
+import { onShutdownSignal } from '@storyline/db/embedded';
 import { createBlobStore, createJobQueues, startAzurite } from '@storyline/storage';
 import pino from 'pino';
 import { readStartEnv } from './env';
+import type { KeeperReply, KeeperRequest } from './postgres-keeper';
 import { DEMO_USERS, seedDemoData } from './seed-demo-data';
 import { seedDemoJobs } from './seed-demo-jobs';
 import { seedDemoWorld } from './seed-demo-world';
@@ -24,6 +25,8 @@ const dataDir = resolve(env.STORYLINE_DATA_DIR);
 const stops: Array<() => Promise<unknown>> = [];
 const children: ChildProcess[] = [];
 let stopping: Promise<void> | undefined;
+/** The editor/API/worker build while it runs. */
+let building: ChildProcess | undefined;
 
 const say = (line: string) => console.log(`[start] ${line}`);
 
@@ -47,6 +50,8 @@ function shutdown(code: number): Promise<void> {
 }
 
 async function stopEverything(): Promise<void> {
+  // A SIGTERM to this script alone would otherwise wait for the whole build.
+  if (building?.exitCode === null) building.kill('SIGTERM');
   // A part still starting is stopped once it is up: its stop is not registered before that.
   await started.catch(() => undefined);
   await Promise.all(children.map(stopChild));
@@ -71,11 +76,7 @@ async function start(): Promise<void> {
   let databaseUrl = env.DATABASE_URL;
   if (!databaseUrl) {
     say(`starting embedded PostgreSQL on port ${env.PG_PORT} (data in ${dataDir}/postgres)`);
-    const pg = await startEmbeddedPostgres({
-      dataDir: `${dataDir}/postgres`,
-      port: env.PG_PORT,
-      onLog: (line) => line.startsWith('made ') && say(line),
-    });
+    const pg = await startPostgres(`${dataDir}/postgres`, env.PG_PORT);
     stops.push(pg.stop);
     databaseUrl = pg.url;
     unlessStopping();
@@ -113,10 +114,10 @@ async function start(): Promise<void> {
   if (env.STORYLINE_SKIP_BUILD === '0') {
     say('building the editor, the API and the worker (cached after the first time)…');
     // Not spawnSync: a Ctrl-C during the build must reach this script's handler at once.
-    const build = spawn(resolve('node_modules/.bin/nx'), ['run-many', '-t', 'build', '-p', 'editor,api,worker', '--outputStyle=stream'], {
+    const build = (building = spawn(resolve('node_modules/.bin/nx'), ['run-many', '-t', 'build', '-p', 'editor,api,worker', '--outputStyle=stream'], {
       stdio: 'inherit',
       env: { ...process.env, NX_TUI: 'false' },
-    });
+    }));
     const [status] = (await once(build, 'exit')) as [number | null];
     unlessStopping();
     if (status !== 0) throw new Error('the build failed');
@@ -152,6 +153,34 @@ async function checkPortsFree(): Promise<void> {
   }
 }
 
+/**
+ * Postgres, in a process group of its own (see postgres-keeper.ts): a terminal's Ctrl-C
+ * must not stop it before the apps that use it. If this script dies without stopping it,
+ * the keeper sees its channel close and stops Postgres itself.
+ */
+async function startPostgres(dir: string, port: number): Promise<{ url: string; stop: () => Promise<void> }> {
+  const keeper = fork(resolve('tools/start/postgres-keeper.ts'), [], { detached: true, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const exited = once(keeper, 'exit');
+  const stop = async () => {
+    if (keeper.exitCode !== null || keeper.signalCode !== null) return;
+    keeper.send('stop');
+    const kill = setTimeout(() => keeper.kill('SIGKILL'), 15_000);
+    await exited;
+    clearTimeout(kill);
+  };
+  keeper.send({ dataDir: dir, port } satisfies KeeperRequest);
+  const reply = await Promise.race([
+    once(keeper, 'message') as Promise<[KeeperReply]>,
+    exited.then(() => [{ error: 'the Postgres keeper exited before Postgres was up' }] as [KeeperReply]),
+  ]);
+  const [answer] = reply;
+  if ('error' in answer) {
+    await stop();
+    throw new Error(answer.error);
+  }
+  return { url: answer.url, stop };
+}
+
 function runApp(name: 'api' | 'worker', childEnv: NodeJS.ProcessEnv): ChildProcess {
   // Own process group: Ctrl-C reaches only this script, which stops the apps in order.
   const child = spawn(process.execPath, ['--enable-source-maps', `dist/apps/${name}/main.mjs`], {
@@ -184,7 +213,8 @@ async function waitForReady(url: string, timeoutMs = 60_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     unlessStopping();
-    if (await fetch(url).then((response) => response.ok, () => false)) return;
+    // Bounded: an API that takes the connection and never answers must not hold up a stop.
+    if (await fetch(url, { signal: AbortSignal.timeout(2_000) }).then((response) => response.ok, () => false)) return;
     await new Promise((done) => setTimeout(done, 200));
   }
   throw new Error(`${url} did not answer within ${timeoutMs / 1000} s`);

@@ -100,6 +100,8 @@ async function expectNothingRunning(start: Start): Promise<void> {
   expect(await processesMentioning(dataDir), start.output()).toEqual([]);
   for (const port of Object.values(ports)) expect(await portAnswers(port), `port ${port} still answers`).toBe(false);
   expect(start.output()).toContain('[start] stopped');
+  // The apps stopped while their database was still up (Postgres goes last): nothing lost it.
+  expect(start.output()).not.toMatch(/CONNECTION_(CLOSED|ENDED|DESTROYED)|ECONNREFUSED|"level":50/);
 }
 
 describe('npm start stopped with Ctrl-C', () => {
@@ -127,6 +129,7 @@ describe('npm start stopped with Ctrl-C', () => {
     try {
       const start = npmStart();
       await Promise.race([start.exited, new Promise((resolve) => setTimeout(resolve, 60_000))]);
+      expect(start.child.exitCode, 'npm start should have exited').not.toBeNull();
       expect(start.child.exitCode).not.toBe(0);
       expect(start.output()).toContain(`port ${ports.AZURITE_QUEUE_PORT} (AZURITE_QUEUE_PORT) is in use`);
       expect(await processesMentioning(dataDir)).toEqual([]);

@@ -58,10 +58,13 @@ const worker = createJobWorker(
 worker.start();
 // Scratch files of crashed attempts: older than any run timeout (15 min) by a wide margin.
 const SCRATCH_MAX_AGE_MS = 3_600_000;
-const sweepFiles = () =>
-  void Promise.all([sweepExpiredFiles(database.db, blobs), sweepScratchDir(scratchDir, SCRATCH_MAX_AGE_MS)])
-    .then(([swept, scratch]) => (swept.artifacts + swept.uploads + scratch > 0 ? log.info({ ...swept, scratch }, 'expired files deleted') : undefined))
+/** The file sweep in flight, so a shutdown lets it finish before closing the database. */
+let sweeping: Promise<void> = Promise.resolve();
+const sweepFiles = () => {
+  sweeping = Promise.all([sweepExpiredFiles(database.db, blobs), sweepScratchDir(scratchDir, SCRATCH_MAX_AGE_MS)])
+    .then(([swept, scratch]) => void (swept.artifacts + swept.uploads + scratch > 0 && log.info({ ...swept, scratch }, 'expired files deleted')))
     .catch((error: unknown) => log.warn({ err: error }, 'expired-file sweep failed; the next one retries'));
+};
 sweepFiles();
 const fileSweeper = setInterval(sweepFiles, env.FILE_SWEEP_INTERVAL_SEC * 1000);
 log.info({ types: jobDefinitions.map((definition) => definition.type) }, 'worker consuming');
@@ -72,6 +75,7 @@ for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     clearInterval(fileSweeper);
     void worker
       .stop()
+      .then(() => sweeping)
       .then(() => database.close())
       .finally(() => process.exit(0));
   });
