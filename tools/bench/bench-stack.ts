@@ -30,7 +30,8 @@ export async function startBenchStack(): Promise<BenchStack> {
   if (build.status !== 0) throw new Error('building the API failed');
   const stops: Array<() => Promise<void>> = [];
   const stop = async () => {
-    for (const one of stops.splice(0).reverse()) await one();
+    // Each stop runs even when one before it failed, so nothing is left behind for one error.
+    for (const one of stops.splice(0).reverse()) await one().catch((error: unknown) => console.error('[bench] a stop failed:', error));
   };
   try {
     return await startStack(stops, stop);

@@ -28,7 +28,7 @@ function runSmoke(script: string): Promise<BenchRun> {
       cwd: root,
       detached: true,
       stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, BENCH_SMOKE: '1', NX_DAEMON: 'false', NX_TUI: 'false', FORCE_COLOR: '0' },
+      env: { ...benchFreeEnv(), BENCH_SMOKE: '1', NX_DAEMON: 'false', NX_TUI: 'false', FORCE_COLOR: '0' },
     });
     let stdout = '';
     let stderr = '';
@@ -52,6 +52,11 @@ function runSmoke(script: string): Promise<BenchRun> {
       resolve({ code, signal, stdout, stderr });
     });
   });
+}
+
+/** This process's environment without a developer's BENCH_* and WAKEUP_* knobs, which would change what a smoke run runs. */
+function benchFreeEnv(): NodeJS.ProcessEnv {
+  return Object.fromEntries(Object.entries(process.env).filter(([name]) => !/^(BENCH|WAKEUP)_/.test(name)));
 }
 
 /** The end of a run's output, for a failure message that says why. */

@@ -136,7 +136,8 @@ async function startServices(): Promise<Services> {
   // Stopped last first, whether the start failed half-way or the measurement ended.
   const stops: Array<() => Promise<void>> = [];
   const stop = async () => {
-    for (const one of stops.splice(0).reverse()) await one();
+    // Each stop runs even when one before it failed, so nothing is left behind for one error.
+    for (const one of stops.splice(0).reverse()) await one().catch((error: unknown) => console.error('[bench] a stop failed:', error));
   };
   try {
     const pg = await startThrowawayPostgres();
