@@ -151,6 +151,15 @@ describe('throttled logins', () => {
     }
   });
 
+  it('sends the session cookie first, for clients that keep only the first Set-Cookie', async () => {
+    const response = await fetch(`${proxied.baseUrl}/trpc/auth.login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-forwarded-for': '198.51.100.51' },
+      body: JSON.stringify({ username: 'alice', password: 'alice-pw' }),
+    });
+    expect(response.headers.getSetCookie().map((cookie) => cookie.split('=')[0])).toEqual(['storyline_session', 'storyline_device']);
+  });
+
   it('gives nothing to a device token planted in the browser before its owner logged in', async () => {
     const planted = 'P'.repeat(43);
     const alicesBrowser = /^storyline_device=([^;]+)/.exec((await rightFrom('alice', '198.51.100.52', planted)).deviceCookie ?? '')?.[1];

@@ -23,8 +23,10 @@ export const authRouter = router({
     }
     const user = attempt.result;
     if (!user) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'Wrong username or password' });
-    ctx.setDeviceCookie(await rememberDevice(ctx.db, ctx.deviceToken, user.id));
+    const deviceToken = await rememberDevice(ctx.db, ctx.deviceToken, user.id);
+    // The session's cookie first: a simple client that keeps only the first one stays signed in.
     ctx.setSessionCookie(await createSession(ctx.db, user.id, ctx.sessionTtlMs));
+    ctx.setDeviceCookie(deviceToken);
     ctx.log.info({ userId: user.id }, 'logged in');
     return user;
   }),
