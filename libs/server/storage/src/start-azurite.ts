@@ -29,6 +29,12 @@ export function azuriteConnectionString(blobPort: number, queuePort: number, hos
   );
 }
 
+/**
+ * Loaded into Azurite's process: when its parent's IPC channel closes, it stops as on
+ * SIGTERM. The channel is unref'd there too, or Azurite could not exit by itself.
+ */
+const STOP_WITH_PARENT = `data:text/javascript,${encodeURIComponent('process.channel?.unref(); process.on("disconnect", () => process.kill(process.pid, "SIGTERM"));')}`;
+
 /** Starts Azurite's blob and queue services as a child process and waits until both accept connections. */
 export async function startAzurite(options: AzuriteOptions): Promise<RunningAzurite> {
   const require = createRequire(import.meta.url);
@@ -46,10 +52,14 @@ export async function startAzurite(options: AzuriteOptions): Promise<RunningAzur
   } else {
     args.push('--inMemoryPersistence');
   }
-  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  // Detached, Azurite would outlive a parent killed outright (SIGKILL, a crash): over an
+  // IPC channel it learns when the parent is gone, and stops itself.
+  const child = spawn(process.execPath, ['--import', STOP_WITH_PARENT, ...args], { stdio: ['ignore', 'pipe', 'pipe', 'ipc'], detached: true });
+  // The channel must not keep the parent alive on its own.
+  child.channel?.unref();
   const log = options.onLog ?? (() => undefined);
-  child.stdout.on('data', (chunk: Buffer) => log(chunk.toString().trim()));
-  child.stderr.on('data', (chunk: Buffer) => log(chunk.toString().trim()));
+  child.stdout?.on('data', (chunk: Buffer) => log(chunk.toString().trim()));
+  child.stderr?.on('data', (chunk: Buffer) => log(chunk.toString().trim()));
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   // Detached, Azurite outlives a Ctrl-C to its parent's group: never leave it behind this process.
   const killOnExit = () => child.kill('SIGTERM');
