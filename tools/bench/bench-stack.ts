@@ -5,6 +5,7 @@ import { resolve } from 'node:path';
 import getPort from 'get-port';
 import { createTestDatabase, prepareTemplateDatabase, type TestDatabase } from '@storyline/db/testing';
 import { upsertUser } from '@storyline/api-router';
+import { stopAll } from './run-bench';
 import { startThrowawayAzurite, startThrowawayPostgres } from '../testing/start-throwaway-services';
 
 export interface BenchStack {
@@ -29,10 +30,7 @@ export async function startBenchStack(): Promise<BenchStack> {
   });
   if (build.status !== 0) throw new Error('building the API failed');
   const stops: Array<() => Promise<void>> = [];
-  const stop = async () => {
-    // Each stop runs even when one before it failed, so nothing is left behind for one error.
-    for (const one of stops.splice(0).reverse()) await one().catch((error: unknown) => console.error('[bench] a stop failed:', error));
-  };
+  const stop = () => stopAll(stops);
   try {
     return await startStack(stops, stop);
   } catch (error) {

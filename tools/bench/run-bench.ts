@@ -38,3 +38,8 @@ export async function runBench(name: string, body: (defer: Defer) => Promise<voi
   }
   return finish(0);
 }
+
+/** Runs `stops` last first, each even when one before it failed, so one error leaves nothing behind; empties the list. */
+export async function stopAll(stops: Array<() => Promise<void>>): Promise<void> {
+  for (const one of stops.splice(0).reverse()) await one().catch((error: unknown) => console.error('[bench] a stop failed:', error));
+}

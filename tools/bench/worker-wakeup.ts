@@ -23,7 +23,7 @@ import { createJobWorker, startJob, type JobDefinition, type JobDeps, type JobWo
 import { azuriteConnectionString, createBlobStore, createJobQueues, startAzurite } from '@storyline/storage';
 import { startThrowawayPostgres } from '../testing/start-throwaway-services';
 import { benchScale } from './bench-scale';
-import { runBench } from './run-bench';
+import { runBench, stopAll } from './run-bench';
 import { startCountingProxy, type CountingProxy } from './start-counting-proxy';
 
 export interface WorkerWakeupOptions {
@@ -135,10 +135,7 @@ interface Services {
 async function startServices(): Promise<Services> {
   // Stopped last first, whether the start failed half-way or the measurement ended.
   const stops: Array<() => Promise<void>> = [];
-  const stop = async () => {
-    // Each stop runs even when one before it failed, so nothing is left behind for one error.
-    for (const one of stops.splice(0).reverse()) await one().catch((error: unknown) => console.error('[bench] a stop failed:', error));
-  };
+  const stop = () => stopAll(stops);
   try {
     const pg = await startThrowawayPostgres();
     stops.push(pg.stop);

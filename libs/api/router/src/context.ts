@@ -66,6 +66,9 @@ export function createContextFactory(services: ApiServices) {
     const sessionToken = cookies[SESSION_COOKIE];
     const session = await findSession(services.db, sessionToken);
     const user = session?.user ?? null;
+    /** Every cookie the API sets: HttpOnly, SameSite=Lax, for the whole site. */
+    const setCookie = (name: string, value: string, maxAge: number) =>
+      res.appendHeader('Set-Cookie', serializeCookie(name, value, { httpOnly: true, sameSite: 'lax', secure: services.secureCookies, path: '/', maxAge }));
     return {
       ...services,
       loginThrottle,
@@ -74,25 +77,11 @@ export function createContextFactory(services: ApiServices) {
       session: session && { key: session.key, expiresAt: session.expiresAt },
       clientAddress: clientAddress(req, services.trustProxy ?? false),
       setSessionCookie(token) {
-        const cookie = serializeCookie(SESSION_COOKIE, token ?? '', {
-          httpOnly: true,
-          sameSite: 'lax',
-          secure: services.secureCookies,
-          path: '/',
-          maxAge: token ? Math.floor(services.sessionTtlMs / 1000) : 0,
-        });
-        res.appendHeader('Set-Cookie', cookie);
+        setCookie(SESSION_COOKIE, token ?? '', token ? Math.floor(services.sessionTtlMs / 1000) : 0);
       },
       deviceToken: wellFormedDeviceToken(cookies[DEVICE_COOKIE]),
       setDeviceCookie(token) {
-        const cookie = serializeCookie(DEVICE_COOKIE, token, {
-          httpOnly: true,
-          sameSite: 'lax',
-          secure: services.secureCookies,
-          path: '/',
-          maxAge: DEVICE_TTL_DAYS * 24 * 3600,
-        });
-        res.appendHeader('Set-Cookie', cookie);
+        setCookie(DEVICE_COOKIE, token, DEVICE_TTL_DAYS * 24 * 3600);
       },
       setResponseHeader(name, value) {
         res.setHeader(name, value);

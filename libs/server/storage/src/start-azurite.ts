@@ -61,11 +61,7 @@ export async function startAzurite(options: AzuriteOptions): Promise<RunningAzur
   child.stdout?.on('data', (chunk: Buffer) => log(chunk.toString().trim()));
   child.stderr?.on('data', (chunk: Buffer) => log(chunk.toString().trim()));
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  // Detached, Azurite outlives a Ctrl-C to its parent's group: never leave it behind this process.
-  const killOnExit = () => child.kill('SIGTERM');
-  process.once('exit', killOnExit);
   const stop = async () => {
-    process.off('exit', killOnExit);
     if (child.exitCode !== null || child.signalCode !== null) return;
     child.kill('SIGTERM');
     const killed = setTimeout(() => child.kill('SIGKILL'), 5_000);

@@ -88,13 +88,18 @@ export function createLoginThrottle(db: Db, options: LoginThrottleOptions = {}):
   /** Each key's limit, for statements that touch several keys at once. */
   const limitOf = (limits: Limit[]) => sql`(case ${sql.join(limits.map((limit) => sql`when ${loginFailures.key} = ${limit.key} then ${limit.max}::int`), sql` `)} end)`;
 
-  /** Seconds until every key given is unlocked; 0 when none is locked. */
-  async function lockedFor(keys: string[]): Promise<number> {
-    const [row] = await db
-      .select({ seconds: sql<number | null>`ceil(extract(epoch from max(${loginFailures.lockedUntil}) - now()))::int` })
+  /** Seconds until each given key that is locked (or making attempts wait) is free again. */
+  async function lockedByKey(keys: string[]): Promise<Map<string, number>> {
+    const rows = await db
+      .select({ key: loginFailures.key, seconds: sql<number>`ceil(extract(epoch from ${loginFailures.lockedUntil} - now()))::int` })
       .from(loginFailures)
       .where(and(inArray(loginFailures.key, keys), gt(loginFailures.lockedUntil, sql`now()`)));
-    return row?.seconds ?? 0;
+    return new Map(rows.map((row) => [row.key, row.seconds]));
+  }
+
+  /** Seconds until every key given is unlocked; 0 when none is locked. */
+  async function lockedFor(keys: string[]): Promise<number> {
+    return Math.max(0, ...(await lockedByKey(keys)).values());
   }
 
   /** Counts one attempt for every lock key that is neither locked nor full; returns the keys counted. */
@@ -183,20 +188,23 @@ export function createLoginThrottle(db: Db, options: LoginThrottleOptions = {}):
     await db.delete(loginFailures).where(inArray(loginFailures.key, batch));
   }
 
-  /** What an attempt counts against: its known device alone, or the three keys of an unknown browser. */
-  async function limitsOf(keys: LoginKeys): Promise<Limit[]> {
+  /**
+   * What an attempt counts against: its known device alone, or the three keys of an
+   * unknown browser; and how long those are still locked. One look at every candidate key.
+   */
+  async function limitsOf(keys: LoginKeys): Promise<{ limits: Limit[]; lockedSec: number }> {
     const account = keys.username.trim().toLowerCase();
-    if (keys.device) {
-      const device: Limit = { key: `device:${keys.device}:${account}`, max: maxFailures, kind: 'lock' };
-      // A device locked by its own failures is no longer trusted: it is any browser again.
-      if ((await lockedFor([device.key])) === 0) return [device];
-    }
     const network = throttledNetwork(keys.address);
-    return [
+    const unknown: Limit[] = [
       { key: `pair:${account}@${network}`, max: maxFailures, kind: 'lock' },
       { key: `address:${network}`, max: addressMaxFailures, kind: 'lock' },
       { key: `account:${account}`, max: accountMaxFailures, kind: 'delay' },
     ];
+    const device: Limit | null = keys.device ? { key: `device:${keys.device}:${account}`, max: maxFailures, kind: 'lock' } : null;
+    const locked = await lockedByKey([...(device ? [device.key] : []), ...unknown.map((limit) => limit.key)]);
+    // A device locked by its own failures is no longer trusted: it is any browser again.
+    const limits = device && !locked.has(device.key) ? [device] : unknown;
+    return { limits, lockedSec: Math.max(0, ...limits.map((limit) => locked.get(limit.key) ?? 0)) };
   }
 
   /** Counts the attempt against every key, or against none when one refuses it. */
@@ -221,10 +229,9 @@ export function createLoginThrottle(db: Db, options: LoginThrottleOptions = {}):
 
   return {
     async attempt(keys, check) {
-      const limits = await limitsOf(keys);
-      const names = limits.map((limit) => limit.key);
       // Looking first answers a locked key without writing anything.
-      const lockedSec = await lockedFor(names);
+      const { limits, lockedSec } = await limitsOf(keys);
+      const names = limits.map((limit) => limit.key);
       if (lockedSec > 0) return { status: 'locked', retryAfterSec: lockedSec };
       const counted = await reserve(limits);
       // A key was locked in between, is full of attempts still being checked, or waits.

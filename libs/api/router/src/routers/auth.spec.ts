@@ -62,11 +62,14 @@ async function login(baseUrl: string, username: string, password: string, from: 
 const wrongFrom = (username: string, address: string, device?: string) => login(proxied.baseUrl, username, 'wrong-pw', { address, device });
 const rightFrom = (username: string, address: string, device?: string) => login(proxied.baseUrl, username, `${username}-pw`, { address, device });
 
+/** The device token a login answer's storyline_device cookie holds. */
+const deviceTokenOf = (answer: LoginResponse) => /^storyline_device=([^;]+)/.exec(answer.deviceCookie ?? '')?.[1];
+
 /** Logs in once from `address` and answers the device token the browser was given. */
 async function knownBrowser(username: string, address: string): Promise<string> {
   const answer = await rightFrom(username, address);
   expect(answer.status).toBe(200);
-  const token = /^storyline_device=([^;]+)/.exec(answer.deviceCookie ?? '')?.[1];
+  const token = deviceTokenOf(answer);
   if (!token) throw new Error(`no device cookie in ${JSON.stringify(answer)}`);
   return token;
 }
@@ -162,7 +165,7 @@ describe('throttled logins', () => {
 
   it('gives nothing to a device token planted in the browser before its owner logged in', async () => {
     const planted = 'P'.repeat(43);
-    const alicesBrowser = /^storyline_device=([^;]+)/.exec((await rightFrom('alice', '198.51.100.52', planted)).deviceCookie ?? '')?.[1];
+    const alicesBrowser = deviceTokenOf(await rightFrom('alice', '198.51.100.52', planted));
     // The planter guesses with the token it planted: an unknown browser, so only its own pair locks.
     expect(await statuses(6, () => wrongFrom('alice', '198.51.100.53', planted))).toEqual([401, 401, 401, 401, 401, 429]);
     expect((await rightFrom('alice', '198.51.100.53', alicesBrowser)).status).toBe(200);
@@ -172,7 +175,7 @@ describe('throttled logins', () => {
   it('keeps a browser known for every account it logged in to, through the new token of each login', async () => {
     const first = await knownBrowser('alice', '198.51.100.60');
     const asBob = await rightFrom('bob', '198.51.100.60', first);
-    const browser = /^storyline_device=([^;]+)/.exec(asBob.deviceCookie ?? '')?.[1];
+    const browser = deviceTokenOf(asBob);
     expect(browser).toBeDefined();
     expect(browser).not.toBe(first);
     await statuses(6, () => wrongFrom('alice', '198.51.100.60'));
