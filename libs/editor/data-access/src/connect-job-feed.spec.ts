@@ -42,8 +42,8 @@ describe('connectJobFeed', () => {
     expect(server.latest().lastEventId).toBeNull();
     expect(states()).toEqual(['reconnecting']);
 
-    server.latest().stream.next({ id: '10-1', data: snapshot });
-    server.latest().stream.next({ id: '10-1', data: flags });
+    server.latest().stream.next({ id: '101', data: snapshot });
+    server.latest().stream.next({ id: '101', data: flags });
     expect(states()).toEqual(['reconnecting', 'live']);
     expect(messages()).toEqual([snapshot, flags]);
   });
@@ -51,10 +51,10 @@ describe('connectJobFeed', () => {
   it('starts afresh with a snapshot when the server refuses the last position as a bad request', async () => {
     const server = fakeServer();
     run(server.open);
-    server.latest().stream.next({ id: '10-1', data: snapshot });
+    server.latest().stream.next({ id: '101', data: snapshot });
     server.latest().stream.error(new Error('network changed'));
     await vi.advanceTimersByTimeAsync(1_000);
-    expect(server.latest().lastEventId).toBe('10-1');
+    expect(server.latest().lastEventId).toBe('101');
     const refusal = TRPCClientError.from({ error: { code: -32600, message: 'lastEventId lies beyond every event of this server', data: { code: 'BAD_REQUEST', httpStatus: 400 } } });
     server.latest().stream.error(refusal);
     await vi.advanceTimersByTimeAsync(2_000);
@@ -64,8 +64,8 @@ describe('connectJobFeed', () => {
   it('reopens a dropped stream after 1 s from the last position seen', async () => {
     const server = fakeServer();
     const { states } = run(server.open);
-    server.latest().stream.next({ id: '10-1', data: snapshot });
-    server.latest().stream.next({ id: '12-7', data: flags });
+    server.latest().stream.next({ id: '101', data: snapshot });
+    server.latest().stream.next({ id: '127', data: flags });
 
     server.latest().stream.error(new Error('network changed'));
     expect(states()).toEqual(['reconnecting', 'live', 'reconnecting']);
@@ -73,26 +73,26 @@ describe('connectJobFeed', () => {
     expect(server.connections).toHaveLength(1);
     await vi.advanceTimersByTimeAsync(1);
     expect(server.connections).toHaveLength(2);
-    expect(server.latest().lastEventId).toBe('12-7');
+    expect(server.latest().lastEventId).toBe('127');
 
-    server.latest().stream.next({ id: '12-7', data: flags });
+    server.latest().stream.next({ id: '127', data: flags });
     expect(states().at(-1)).toBe('live');
   });
 
   it('treats a stream that ends as a drop', async () => {
     const server = fakeServer();
     run(server.open);
-    server.latest().stream.next({ id: '3-3', data: snapshot });
+    server.latest().stream.next({ id: '33', data: snapshot });
     server.latest().stream.complete();
     await vi.advanceTimersByTimeAsync(1_000);
     expect(server.connections).toHaveLength(2);
-    expect(server.latest().lastEventId).toBe('3-3');
+    expect(server.latest().lastEventId).toBe('33');
   });
 
   it('reconnects after 1, 2, 4, 8 and 16 s, then falls back to polling', async () => {
     const server = fakeServer();
     const { states } = run(server.open);
-    server.latest().stream.next({ id: '5-5', data: snapshot });
+    server.latest().stream.next({ id: '55', data: snapshot });
 
     for (const [attempt, delayMs] of [1_000, 2_000, 4_000, 8_000, 16_000].entries()) {
       server.latest().stream.error(new Error('connection refused'));
@@ -100,7 +100,7 @@ describe('connectJobFeed', () => {
       expect(server.connections).toHaveLength(attempt + 1);
       await vi.advanceTimersByTimeAsync(1);
       expect(server.connections).toHaveLength(attempt + 2);
-      expect(server.latest().lastEventId).toBe('5-5');
+      expect(server.latest().lastEventId).toBe('55');
     }
     expect(states()).toEqual(['reconnecting', 'live', 'reconnecting']);
 
@@ -111,7 +111,7 @@ describe('connectJobFeed', () => {
   it('keeps trying every 30 s while polling and goes live again, resuming where it stopped', async () => {
     const server = fakeServer();
     const { states } = run(server.open);
-    server.latest().stream.next({ id: '5-5', data: snapshot });
+    server.latest().stream.next({ id: '55', data: snapshot });
     for (const delayMs of [1_000, 2_000, 4_000, 8_000, 16_000]) await dropAndWait(server, delayMs);
     await dropAndWait(server, 29_999);
     expect(server.connections).toHaveLength(6);
@@ -122,8 +122,8 @@ describe('connectJobFeed', () => {
     expect(server.connections).toHaveLength(8);
     expect(states().at(-1)).toBe('polling');
 
-    server.latest().stream.next({ id: '5-5', data: flags });
-    expect(server.latest().lastEventId).toBe('5-5');
+    server.latest().stream.next({ id: '55', data: flags });
+    expect(server.latest().lastEventId).toBe('55');
     expect(states()).toEqual(['reconnecting', 'live', 'reconnecting', 'polling', 'live']);
 
     // Recovered: the next drop starts the short backoff over.
@@ -145,7 +145,7 @@ describe('connectJobFeed', () => {
   it('does not time out a connection once data has flowed', async () => {
     const server = fakeServer();
     run(server.open, { openTimeoutMs: 25_000 });
-    server.latest().stream.next({ id: '1-1', data: snapshot });
+    server.latest().stream.next({ id: '11', data: snapshot });
     await vi.advanceTimersByTimeAsync(120_000);
     expect(server.connections).toHaveLength(1);
     expect(server.latest().stream.observed).toBe(true);
@@ -181,7 +181,7 @@ describe('connectJobFeed', () => {
   it('closes the connection and leaves no timer behind on unsubscribe', async () => {
     const server = fakeServer();
     const { subscription } = run(server.open);
-    server.latest().stream.next({ id: '1-1', data: snapshot });
+    server.latest().stream.next({ id: '11', data: snapshot });
     subscription.unsubscribe();
     expect(server.latest().stream.observed).toBe(false);
     expect(vi.getTimerCount()).toBe(0);

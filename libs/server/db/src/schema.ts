@@ -2,7 +2,6 @@ import { sql } from 'drizzle-orm';
 import {
   bigint,
   bigserial,
-  customType,
   index,
   integer,
   jsonb,
@@ -14,13 +13,6 @@ import {
   uuid,
 } from 'drizzle-orm/pg-core';
 import type { JobStatus, JobType, MediaContentType, MediaState, NoticeLevel, StoryPageInput, Transport, UserRole } from '@storyline/contracts';
-
-/**
- * A transaction id (`xid8`). Events carry the id of the transaction that wrote them,
- * which lets a reader tell events that can still appear below its cursor (their
- * transaction is open) from events that never will.
- */
-const xid8 = customType<{ data: string; driverData: string }>({ dataType: () => 'xid8' });
 
 const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
 
@@ -135,12 +127,15 @@ export const jobEvents = pgTable(
     seq: integer('seq').notNull(),
     kind: text('kind').notNull(),
     data: jsonb('data').$type<Record<string, unknown>>().notNull(),
-    txId: xid8('tx_id')
-      .notNull()
-      .default(sql`pg_current_xact_id()`),
+    /**
+     * The event's place in the feed, in commit order: given as its transaction commits,
+     * under one lock (migration 0009's trigger), so no event can ever become visible
+     * below a position a reader has passed. Null only inside the writing transaction.
+     */
+    position: bigint('position', { mode: 'number' }),
     createdAt: createdAt(),
   },
-  (t) => [uniqueIndex('job_events_job_seq_uq').on(t.jobId, t.seq), index('job_events_feed_idx').on(t.txId, t.id)],
+  (t) => [uniqueIndex('job_events_job_seq_uq').on(t.jobId, t.seq), uniqueIndex('job_events_position_uq').on(t.position)],
 );
 
 export const jobTypeFlags = pgTable('job_type_flags', {

@@ -1,5 +1,5 @@
 import type { JobFeedMessage, JobTypeFlag, Notice, OpsSample } from '@storyline/contracts';
-import { compareFeedPositions, formatFeedPosition, parseFeedPosition, type FeedPosition } from './feed-position';
+import { FEED_START, compareFeedPositions, formatFeedPosition, parseFeedPosition, type FeedPosition } from './feed-position';
 import type { FeedEvent, JobFeed } from './job-feed';
 import { createDelivery, type StreamDelivery, type StreamSink } from './stream-sink';
 
@@ -44,7 +44,7 @@ export class FeedSubscription {
   constructor(private readonly options: FeedSubscriptionOptions) {
     this.ownerId = options.ownerId;
     this.userId = options.userId;
-    this.sent = parseFeedPosition(options.after ?? '0-0');
+    this.sent = parseFeedPosition(options.after ?? FEED_START);
   }
 
   get sink(): StreamSink<JobFeedMessage> {

@@ -9,7 +9,7 @@ import { OPS_SAMPLE_CHANNEL } from './ops-samples';
 
 /** An event as the feed hands it out: where it stands, and whose job it belongs to. */
 export interface FeedEvent {
-  /** The position as the client sees it (`tx-id`), and parsed, for comparing. */
+  /** The position as the client sees it (decimal text), and as a number, for comparing. */
   position: string;
   at: FeedPosition;
   ownerId: string;
@@ -38,9 +38,9 @@ export interface JobFeed {
   readonly received: () => number;
   /** The position of the newest event handed to the consumer. */
   lastPosition(): FeedPosition;
-  /** Whether `position` lies beyond any transaction Postgres has handed out: no client can have seen it. */
+  /** Whether `position` lies beyond every committed event: no client can have seen it. */
   isAhead(position: FeedPosition): Promise<boolean>;
-  /** Events after `position` that can no longer be overtaken, oldest first; of one owner, or all. */
+  /** Committed events after `position`, in commit order; of one owner, or all. */
   readAfter(position: FeedPosition, ownerId: string | null, limit: number): Promise<FeedEvent[]>;
   /** The open and recently finished jobs of one owner (or all), and the feed position they reflect. */
   snapshot(ownerId: string | null): Promise<{ jobs: JobView[]; position: string }>;
@@ -51,8 +51,6 @@ export interface JobFeedOptions {
   database: Database;
   log: Logger;
   readFlags: () => Promise<JobTypeFlag[]>;
-  /** How often to look for events held back by a long transaction, while anyone listens. */
-  sweepIntervalMs?: number;
 }
 
 interface FeedRow {
@@ -62,23 +60,25 @@ interface FeedRow {
   kind: string;
   data: Record<string, unknown>;
   created_at: string | Date;
-  tx: string;
+  position: string;
   owner_id: string;
   type: JobType;
 }
 
 const BATCH = 500;
 
-/** The newest event no transaction still open can overtake: where a reader may safely stand. */
-const HORIZON = drizzleSql`
-  select tx_id::text || '-' || id as position from job_events
-  where tx_id < pg_snapshot_xmin(pg_current_snapshot())
-  order by tx_id desc, id desc limit 1`;
+/**
+ * The newest committed event's position. Positions are given in commit order, so every
+ * event at or below it is visible to the same snapshot, and none can appear there later.
+ */
+const NEWEST = drizzleSql`select coalesce(max(position), 0)::text as position from job_events`;
 
 /**
  * One reader of the event log per API process. NOTIFY only wakes it; it then reads
  * the events past its cursor from the table, so a lost notification delays an event
- * but never loses it, and a reconnect of the listener simply reads again.
+ * but never loses it, and a reconnect of the listener simply reads again. Nothing it
+ * reads waits on any other transaction: an event is readable the moment it commits
+ * (see `FeedPosition`).
  */
 export async function createJobFeed(options: JobFeedOptions): Promise<JobFeed> {
   const { log } = options;
@@ -93,7 +93,7 @@ export async function createJobFeed(options: JobFeedOptions): Promise<JobFeed> {
   let stale = false;
   /**
    * A consumer attached after such a spell: the next read first moves the cursor to the
-   * horizon (its streams read their own past). Set only at attach time, so the cursor
+   * newest event (its streams read their own past). Set only at attach time, so the cursor
    * never jumps past events that live streams are waiting for.
    */
   let jumpPending = false;
@@ -107,20 +107,19 @@ export async function createJobFeed(options: JobFeedOptions): Promise<JobFeed> {
     }
   };
 
-  const readAfter = async ({ tx, id }: FeedPosition, ownerId: string | null, limit: number): Promise<FeedEvent[]> => {
+  const readAfter = async (position: FeedPosition, ownerId: string | null, limit: number): Promise<FeedEvent[]> => {
     const rows = await sql<FeedRow[]>`
-      select e.id, e.job_id, e.seq, e.kind, e.data, e.created_at, e.tx_id::text as tx, j.owner_id, j.type
+      select e.id, e.job_id, e.seq, e.kind, e.data, e.created_at, e.position::text as position, j.owner_id, j.type
       from job_events e join jobs j on j.id = e.job_id
-      where (e.tx_id, e.id) > (${tx.toString()}::xid8, ${id}::bigint)
-        and e.tx_id < pg_snapshot_xmin(pg_current_snapshot())
+      where e.position > ${position}
         ${ownerId ? sql`and j.owner_id = ${ownerId}` : sql``}
-      order by e.tx_id, e.id
+      order by e.position
       limit ${limit}`;
     return rows.map(toFeedEvent);
   };
 
-  const horizon = async (): Promise<FeedPosition> => {
-    const [row] = await db.execute<{ position: string | null }>(HORIZON);
+  const newest = async (): Promise<FeedPosition> => {
+    const [row] = await db.execute<{ position: string }>(NEWEST);
     return parseFeedPosition(row?.position ?? FEED_START);
   };
 
@@ -130,7 +129,7 @@ export async function createJobFeed(options: JobFeedOptions): Promise<JobFeed> {
       // Checked on every round: a pump already in flight when the consumer attached does it next.
       if (jumpPending) {
         jumpPending = false;
-        cursor = await horizon();
+        cursor = await newest();
       }
       const batch = await readAfter(cursor, null, BATCH);
       for (const item of batch) {
@@ -162,7 +161,7 @@ export async function createJobFeed(options: JobFeedOptions): Promise<JobFeed> {
     else stale = true;
   };
 
-  cursor = await horizon();
+  cursor = await newest();
   let listens = 0;
   const eventsListener = await sql.listen(JOB_EVENTS_CHANNEL, wake, () => {
     listens += 1;
@@ -193,12 +192,6 @@ export async function createJobFeed(options: JobFeedOptions): Promise<JobFeed> {
       log.warn({ err: error }, 'an ops sample could not be read');
     }
   });
-  // A transaction that stays open holds events back without a later NOTIFY to wake us.
-  const sweep = setInterval(() => {
-    if (consumer) void pump();
-  }, options.sweepIntervalMs ?? 1_000);
-  sweep.unref();
-
   return {
     setConsumer(next) {
       const attaching = !consumer && next;
@@ -212,15 +205,14 @@ export async function createJobFeed(options: JobFeedOptions): Promise<JobFeed> {
     ready: () => pumping ?? Promise.resolve(),
     received: () => received,
     lastPosition: () => cursor,
-    async isAhead({ tx }) {
-      const [row] = await sql<{ next: string }[]>`select pg_snapshot_xmax(pg_current_snapshot())::text as next`;
-      return tx >= BigInt(row.next);
+    async isAhead(position) {
+      return position > (await newest());
     },
     readAfter,
     async snapshot(ownerId) {
       return db.transaction(
         async (tx) => {
-          const [horizon] = await tx.execute<{ position: string | null }>(HORIZON);
+          const [reflected] = await tx.execute<{ position: string }>(NEWEST);
           const concerned = or(
             inArray(jobs.status, ['Queued', 'Running']),
             gt(jobs.completedAt, drizzleSql`now() - interval '15 minutes'`),
@@ -231,14 +223,13 @@ export async function createJobFeed(options: JobFeedOptions): Promise<JobFeed> {
             .where(ownerId ? and(concerned, eq(jobs.ownerId, ownerId)) : concerned)
             .orderBy(desc(jobs.queuedAt))
             .limit(200);
-          return { jobs: rows.map(toJobView), position: horizon?.position ?? FEED_START };
+          return { jobs: rows.map(toJobView), position: reflected?.position ?? FEED_START };
         },
         { isolationLevel: 'repeatable read', accessMode: 'read only' },
       );
     },
     async close() {
       closed = true;
-      clearInterval(sweep);
       await Promise.allSettled([eventsListener.unlisten(), flagsListener.unlisten(), noticesListener.unlisten(), opsListener.unlisten()]);
       await pumping;
     },
@@ -247,6 +238,6 @@ export async function createJobFeed(options: JobFeedOptions): Promise<JobFeed> {
 
 function toFeedEvent(row: FeedRow): FeedEvent {
   const event = { ...row.data, jobId: row.job_id, seq: row.seq, at: new Date(row.created_at).toISOString(), kind: row.kind } as JobEvent;
-  const at = { tx: BigInt(row.tx), id: Number(row.id) };
+  const at = parseFeedPosition(row.position);
   return { position: formatFeedPosition(at), at, ownerId: row.owner_id, jobType: row.type, event };
 }

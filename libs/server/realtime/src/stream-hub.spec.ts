@@ -7,15 +7,15 @@ import { recordingSink } from './testing-sink';
 
 const notice = (id: string, scope: Notice['scope'] = 'broadcast'): Notice => ({ id, level: 'info', message: `notice ${id}`, at: '2030-01-01T00:00:00.000Z', scope });
 
-/** A feed standing at `9-3` whose snapshots are taken at `position`. */
-function fakeFeed(position = '9-3') {
+/** A feed standing at `93` whose snapshots are taken at `position`. */
+function fakeFeed(position = '93') {
   let consumer: ((item: FeedItem) => void) | null = null;
   let snapshotGate: Promise<void> = Promise.resolve();
   const feed: JobFeed = {
     setConsumer: (next) => (consumer = next),
     ready: () => Promise.resolve(),
     received: () => 0,
-    lastPosition: () => parseFeedPosition('9-3'),
+    lastPosition: () => parseFeedPosition('93'),
     isAhead: async () => false,
     readAfter: async () => [],
     snapshot: async () => {
@@ -57,7 +57,7 @@ describe('notices through the stream hub', () => {
     push({ type: 'notice', notice: { notice: notice('n1'), userId: null } });
     const [first, ...others] = sinks.map((sink) => noticesIn(sink));
     expect(first).toHaveLength(1);
-    expect(first[0].id).toBe('9-3');
+    expect(first[0].id).toBe('93');
     expect(first[0].message).toEqual({ kind: 'notice', notice: notice('n1') });
     for (const got of others) expect(got).toEqual([first[0]]);
     expect(new Set([first[0], ...others.flat()]).size).toBe(1);
@@ -80,7 +80,7 @@ describe('notices through the stream hub', () => {
   });
 
   it('holds a notice for a stream still catching up, and keeps its own position when it stands past the feed', async () => {
-    const { feed, push, holdSnapshots } = fakeFeed('12-1');
+    const { feed, push, holdSnapshots } = fakeFeed('120');
     const hub = startHub(feed);
     const release = holdSnapshots();
     const sink = recordingSink<JobFeedMessage>();
@@ -91,9 +91,9 @@ describe('notices through the stream hub', () => {
     release();
     await opening;
     expect(sink.sent.map((d) => d.message.kind)).toEqual(['snapshot', 'notice']);
-    // Its snapshot stands at 12-1, past the feed's 9-3: going back would replay what it has.
+    // Its snapshot stands at 120, past the feed's 93: going back would replay what it has.
     push({ type: 'notice', notice: { notice: notice('n5'), userId: null } });
-    expect(noticesIn(sink).map((d) => d.id)).toEqual(['12-1', '12-1']);
+    expect(noticesIn(sink).map((d) => d.id)).toEqual(['120', '120']);
   });
 });
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { JobFeedMessage } from '@storyline/contracts';
 import { appendEvents } from '../testing/append-events';
+import { eventsOf, openFeed } from '../testing/open-stream';
 import { publishNewStory } from '../testing/story-fixtures';
 import { startTestStack, type TestClient, type TestStack } from '../testing/test-stack';
 
@@ -14,35 +14,6 @@ beforeAll(async () => {
   [alice, bob, admin] = await Promise.all([stack.login('alice'), stack.login('bob'), stack.login('admin')]);
 });
 afterAll(() => stack?.close());
-
-interface Feed {
-  messages: Array<{ id: string; data: JobFeedMessage }>;
-  close(): void;
-  /** Resolves once `predicate` holds for the messages received so far. */
-  until(predicate: (messages: Feed['messages']) => boolean, timeoutMs?: number): Promise<void>;
-}
-
-function openFeed(client: TestClient, lastEventId?: string): Feed {
-  const messages: Feed['messages'] = [];
-  const subscription = client.jobs.onMyJobs.subscribe(
-    { lastEventId },
-    { onData: (message) => messages.push(message as Feed['messages'][number]) },
-  );
-  return {
-    messages,
-    close: () => subscription.unsubscribe(),
-    async until(predicate, timeoutMs = 20_000) {
-      const deadline = Date.now() + timeoutMs;
-      while (!predicate(messages)) {
-        if (Date.now() > deadline) throw new Error(`feed condition not met; got ${JSON.stringify(messages.map((m) => m.data.kind))}`);
-        await new Promise((resolve) => setTimeout(resolve, 25));
-      }
-    },
-  };
-}
-
-const eventsOf = (feed: Feed, jobId: string) =>
-  feed.messages.flatMap((m) => (m.data.kind === 'event' && m.data.event.jobId === jobId ? [m.data.event] : []));
 
 describe('jobs.onMyJobs', () => {
   it('starts with the open jobs and the flags, then carries every event of the user’s jobs and none of others', async () => {
