@@ -7,12 +7,13 @@
  *  3. The same clients following a running job three ways, side by side: the old
  *     editor's `jobs.get` every 5 s, the disciplined polling helper, and push.
  *  4. The worker: pickup latency and idle storage transactions (`worker-wakeup.ts`).
+ *  5. Events flowing to streams while another session holds a transaction open, against
+ *     the same flow without it: the commit → received delay of both, side by side.
  *
  * BENCH_SMOKE=1 runs every section at the tiny sizes of `SIZE` (see `bench-scale.ts`).
  */
-import { fork, type ChildProcess } from 'node:child_process';
 import { cpus } from 'node:os';
-import { fileURLToPath } from 'node:url';
+import { forkBenchChild, killChildren, percentile } from './bench-children';
 import { benchScale } from './bench-scale';
 import { startBenchStack, sampleProcess, type BenchStack } from './bench-stack';
 import { runBench } from './run-bench';
@@ -34,42 +35,17 @@ const SIZE = {
   followers: benchScale(500, 20),
   /** Longer than the status quo's 5 s poll, so every transport is seen at work. */
   followMs: benchScale(60_000, 6_000),
+  /** Section 5: each window's length (the transaction stays open for all of it) and its event rate. */
+  heldMs: benchScale(30_000, 3_000),
+  heldEventsPerSec: benchScale(200, 50),
 };
 const say = (line: string) => console.log(line);
-const here = (file: string) => fileURLToPath(new URL(file, import.meta.url));
 const wait = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** Every process forked, killed when the bench ends however it ends. */
-const children = new Set<ChildProcess>();
-
-function child(file: string): { process: ChildProcess; ask<T>(message: unknown): Promise<T> } {
-  const proc = fork(here(file), [], { execArgv: ['--import', 'tsx'], env: { ...process.env, TSX_TSCONFIG_PATH: 'tsconfig.base.json' } });
-  children.add(proc);
-  proc.once('exit', () => children.delete(proc));
-  return {
-    process: proc,
-    ask: <T>(message: unknown) =>
-      new Promise<T>((resolve, reject) => {
-        // A child that dies before answering fails the section instead of hanging it.
-        const died = (code: number | null, signal: string | null) => reject(new Error(`${file} exited (${signal ?? code}) before answering`));
-        proc.once('exit', died);
-        proc.once('message', (reply) => {
-          proc.off('exit', died);
-          if ((reply as { error?: string }).error) reject(new Error((reply as { error: string }).error));
-          else resolve(reply as T);
-        });
-        proc.send(message as never);
-      }),
-  };
-}
-
-const clients = Array.from({ length: CLIENT_PROCESSES }, () => child('stream-clients.ts'));
+const clients = Array.from({ length: CLIENT_PROCESSES }, () => forkBenchChild('stream-clients.ts'));
 const all = <T>(message: ClientCommand) => Promise.all(clients.map((client) => client.ask<T>(message)));
 const split = <T>(items: T[]) => clients.map((_, index) => items.filter((__, i) => i % clients.length === index));
 
-function percentile(sorted: number[], p: number): number {
-  return sorted.length === 0 ? Number.NaN : sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
-}
 const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MB`;
 
 async function window(stack: BenchStack, ms: number) {
@@ -122,30 +98,14 @@ async function fanOut(stack: BenchStack, users: Array<{ cookie: string; jobId: s
   say(`\n## 2. ${count.toLocaleString('en')} streams over ${users.length} users, events committed at ${ratePerSec}/s for ${durationMs / 1000} s`);
   const cookies = users.flatMap((user) => Array.from({ length: streamsPerUser }, () => user.cookie));
   await Promise.all(split(cookies).map((part, index) => clients[index].ask({ cmd: 'open', baseUrl: stack.api.baseUrl, cookies: part })));
-  await all({ cmd: 'reset' });
   const bucketsBefore = await latencyBuckets(stack);
-  const writer = child('event-writer.ts');
-  const [written, measured] = await Promise.all([
-    writer.ask<WriteReport>({ databaseUrl: stack.database.url, jobIds: users.map((u) => u.jobId), ratePerSec, durationMs, connections: Number(process.env['BENCH_WRITER_CONNECTIONS'] ?? 24) } satisfies WriteCommand),
-    window(stack, durationMs),
-  ]);
-  // Whatever is still on its way gets a few seconds to arrive.
-  const expected = written.written * streamsPerUser;
-  let reports: StreamReport[] = [];
-  for (const deadline = Date.now() + 15_000; Date.now() < deadline; await wait(250)) {
-    reports = await all<StreamReport>({ cmd: 'report' });
-    if (reports.reduce((sum, r) => sum + r.deliveries, 0) >= expected) break;
-  }
-  const deliveries = reports.reduce((sum, r) => sum + r.deliveries, 0);
+  const [round, measured] = await Promise.all([deliveryRound(stack, users, { ratePerSec, durationMs, streamsPerUser, connections: 24 }), window(stack, durationMs)]);
+  const { written, reports, expected, deliveries, fromCommit } = round;
   const latencies = reports.flatMap((r) => r.latencies).sort((a, b) => a - b);
   say('| measure | value | goal |\n| --- | --- | --- |');
   say(`| events committed | ${written.written} at ${written.achievedPerSec.toFixed(0)}/s | ${ratePerSec.toLocaleString('en')}/s |`);
   say(`| deliveries expected / arrived | ${expected} / ${deliveries} | all |`);
-  say(`| doubled / missing (gaps) | ${reports.reduce((s, r) => s + r.duplicates, 0)} / ${reports.reduce((s, r) => s + r.gaps, 0)} | 0 / 0 |`);
-  const fromCommit = reports
-    .flatMap((r) => Object.entries(r.arrivals).flatMap(([key, times]) => times.map((t) => t - (written.commits[key] ?? Number.NaN))))
-    .filter((ms) => Number.isFinite(ms))
-    .sort((a, b) => a - b);
+  say(`| doubled / missing (gaps) | ${round.duplicates} / ${round.gaps} | 0 / 0 |`);
   say(`| commit → received p50 / p99 / max | ${percentile(fromCommit, 50)} / ${percentile(fromCommit, 99)} / ${fromCommit.at(-1)} ms | p99 < 100 ms |`);
   say(`| transaction start → received p50 / p99 | ${percentile(latencies, 50)} / ${percentile(latencies, 99)} ms | |`);
   const bucketsAfter = await latencyBuckets(stack);
@@ -161,6 +121,90 @@ async function fanOut(stack: BenchStack, users: Array<{ cookie: string; jobId: s
   say(`| all ${count} closed at once | API ${healthy ? 'still serving' : 'DOWN'}, 0 open streams | survives |`);
 }
 
+interface DeliveryRound {
+  written: WriteReport;
+  reports: StreamReport[];
+  expected: number;
+  deliveries: number;
+  duplicates: number;
+  gaps: number;
+  /** Each delivery's delay from its event's commit to its arrival, ascending (ms). */
+  fromCommit: number[];
+}
+
+/**
+ * Commits events on the users' jobs at `ratePerSec` for `durationMs` (a writer process) while
+ * the clients' open streams receive them; waits a bounded while for stragglers, then reports.
+ */
+async function deliveryRound(
+  stack: BenchStack,
+  users: Array<{ jobId: string }>,
+  round: { ratePerSec: number; durationMs: number; streamsPerUser: number; connections: number },
+): Promise<DeliveryRound> {
+  await all({ cmd: 'reset' });
+  const writer = forkBenchChild('event-writer.ts');
+  const written = await writer.ask<WriteReport>({
+    databaseUrl: stack.database.url,
+    jobIds: users.map((u) => u.jobId),
+    ratePerSec: round.ratePerSec,
+    durationMs: round.durationMs,
+    connections: Number(process.env['BENCH_WRITER_CONNECTIONS'] ?? round.connections),
+  } satisfies WriteCommand);
+  // Whatever is still on its way gets a few seconds to arrive.
+  const expected = written.written * round.streamsPerUser;
+  let reports: StreamReport[] = [];
+  for (const deadline = Date.now() + 15_000; Date.now() < deadline; await wait(250)) {
+    reports = await all<StreamReport>({ cmd: 'report' });
+    if (reports.reduce((sum, r) => sum + r.deliveries, 0) >= expected) break;
+  }
+  const fromCommit = reports
+    .flatMap((r) => Object.entries(r.arrivals).flatMap(([key, times]) => times.map((t) => t - (written.commits[key] ?? Number.NaN))))
+    .filter((ms) => Number.isFinite(ms))
+    .sort((a, b) => a - b);
+  return {
+    written,
+    reports,
+    expected,
+    deliveries: reports.reduce((sum, r) => sum + r.deliveries, 0),
+    duplicates: reports.reduce((sum, r) => sum + r.duplicates, 0),
+    gaps: reports.reduce((sum, r) => sum + r.gaps, 0),
+    fromCommit,
+  };
+}
+
+/**
+ * The same flow of events twice: once alone, once while another session holds a
+ * transaction (with its id taken, as any write does) open for the whole window, as a long
+ * import, a migration or an `UPDATE` left open in psql would.
+ */
+async function heldTransaction(stack: BenchStack, users: Array<{ cookie: string; jobId: string }>, ratePerSec: number, durationMs: number) {
+  const streamsPerUser = 2;
+  say(`\n## 5. ${users.length * streamsPerUser} streams, events committed at ${ratePerSec}/s for ${durationMs / 1000} s, with and without a transaction held open all along`);
+  const cookies = users.flatMap((user) => Array.from({ length: streamsPerUser }, () => user.cookie));
+  await Promise.all(split(cookies).map((part, index) => clients[index].ask({ cmd: 'open', baseUrl: stack.api.baseUrl, cookies: part })));
+  const round = () => deliveryRound(stack, users, { ratePerSec, durationMs, streamsPerUser, connections: 8 });
+  const alone = await round();
+  let release!: () => void;
+  const released = new Promise<void>((resolve) => (release = resolve));
+  let holding!: () => void;
+  const holds = new Promise<void>((resolve) => (holding = resolve));
+  const held = stack.database.sql.begin(async (tx) => {
+    await tx`select pg_current_xact_id()`;
+    holding();
+    await released;
+  });
+  await holds;
+  const beside = await round().finally(release);
+  await held;
+  say('| commit → received | p50 | p99 | max | deliveries expected / arrived | doubled / missing |\n| --- | --- | --- | --- | --- | --- |');
+  for (const [name, r] of [['no other transaction', alone], ['a transaction held open', beside]] as const) {
+    const ms = (p: number) => `${percentile(r.fromCommit, p)} ms`;
+    say(`| ${name} | ${ms(50)} | ${ms(99)} | ${r.fromCommit.at(-1)} ms | ${r.expected} / ${r.deliveries} | ${r.duplicates} / ${r.gaps} |`);
+  }
+  await all({ cmd: 'close-all' });
+  await waitForStreams(stack, 0);
+}
+
 /** The API's histogram of event written → sent, by bucket (once per event per stream kind). */
 async function latencyBuckets(stack: BenchStack): Promise<Map<string, number>> {
   const text = await (await fetch(`${stack.api.baseUrl}/metrics`)).text();
@@ -173,7 +217,7 @@ async function transports(stack: BenchStack, users: Array<{ cookie: string; jobI
   const ratePerSec = users.length / 3;
   const jobIds = users.map((u) => u.jobId);
   const run = async (name: string, clientsWork: () => Promise<{ requests: number; bytes: number }>) => {
-    const writer = child('event-writer.ts');
+    const writer = forkBenchChild('event-writer.ts');
     const [, measured, traffic] = await Promise.all([
       writer.ask<WriteReport>({ databaseUrl: stack.database.url, jobIds, ratePerSec, durationMs: windowMs, connections: 4 } satisfies WriteCommand),
       window(stack, windowMs),
@@ -205,12 +249,9 @@ async function transports(stack: BenchStack, users: Array<{ cookie: string; jobI
   await waitForStreams(stack, 0);
 }
 
-/** `BENCH_SECTIONS=1,2` runs only those sections; all four by default. */
-const sections = new Set((process.env['BENCH_SECTIONS'] ?? '1,2,3,4').split(',').map((part) => part.trim()));
+/** `BENCH_SECTIONS=1,2` runs only those sections; all of them by default. */
+const sections = new Set((process.env['BENCH_SECTIONS'] ?? '1,2,3,4,5').split(',').map((part) => part.trim()));
 await runBench('bench:streams', async (defer) => {
-  const killChildren = () => {
-    for (const proc of children) proc.kill();
-  };
   defer(killChildren);
   const stack = await startBenchStack();
   defer(() => stack.stop());
@@ -225,4 +266,5 @@ await runBench('bench:streams', async (defer) => {
     say('\n## 4. The worker');
     say(formatWorkerWakeup(await measureWorkerWakeup()));
   }
+  if (sections.has('5')) await heldTransaction(stack, users, SIZE.heldEventsPerSec, SIZE.heldMs);
 });
