@@ -47,12 +47,6 @@ test('one tab follows 50 concurrent jobs over a single stream, which closes with
   const shell = new AppShell(alice);
   await expect(shell.connectionStatus).toHaveText('live');
   await shell.openActivity();
-  await alice.evaluate(() => {
-    const longest = ((window as unknown as { longestTaskMs: { value: number } }).longestTaskMs = { value: 0 });
-    new PerformanceObserver((list) => {
-      for (const entry of list.getEntries()) longest.value = Math.max(longest.value, entry.duration);
-    }).observe({ type: 'longtask' });
-  });
 
   const api = new StorylineApi(alice.request);
   const started = await Promise.all(
@@ -73,9 +67,6 @@ test('one tab follows 50 concurrent jobs over a single stream, which closes with
   expect(countRequests(alice, 'jobs.onMyJobs')).toBe(1);
   expect(countRequests(alice, 'jobs.watch')).toBe(0);
   expect(countRequests(alice, 'jobs.get')).toBe(0);
-  // Smooth: the page never stopped responding for long while 50 jobs updated it.
-  const longestTaskMs = await alice.evaluate(() => (window as unknown as { longestTaskMs: { value: number } }).longestTaskMs.value);
-  expect(longestTaskMs).toBeLessThan(500);
 
   const server = new StorylineApi(request);
   expect(await server.metric(FEED_STREAMS)).toBeGreaterThanOrEqual(1);
