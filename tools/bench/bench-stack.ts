@@ -19,11 +19,16 @@ export interface BenchStack {
   stop(): Promise<void>;
 }
 
+export interface BenchStackOptions {
+  /** Postgres server settings a section needs (`track_commit_timestamp`, say); none by default. */
+  postgresSettings?: Record<string, string>;
+}
+
 /**
  * Real Postgres and Azurite on free ports, and the built API as its own process, as `npm start`
  * runs it. A start that fails half-way stops what it had started.
  */
-export async function startBenchStack(): Promise<BenchStack> {
+export async function startBenchStack(options: BenchStackOptions = {}): Promise<BenchStack> {
   const build = spawnSync(resolve('node_modules/.bin/nx'), ['run', 'api:build', '--outputStyle=stream'], {
     stdio: ['ignore', 'ignore', 'inherit'],
     env: { ...process.env, NX_DAEMON: 'false', NX_TUI: 'false' },
@@ -32,15 +37,15 @@ export async function startBenchStack(): Promise<BenchStack> {
   const stops: Array<() => Promise<void>> = [];
   const stop = () => stopAll(stops);
   try {
-    return await startStack(stops, stop);
+    return await startStack(options, stops, stop);
   } catch (error) {
     await stop();
     throw error;
   }
 }
 
-async function startStack(stops: Array<() => Promise<void>>, stop: () => Promise<void>): Promise<BenchStack> {
-  const pg = await startThrowawayPostgres();
+async function startStack(options: BenchStackOptions, stops: Array<() => Promise<void>>, stop: () => Promise<void>): Promise<BenchStack> {
+  const pg = await startThrowawayPostgres({ settings: options.postgresSettings });
   stops.push(pg.stop);
   const azurite = await startThrowawayAzurite();
   stops.push(azurite.stop);

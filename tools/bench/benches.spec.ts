@@ -88,12 +88,15 @@ describe('every npm run bench* script, in its smoke mode (BENCH_SMOKE=1)', () =>
   it('bench:streams runs every section to its end and prints each table', { timeout }, async () => {
     const run = await runSmoke('bench:streams');
     expect(run.code, tail(run)).toBe(0);
-    for (const heading of ['## 1. ', '## 2. ', '## 3. ', '## 4. The worker', '## 5. ']) expect(run.stdout, heading).toContain(heading);
+    for (const heading of ['## 1. ', '## 2. ', '## 3. ', '## 4. The worker', '## 5. ', '## 6. ']) expect(run.stdout, heading).toContain(heading);
     expect(run.stdout).toContain('| doubled / missing (gaps) | 0 / 0 |');
     // Nothing lost or doubled beside a held transaction either, and every delivery arrived.
     expect(run.stdout).toMatch(/^\| no other transaction \| \d+ ms \| \d+ ms \| \d+ ms \| (\d+) \/ \1 \| 0 \/ 0 \|$/m);
     expect(run.stdout).toMatch(/^\| a transaction held open \| \d+ ms \| \d+ ms \| \d+ ms \| (\d+) \/ \1 \| 0 \/ 0 \|$/m);
     expect(run.stdout).toMatch(/API still serving/);
+    // Section 6: every publish completed and was timed on each transport, none doubled or skipped on push.
+    expect(run.stdout).toMatch(/^\| completed \| 10 \/ 10 \/ 10 \|/m);
+    expect(run.stdout).toContain('Push: 0 events doubled, 0 skipped');
     expect(run.stdout).toMatch(/^\| push: one onMyJobs stream each \| 0\.0 \|/m);
     expect(run.stdout).toMatch(/^pickup Queued → Running, p50 +\d+\.\d ms +\d+\.\d ms$/m);
   });

@@ -1,17 +1,23 @@
 /**
- * A bench client process (forked by `streams.ts`): holds many `onMyJobs` streams over
- * plain sockets, or polls `jobs.get` as the old editor and the disciplined helper do,
- * and counts what it received. Commands arrive over IPC.
+ * A bench client process (forked by `streams.ts` and `concurrent-jobs.ts`): holds many
+ * `onMyJobs` streams over plain sockets, or polls `jobs.get` as the old editor and the
+ * disciplined helper do, and counts what it received; it also publishes stories and
+ * follows their jobs by polling (`publish-and-poll.ts`). Commands arrive over IPC.
  */
 import { Agent, request, type ClientRequest, type IncomingMessage } from 'node:http';
 import type { JobFeedMessage } from '@storyline/contracts';
+import { publishAndPoll, publishStories, type PollSchedule, type StoryToPublish } from './publish-and-poll';
 
 export type ClientCommand =
   | { cmd: 'open'; baseUrl: string; cookies: string[] }
   | { cmd: 'reset' }
   | { cmd: 'report' }
   | { cmd: 'close-all' }
-  | { cmd: 'poll'; baseUrl: string; clients: Array<{ cookie: string; jobId: string }>; mode: 'status-quo' | 'disciplined'; durationMs: number };
+  | { cmd: 'poll'; baseUrl: string; clients: Array<{ cookie: string; jobId: string }>; mode: 'status-quo' | 'disciplined'; durationMs: number }
+  /** Answers `{ jobs: PublishedJob[] }`. */
+  | { cmd: 'publish'; baseUrl: string; stories: StoryToPublish[] }
+  /** Answers a `PollTrace`; `deadline` in epoch ms. */
+  | { cmd: 'publish-and-poll'; baseUrl: string; stories: StoryToPublish[]; schedule: PollSchedule; deadline: number };
 
 export interface StreamReport {
   open: number;
@@ -164,6 +170,12 @@ process.on('message', (message: ClientCommand) => {
       break;
     case 'poll':
       void poll(message).then(reply);
+      break;
+    case 'publish':
+      publishStories(message.baseUrl, message.stories).then((jobs) => reply({ jobs }), (error: unknown) => reply({ error: String(error) }));
+      break;
+    case 'publish-and-poll':
+      publishAndPoll(message.baseUrl, message.stories, message.schedule, message.deadline).then(reply, (error: unknown) => reply({ error: String(error) }));
       break;
   }
 });

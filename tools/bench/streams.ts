@@ -9,12 +9,15 @@
  *  4. The worker: pickup latency and idle storage transactions (`worker-wakeup.ts`).
  *  5. Events flowing to streams while another session holds a transaction open, against
  *     the same flow without it: the commit → received delay of both, side by side.
+ *  6. 100 real publishes at once, three ways (push, the polling helper, the old 5 s poll):
+ *     commit → seen, p50 / p99, of every event kind (`concurrent-jobs.ts`).
  *
  * BENCH_SMOKE=1 runs every section at the tiny sizes of `SIZE` (see `bench-scale.ts`).
  */
 import { cpus } from 'node:os';
 import { forkBenchChild, killChildren, percentile } from './bench-children';
 import { benchScale } from './bench-scale';
+import { CONCURRENT_JOBS_POSTGRES_SETTINGS, measureConcurrentJobs } from './concurrent-jobs';
 import { startBenchStack, sampleProcess, type BenchStack } from './bench-stack';
 import { runBench } from './run-bench';
 import type { ClientCommand, PollReport, StreamReport } from './stream-clients';
@@ -38,6 +41,9 @@ const SIZE = {
   /** Section 5: each window's length (the transaction stays open for all of it) and its event rate. */
   heldMs: benchScale(30_000, 3_000),
   heldEventsPerSec: benchScale(200, 50),
+  /** Section 6: publishes started at once per round, and each story's pages. */
+  concurrentJobs: benchScale(100, 10),
+  concurrentPages: benchScale(20, 2),
 };
 const say = (line: string) => console.log(line);
 const wait = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -251,10 +257,10 @@ async function transports(stack: BenchStack, users: Array<{ cookie: string; jobI
 }
 
 /** `BENCH_SECTIONS=1,2` runs only those sections; all of them by default. */
-const sections = new Set((process.env['BENCH_SECTIONS'] ?? '1,2,3,4,5').split(',').map((part) => part.trim()));
+const sections = new Set((process.env['BENCH_SECTIONS'] ?? '1,2,3,4,5,6').split(',').map((part) => part.trim()));
 await runBench('bench:streams', async (defer) => {
   defer(killChildren);
-  const stack = await startBenchStack();
+  const stack = await startBenchStack({ postgresSettings: CONCURRENT_JOBS_POSTGRES_SETTINGS });
   defer(() => stack.stop());
   // The clients go first, so the API stops with no stream left open.
   defer(killChildren);
@@ -268,4 +274,8 @@ await runBench('bench:streams', async (defer) => {
     say(formatWorkerWakeup(await measureWorkerWakeup()));
   }
   if (sections.has('5')) await heldTransaction(stack, users, SIZE.heldEventsPerSec, SIZE.heldMs);
+  if (sections.has('6')) {
+    say(`\n## 6. ${SIZE.concurrentJobs} publishes at once (${SIZE.concurrentPages} pages each, one built worker): commit → seen, by event kind, push against polling`);
+    say(await measureConcurrentJobs(stack, { jobs: SIZE.concurrentJobs, pages: SIZE.concurrentPages }));
+  }
 });

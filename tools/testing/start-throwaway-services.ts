@@ -5,10 +5,13 @@ import getPort from 'get-port';
 import { startEmbeddedPostgres, type RunningPostgres } from '@storyline/db/embedded';
 import { startAzurite, type RunningAzurite } from '@storyline/storage';
 
-/** A real Postgres on a free port in a temporary folder that `stop()` removes. */
-export async function startThrowawayPostgres(): Promise<RunningPostgres> {
+/**
+ * A real Postgres on a free port in a temporary folder that `stop()` removes.
+ * `settings` are server settings given at start (see {@link startEmbeddedPostgres}).
+ */
+export async function startThrowawayPostgres(options: { settings?: Record<string, string> } = {}): Promise<RunningPostgres> {
   const dataDir = await mkdtemp(join(tmpdir(), 'storyline-pg-'));
-  const pg = await startEmbeddedPostgres({ dataDir, port: await getPort(), persistent: false });
+  const pg = await startEmbeddedPostgres({ dataDir, port: await getPort(), persistent: false, settings: options.settings });
   return {
     ...pg,
     async stop() {

@@ -11,6 +11,8 @@ export interface EmbeddedPostgresOptions {
   port: number;
   database?: string;
   persistent?: boolean;
+  /** Server settings given at start as `-c name=value`, over this file's few (say `track_commit_timestamp: 'on'`). */
+  settings?: Record<string, string>;
   onLog?: (line: string) => void;
 }
 
@@ -41,6 +43,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     }
   }
   const EmbeddedPostgres = await loadWithoutExitHooks();
+  const settings = { max_connections: '300', listen_addresses: '127.0.0.1', unix_socket_directories: '', ...options.settings };
   const server = new EmbeddedPostgres({
     databaseDir: options.dataDir,
     port: options.port,
@@ -50,7 +53,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     createPostgresUser: asRoot,
     authMethod: 'scram-sha-256',
     initdbFlags: ['--encoding=UTF8', '--locale=C'],
-    postgresFlags: ['-c', 'max_connections=300', '-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='],
+    postgresFlags: Object.entries(settings).flatMap(([name, value]) => ['-c', `${name}=${value}`]),
     onLog: (message) => log(String(message).trim()),
     onError: (error) => log(String(error).trim()),
   });

@@ -49,6 +49,11 @@ export interface JobFeed {
 
 export interface JobFeedOptions {
   database: Database;
+  /**
+   * Where the live reader reads: a connection of its own, so a burst of requests on the
+   * process's shared pool cannot hold up every stream's push. Defaults to `database`.
+   */
+  reader?: Database;
   log: Logger;
   readFlags: () => Promise<JobTypeFlag[]>;
 }
@@ -107,16 +112,19 @@ export async function createJobFeed(options: JobFeedOptions): Promise<JobFeed> {
     }
   };
 
-  const readAfter = async (position: FeedPosition, ownerId: string | null, limit: number): Promise<FeedEvent[]> => {
-    const rows = await sql<FeedRow[]>`
+  const readOn = async (client: Database['sql'], position: FeedPosition, ownerId: string | null, limit: number): Promise<FeedEvent[]> => {
+    const rows = await client<FeedRow[]>`
       select e.id, e.job_id, e.seq, e.kind, e.data, e.created_at, e.position::text as position, j.owner_id, j.type
       from job_events e join jobs j on j.id = e.job_id
       where e.position > ${position}
-        ${ownerId ? sql`and j.owner_id = ${ownerId}` : sql``}
+        ${ownerId ? client`and j.owner_id = ${ownerId}` : client``}
       order by e.position
       limit ${limit}`;
     return rows.map(toFeedEvent);
   };
+  /** Streams catching up read on the shared pool, the live reader on its own connection. */
+  const readAfter = (position: FeedPosition, ownerId: string | null, limit: number) => readOn(sql, position, ownerId, limit);
+  const reader = options.reader?.sql ?? sql;
 
   const newest = async (): Promise<FeedPosition> => {
     const [row] = await db.execute<{ position: string }>(NEWEST);
@@ -131,7 +139,7 @@ export async function createJobFeed(options: JobFeedOptions): Promise<JobFeed> {
         jumpPending = false;
         cursor = await newest();
       }
-      const batch = await readAfter(cursor, null, BATCH);
+      const batch = await readOn(reader, cursor, null, BATCH);
       for (const item of batch) {
         cursor = item.at;
         received += 1;

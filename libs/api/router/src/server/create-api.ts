@@ -96,7 +96,9 @@ export async function createApi(options: ApiOptions): Promise<Api> {
   const database = createDatabase(options.databaseUrl, { applicationName: 'storyline-api', onQuery: () => metrics.databaseQueries.inc() });
   const queues = createJobQueues({ connectionString: options.storageConnectionString, prefix: options.queuePrefix });
   const blobs = createBlobStore({ connectionString: options.storageConnectionString, prefix: options.queuePrefix });
-  const feed = await createJobFeed({ database, log, readFlags: () => readFlags(database.db) });
+  // The feed's live reader gets a connection of its own: push must not queue behind requests.
+  const feedReader = createDatabase(options.databaseUrl, { max: 1, applicationName: 'storyline-api-feed', onQuery: () => metrics.databaseQueries.inc() });
+  const feed = await createJobFeed({ database, reader: feedReader, log, readFlags: () => readFlags(database.db) });
   const streamLimits = { ...DEFAULT_STREAM_LIMITS, ...options.streamLimits };
   const hub = createStreamHub({
     feed,
@@ -192,7 +194,7 @@ export async function createApi(options: ApiOptions): Promise<Api> {
       for (const socket of sockets) socket.destroy();
       await listening;
       await Promise.allSettled([feed.close(), sessionsListener.unlisten()]);
-      await database.close();
+      await Promise.all([database.close(), feedReader.close()]);
     },
   };
 }
