@@ -71,6 +71,8 @@ interface FeedRow {
 }
 
 const BATCH = 500;
+/** After a failed read, when to read again (one timer at most). */
+const RETRY_MS = 1_000;
 
 /**
  * The newest committed event's position. Positions are given in commit order, so every
@@ -102,6 +104,7 @@ export async function createJobFeed(options: JobFeedOptions): Promise<JobFeed> {
    * never jumps past events that live streams are waiting for.
    */
   let jumpPending = false;
+  let retry: NodeJS.Timeout | undefined;
 
   const emit = (item: FeedItem) => {
     try {
@@ -158,6 +161,12 @@ export async function createJobFeed(options: JobFeedOptions): Promise<JobFeed> {
         // Streams waiting on this pump go on; from here only reading on from the cursor is safe.
         jumpPending = false;
         log.warn({ err: error }, 'reading the job event feed failed; will retry');
+        // The events it missed may be the last ones for a while: no NOTIFY would bring them.
+        retry ??= setTimeout(() => {
+          retry = undefined;
+          if (consumer && !closed) void pump();
+        }, RETRY_MS);
+        retry.unref();
       })
       .finally(() => (pumping = null));
     return pumping;
@@ -238,6 +247,7 @@ export async function createJobFeed(options: JobFeedOptions): Promise<JobFeed> {
     },
     async close() {
       closed = true;
+      clearTimeout(retry);
       await Promise.allSettled([eventsListener.unlisten(), flagsListener.unlisten(), noticesListener.unlisten(), opsListener.unlisten()]);
       await pumping;
     },
