@@ -4,10 +4,17 @@ import { testImages } from './test-images';
 
 const MiB = 1024 * 1024;
 
-/** Heap and Buffer memory still reachable after a full collection. */
+/**
+ * Heap and Buffer memory still reachable after a full collection. V8 frees the memory of the Buffers
+ * a collection found dead on a background thread, after gc() has returned, so `arrayBuffers` read at
+ * once still counts whatever died since the last collection until that thread catches up (over 20 MB
+ * here on a busy machine under Node 24). A full collection first finishes the previous one's freeing,
+ * so after a second one the count is what is really kept.
+ */
 function retained(): number {
   const gc = (globalThis as { gc?: () => void }).gc;
   if (!gc) throw new Error('tests run with --expose-gc');
+  gc();
   gc();
   const { heapUsed, arrayBuffers } = process.memoryUsage();
   return heapUsed + arrayBuffers;
@@ -39,8 +46,8 @@ describe('renderStoryDocument memory', () => {
     for await (const chunk of stream) written += (chunk as Buffer).length;
 
     expect(written).toBeGreaterThan(100 * 190_000);
-    // The 95 images after page 10 weigh ~19 MB; keeping even half of that would fail. What does grow is
-    // pdfkit's per-page bookkeeping (~1 MB per 200 pages) plus a few MB of Buffer noise between runs.
-    expect((measured[200] - measured[10]) / MiB).toBeLessThan(10);
+    // The 95 images after page 10 weigh ~19 MB; keeping even half of them (~9.5 MB) fails. What does grow
+    // is pdfkit's per-page bookkeeping: up to ~2.3 MB by page 200, depending on when V8 compacts the heap.
+    expect((measured[200] - measured[10]) / MiB).toBeLessThan(5);
   });
 });
