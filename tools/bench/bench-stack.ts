@@ -10,6 +10,8 @@ import { startThrowawayAzurite, startThrowawayPostgres } from '../testing/start-
 
 export interface BenchStack {
   database: TestDatabase;
+  /** The Postgres server's maintenance database, for a section that needs a database of its own. */
+  adminUrl: string;
   storage: string;
   api: { pid: number; baseUrl: string };
   /** `count` users, each with a session cookie and one running job. */
@@ -83,6 +85,7 @@ async function startStack(options: BenchStackOptions, stops: Array<() => Promise
   const template = await upsertUser(database.db, { username: 'bench-template', password: 'bench-password', role: 'user' });
   return {
     database,
+    adminUrl: pg.adminUrl,
     storage: azurite.connectionString,
     api: { pid: child.pid as number, baseUrl },
     async createUsers(count, prefix) {

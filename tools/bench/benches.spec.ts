@@ -92,6 +92,7 @@ describe('every npm run bench* script, in its smoke mode (BENCH_SMOKE=1)', () =>
     expect(run.stdout).toContain('| doubled / missing (gaps) | 0 / 0 |');
     // Nothing lost or doubled beside a held transaction either, and every delivery arrived.
     expect(run.stdout).toMatch(/^\| no other transaction \| \d+ ms \| \d+ ms \| \d+ ms \| (\d+) \/ \1 \| 0 \/ 0 \|$/m);
+    expect(run.stdout).toMatch(/^\| 4 sessions \| \d+ \| \d+ \| -?\d+ % \|$/m);
     expect(run.stdout).toMatch(/^\| a transaction held open \| \d+ ms \| \d+ ms \| \d+ ms \| (\d+) \/ \1 \| 0 \/ 0 \|$/m);
     expect(run.stdout).toMatch(/API still serving/);
     // Section 6: every publish completed and was timed on each transport, none doubled or skipped on push.
