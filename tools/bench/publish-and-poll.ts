@@ -18,6 +18,14 @@ export interface PublishedJob {
 /** The old editor: a `jobs.get` every 5 s. The polling helper (`pollJob`): after 1 s, then doubling to 60 s. */
 export type PollSchedule = 'status-quo' | 'disciplined';
 
+/** The wait before a schedule's first poll. */
+export const FIRST_POLL_MS: Record<PollSchedule, number> = { 'status-quo': 5_000, disciplined: 1_000 };
+
+/** The wait after a poll that waited `delay`. */
+export function nextPollDelay(schedule: PollSchedule, delay: number): number {
+  return schedule === 'status-quo' ? 5_000 : Math.min(delay * 2, 60_000);
+}
+
 /** One answered poll: when the answer arrived (epoch ms) and the job as it stood. */
 export interface PollSeen {
   at: number;
@@ -56,7 +64,7 @@ export async function publishAndPoll(baseUrl: string, stories: StoryToPublish[],
   let requests = 0;
   const follow = async (story: StoryToPublish): Promise<PolledJob> => {
     const job: PolledJob = { ...(await publishStory(baseUrl, story)), polls: [], failures: 0 };
-    let delay = schedule === 'status-quo' ? 5_000 : 1_000;
+    let delay = FIRST_POLL_MS[schedule];
     for (;;) {
       if (Date.now() + delay > deadline) return job;
       await new Promise((resolve) => setTimeout(resolve, delay));
@@ -66,7 +74,7 @@ export async function publishAndPoll(baseUrl: string, stories: StoryToPublish[],
         job.polls.push({ at: Date.now(), lastSeq: view.lastSeq, status: view.status });
         if (isTerminalStatus(view.status)) return job;
       } else job.failures += 1;
-      delay = schedule === 'status-quo' ? 5_000 : Math.min(delay * 2, 60_000);
+      delay = nextPollDelay(schedule, delay);
     }
   };
   const jobs = await Promise.all(stories.map(follow));

@@ -10,6 +10,7 @@ import { chromium, type Page } from '@playwright/test';
 import type { JobView, Transport } from '@storyline/contracts';
 import { CHROMIUM_PATH, ensureChromium } from '../test/ensure-chromium';
 import { benchScale } from './bench-scale';
+import { callTrpc as trpc } from './call-trpc';
 import { runBench } from './run-bench';
 import { startStackProcess } from './start-stack-process';
 
@@ -27,18 +28,6 @@ interface Sample {
   jobRequests: number;
   /** How long the job ran in the worker, Running to Completed. */
   ranMs: number;
-}
-
-async function trpc<T>(baseUrl: string, cookie: string, path: string, input: unknown, method: 'GET' | 'POST'): Promise<T> {
-  const url = method === 'GET' ? `${baseUrl}/trpc/${path}?input=${encodeURIComponent(JSON.stringify(input))}` : `${baseUrl}/trpc/${path}`;
-  const response = await fetch(url, {
-    method,
-    headers: { cookie, 'content-type': 'application/json' },
-    body: method === 'POST' ? JSON.stringify(input) : undefined,
-  });
-  const body = (await response.json()) as { result?: { data: T }; error?: { message: string } };
-  if (!body.result) throw new Error(`${path}: ${body.error?.message}`);
-  return body.result.data;
 }
 
 async function login(baseUrl: string, username: string, password: string): Promise<string> {

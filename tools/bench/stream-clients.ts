@@ -6,14 +6,14 @@
  */
 import { Agent, request, type ClientRequest, type IncomingMessage } from 'node:http';
 import type { JobFeedMessage } from '@storyline/contracts';
-import { publishAndPoll, publishStories, type PollSchedule, type StoryToPublish } from './publish-and-poll';
+import { nextPollDelay, publishAndPoll, publishStories, type PollSchedule, type StoryToPublish } from './publish-and-poll';
 
 export type ClientCommand =
   | { cmd: 'open'; baseUrl: string; cookies: string[] }
   | { cmd: 'reset' }
   | { cmd: 'report' }
   | { cmd: 'close-all' }
-  | { cmd: 'poll'; baseUrl: string; clients: Array<{ cookie: string; jobId: string }>; mode: 'status-quo' | 'disciplined'; durationMs: number }
+  | { cmd: 'poll'; baseUrl: string; clients: Array<{ cookie: string; jobId: string }>; mode: PollSchedule; durationMs: number }
   /** Answers `{ jobs: PublishedJob[] }`. */
   | { cmd: 'publish'; baseUrl: string; stories: StoryToPublish[] }
   /** Answers a `PollTrace`; `deadline` in epoch ms. */
@@ -144,7 +144,7 @@ async function poll(command: Extract<ClientCommand, { cmd: 'poll' }>): Promise<P
       if (at > end) return;
       await new Promise((resolve) => setTimeout(resolve, at - Date.now()));
       await one(cookie, jobId);
-      delay = command.mode === 'status-quo' ? 5_000 : Math.min(delay * 2, 60_000);
+      delay = nextPollDelay(command.mode, delay);
     }
   };
   await Promise.all(command.clients.map(client));
