@@ -58,12 +58,26 @@ async function publishOnce(page: Page, baseUrl: string, cookie: string, pageCoun
   };
   page.on('request', count);
   await page.getByTestId('publish').click();
-  await page.waitForFunction(() => (window as unknown as { bench: { seenAt?: number } }).bench.seenAt, undefined, { timeout: 120_000 });
+  await page
+    .waitForFunction(() => (window as unknown as { bench: { seenAt?: number } }).bench.seenAt, undefined, { timeout: 120_000 })
+    .catch(async (error: Error) => {
+      throw new Error(`"Completed" never shown: ${await describeStall(page, baseUrl, cookie, story.id)} (${error.message.split('\n')[0]})`);
+    });
   page.off('request', count);
   const seenAt = await page.evaluate(() => (window as unknown as { bench: { seenAt: number } }).bench.seenAt);
   const job = await trpc<JobView>(baseUrl, cookie, 'jobs.latestFor', { type: 'story-publish', targetId: story.id }, 'GET');
   if (!job.completedAt || !job.startedAt) throw new Error('job has no start or completion time');
   return { latencyMs: seenAt - Date.parse(job.completedAt), jobRequests, ranMs: Date.parse(job.completedAt) - Date.parse(job.startedAt) };
+}
+
+/** What the page and the API said when "Completed" did not show, so a stall names its side. */
+async function describeStall(page: Page, baseUrl: string, cookie: string, storyId: string): Promise<string> {
+  const shown = await page.evaluate(() => ({
+    status: document.querySelector('[data-testid="job-status"]')?.textContent?.trim() ?? '(no job card)',
+    connection: document.querySelector('[data-testid="connection-status"]')?.textContent?.trim() ?? '(no indicator)',
+  }));
+  const job = await trpc<JobView | null>(baseUrl, cookie, 'jobs.latestFor', { type: 'story-publish', targetId: storyId }, 'GET').catch((error: Error) => error.message);
+  return `page showed status "${shown.status}", connection "${shown.connection}"; the API has ${JSON.stringify(job)}`;
 }
 
 await runBench('bench', async (defer) => {

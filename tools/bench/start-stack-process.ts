@@ -17,7 +17,8 @@ export async function startStackProcess(): Promise<StackProcess> {
     process.execPath,
     ['--import', 'tsx', 'tools/start/main.ts'],
     {
-      stdio: ['ignore', 'ignore', 'inherit'],
+      // The stack's own log (warnings and errors only) goes to stderr, beside the bench's: its stdout is the bench's tables.
+      stdio: ['ignore', 'pipe', 'inherit'],
       env: {
         ...process.env,
         TSX_TSCONFIG_PATH: 'tsconfig.base.json',
@@ -32,6 +33,7 @@ export async function startStackProcess(): Promise<StackProcess> {
       },
     },
   );
+  child.stdout?.pipe(process.stderr);
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const baseUrl = `http://127.0.0.1:${port}`;
   const stop = async () => {

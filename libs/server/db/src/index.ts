@@ -1,3 +1,4 @@
+export * from './channels';
 export * from './create-database';
 export * from './migrate-database';
 export { hasUnpublishedChanges } from './unpublished-changes';

@@ -1,15 +1,9 @@
 import { eq, sql } from 'drizzle-orm';
 import { DomainError, isTerminalStatus, type JobView, type SessionUser } from '@storyline/contracts';
-import { jobs, type Db } from '@storyline/db';
+import { JOB_CANCEL_CHANNEL, jobs, type Db } from '@storyline/db';
 import { JobNotRunningError } from './job-reporter';
 import { toJobView } from './job-view';
 import { recordJobChange } from './record-job-change';
-
-/**
- * The channel that tells workers a running job was cancelled: its payload is the job id.
- * The worker running it aborts its handler's signal; the others ignore it.
- */
-export const JOB_CANCEL_CHANNEL = 'job_cancel';
 
 /** The reason a cancelled job's handler signal aborts with; the worker drops such a job's message. */
 export class JobCancelledError extends JobNotRunningError {

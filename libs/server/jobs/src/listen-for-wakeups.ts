@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { JOB_WAKE_CHANNEL } from './record-job-change';
+import { JOB_WAKE_CHANNEL } from '@storyline/db';
 
 /**
  * Subscribes to a Postgres channel the way postgres.js's `sql.listen` does: `onListen`

@@ -1,19 +1,7 @@
 import { and, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import type { JobEvent, JobStatus, JobType } from '@storyline/contracts';
-import { jobEvents, jobs, type Tx } from '@storyline/db';
+import { JOB_EVENTS_CHANNEL, JOB_WAKE_CHANNEL, jobEvents, jobs, type Tx } from '@storyline/db';
 import { toJobEvent } from './job-view';
-
-/** The channel every job event is announced on. */
-export const JOB_EVENTS_CHANNEL = 'job_events';
-
-/**
- * The channel that wakes idle workers: its payload is the job type whose queue just got
- * (or is about to get) a message. Only a wake-up — the queue message stays the delivery.
- */
-export const JOB_WAKE_CHANNEL = 'job_wake';
-
-/** The channel a changed flag is announced on. */
-export const JOB_FLAGS_CHANNEL = 'job_flags';
 
 type EventBody = DistributiveOmit<JobEvent, 'jobId' | 'seq' | 'at'>;
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;

@@ -1,11 +1,10 @@
 import { and, desc, eq, gt, inArray, or, sql as drizzleSql } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import { OpsSample, type JobEvent, type JobType, type JobTypeFlag, type JobView } from '@storyline/contracts';
-import { JOB_EVENTS_CHANNEL, JOB_FLAGS_CHANNEL, toJobView } from '@storyline/jobs';
-import { jobs, type Database } from '@storyline/db';
+import { toJobView } from '@storyline/jobs';
+import { JOB_EVENTS_CHANNEL, JOB_FLAGS_CHANNEL, NOTICES_CHANNEL, OPS_SAMPLE_CHANNEL, jobs, type Database } from '@storyline/db';
 import { FEED_START, formatFeedPosition, parseFeedPosition, type FeedPosition } from './feed-position';
-import { NOTICES_CHANNEL, readNotice, type RoutedNotice } from './notices';
-import { OPS_SAMPLE_CHANNEL } from './ops-samples';
+import { readNotice, type RoutedNotice } from './notices';
 
 /** An event as the feed hands it out: where it stands, and whose job it belongs to. */
 export interface FeedEvent {

@@ -1,9 +1,6 @@
 import { and, desc, eq, gt, isNull, lt, or, sql } from 'drizzle-orm';
 import type { Notice, NoticeLevel } from '@storyline/contracts';
-import { notices, users, type Db } from '@storyline/db';
-
-/** Announces a stored notice by its id; every API process's feed reads it and routes it. */
-export const NOTICES_CHANNEL = 'notices';
+import { NOTICES_CHANNEL, notices, users, type Db } from '@storyline/db';
 
 /** Notices are news: older ones are deleted as new ones are stored, so the table stays small. */
 const NOTICE_RETENTION = sql`interval '7 days'`;

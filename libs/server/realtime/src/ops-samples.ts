@@ -1,9 +1,6 @@
 import { sql } from 'drizzle-orm';
 import type { OpsSample } from '@storyline/contracts';
-import type { Db } from '@storyline/db';
-
-/** Carries one API process's ops sample, whole, to every API process. */
-export const OPS_SAMPLE_CHANNEL = 'ops_sample';
+import { OPS_SAMPLE_CHANNEL, type Db } from '@storyline/db';
 
 /** Postgres refuses a NOTIFY payload of 8000 bytes or more. */
 const MAX_PAYLOAD_BYTES = 7_900;

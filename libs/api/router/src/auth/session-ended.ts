@@ -1,10 +1,7 @@
 import { sql } from 'drizzle-orm';
-import type { Database, Db } from '@storyline/db';
+import { SESSION_ENDED_CHANNEL, type Database, type Db } from '@storyline/db';
 import type { StreamHub } from '@storyline/realtime';
 import type { Logger } from 'pino';
-
-/** Carries the key (token hash) of a session that ended, to every API process. */
-export const SESSION_ENDED_CHANNEL = 'session_ended';
 
 /** Tells every API process to end the streams of a session that was logged out. */
 export async function announceSessionEnded(db: Db, sessionKey: string): Promise<void> {

@@ -1,7 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { JobType, SetJobTypeFlagInput, type JobTypeFlag } from '@storyline/contracts';
-import { jobTypeFlags, type Db } from '@storyline/db';
-import { JOB_FLAGS_CHANNEL } from '@storyline/jobs';
+import { JOB_FLAGS_CHANNEL, jobTypeFlags, type Db } from '@storyline/db';
 import { adminProcedure, authedProcedure, router } from '../trpc';
 
 /** Every job type's transport; a type without a stored flag uses push. */
