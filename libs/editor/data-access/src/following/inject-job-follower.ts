@@ -4,7 +4,7 @@ import type { JobType } from '@storyline/contracts';
 import { JobFollower, type JobFollowerOptions } from './job-follower';
 import { JobsOnScreen } from './jobs-on-screen';
 import { JobWatcher } from './job-watcher';
-import { injectTrpc } from './provide-trpc';
+import { injectTrpc } from '../api/provide-trpc';
 
 /**
  * A {@link JobFollower} for `type`, watching through the {@link JobWatcher} and

@@ -2,11 +2,11 @@ import { computed, effect, inject, Injectable, untracked } from '@angular/core';
 import { toSignal } from '@angular/core/rxjs-interop';
 import { BehaviorSubject, Observable, Subject, type Subscription } from 'rxjs';
 import { isTerminalStatus, type JobEventKind, type JobFeedMessage, type JobView, type Notice, type OpsSample } from '@storyline/contracts';
-import { AuthStore, isUnauthorized } from './auth-store';
+import { AuthStore, isUnauthorized } from '../auth/auth-store';
 import { connectJobFeed, type FeedConnectionState, type FeedEnvelope, type OpenJobFeed } from './connect-job-feed';
 import { FeedJobs } from './feed-jobs';
-import { FlagsStore } from './flags-store';
-import { injectTrpc } from './provide-trpc';
+import { FlagsStore } from '../flags/flags-store';
+import { injectTrpc } from '../api/provide-trpc';
 
 /** The events that end a job in a way its owner wants to hear of (a superseded job was replaced on purpose). */
 const ENDING_EVENTS: ReadonlySet<JobEventKind> = new Set(['completed', 'failed', 'cancelled']);

@@ -1,9 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { BehaviorSubject, Subject, type Observable } from 'rxjs';
 import type { JobStatus, JobView } from '@storyline/contracts';
-import type { FeedConnectionState } from './connect-job-feed';
+import type { FeedConnectionState } from '../user-stream/connect-job-feed';
 import { watchFeedJob, type FedJob, type FeedJobSource } from './watch-feed-job';
-import { aJobView } from './testing/a-job-view';
+import { aJobView } from '../testing/a-job-view';
 
 const JOB_ID = '7d1c4c5e-0000-4000-8000-000000000001';
 

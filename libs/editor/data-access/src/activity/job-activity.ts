@@ -1,9 +1,9 @@
 import { computed, inject, Injectable, signal } from '@angular/core';
 import type { Subscription } from 'rxjs';
 import { isTerminalStatus, type JobView } from '@storyline/contracts';
-import { JobFeed } from './job-feed';
-import { JobWatcher, type WatchedJob } from './job-watcher';
-import { injectTrpc } from './provide-trpc';
+import { JobFeed } from '../user-stream/job-feed';
+import { JobWatcher, type WatchedJob } from '../following/job-watcher';
+import { injectTrpc } from '../api/provide-trpc';
 
 /** A job in the activity list; the ones being followed also say how their updates arrive. */
 export type ActivityJob = JobView & Partial<Pick<WatchedJob, 'transport' | 'fellBack'>>;

@@ -3,7 +3,7 @@ import { Subject } from 'rxjs';
 import type { JobStatus, JobView } from '@storyline/contracts';
 import { JobFollower, type JobFollowerSource } from './job-follower';
 import type { WatchedJob } from './job-watcher';
-import { aJobView } from './testing/a-job-view';
+import { aJobView } from '../testing/a-job-view';
 
 const TARGET = '7d1c4c5e-0000-4000-8000-0000000000aa';
 

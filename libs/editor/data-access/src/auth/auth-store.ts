@@ -1,8 +1,8 @@
 import { computed, inject, Injectable, signal } from '@angular/core';
 import { isTRPCClientError } from '@trpc/client';
 import type { SessionUser } from '@storyline/contracts';
-import { FlagsStore } from './flags-store';
-import { injectTrpc } from './provide-trpc';
+import { FlagsStore } from '../flags/flags-store';
+import { injectTrpc } from '../api/provide-trpc';
 
 /** Who is logged in. The session itself lives in an httpOnly cookie the editor never sees. */
 @Injectable({ providedIn: 'root' })

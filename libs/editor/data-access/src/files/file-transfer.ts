@@ -1,6 +1,6 @@
 import { DOCUMENT, inject, Injectable } from '@angular/core';
 import type { JobStarted, MediaView } from '@storyline/contracts';
-import { injectTrpc } from './provide-trpc';
+import { injectTrpc } from '../api/provide-trpc';
 import { FileRequestError, uploadFile, type UploadFileOptions } from './upload-file';
 
 /**

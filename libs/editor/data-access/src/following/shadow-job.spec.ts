@@ -3,7 +3,7 @@ import { Subject } from 'rxjs';
 import type { JobStatus, JobView } from '@storyline/contracts';
 import { PollTimeoutError } from './poll-job';
 import { shadowJob, type ShadowOutcome } from './shadow-job';
-import { aJobView } from './testing/a-job-view';
+import { aJobView } from '../testing/a-job-view';
 
 function view(status: JobStatus, overrides: Partial<JobView> = {}): JobView {
   return aJobView({ status, progress: status === 'Completed' ? 100 : 50, lastSeq: 3, ...overrides });

@@ -1,5 +1,5 @@
 import { computed, signal } from '@angular/core';
-import { errorMessage } from './error-message';
+import { errorMessage } from '../api/error-message';
 import type { UploadProgress } from './upload-file';
 
 /** Where a file stands: waiting its turn, on its way, or refused (by the editor's checks or the server). */

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { JobEvent, JobFeedMessage, JobView } from '@storyline/contracts';
 import { FeedJobs, RECENT_JOBS_MS } from './feed-jobs';
 import { jobViewFromFirstEvent } from './job-view-from-first-event';
-import { aJobView } from './testing/a-job-view';
+import { aJobView } from '../testing/a-job-view';
 
 const NOW = Date.parse('2030-01-01T01:00:00.000Z');
 const A = '7d1c4c5e-0000-4000-8000-00000000000a';

@@ -1,12 +1,12 @@
 import { computed, effect, inject, Injectable, untracked } from '@angular/core';
 import { merge, Observable, Subject, type Subscription } from 'rxjs';
 import type { BroadcastNoticeInput, Notice } from '@storyline/contracts';
-import { AuthStore } from './auth-store';
+import { AuthStore } from '../auth/auth-store';
 import { noticeForEndedJob } from './job-ended-notice';
-import { JobFeed } from './job-feed';
-import { JobsOnScreen } from './jobs-on-screen';
+import { JobFeed } from '../user-stream/job-feed';
+import { JobsOnScreen } from '../following/jobs-on-screen';
 import { NoticeList } from './notice-list';
-import { injectTrpc } from './provide-trpc';
+import { injectTrpc } from '../api/provide-trpc';
 import { ToastBudget } from './toast-budget';
 
 /**

@@ -1,6 +1,6 @@
 import { Injectable, signal } from '@angular/core';
 import type { JobType, JobTypeFlag, Transport } from '@storyline/contracts';
-import { injectTrpc } from './provide-trpc';
+import { injectTrpc } from '../api/provide-trpc';
 
 /** The server's choice for a type without a stored flag, and ours when the flags cannot be read. */
 const DEFAULT_TRANSPORT: Transport = 'push';

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Subscription } from 'rxjs';
 import type { JobStatus, JobView } from '@storyline/contracts';
 import { pollJob, PollTimeoutError, type PollJobOptions } from './poll-job';
-import { aJobView } from './testing/a-job-view';
+import { aJobView } from '../testing/a-job-view';
 
 const START = new Date('2030-01-01T00:00:00Z').getTime();
 

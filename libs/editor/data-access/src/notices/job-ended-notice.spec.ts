@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { jobEndedNotice, noticeForEndedJob } from './job-ended-notice';
-import { JobsOnScreen } from './jobs-on-screen';
-import { aJobView } from './testing/a-job-view';
+import { JobsOnScreen } from '../following/jobs-on-screen';
+import { aJobView } from '../testing/a-job-view';
 
 const OWNER = '7d1c4c5e-0000-4000-8000-000000000003';
 const ended = aJobView({ type: 'story-export', status: 'Completed', completedAt: '2030-01-01T00:01:00.000Z', result: { fileName: 'the-fox.zip' } });

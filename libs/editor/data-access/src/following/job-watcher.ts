@@ -1,11 +1,11 @@
 import { inject, Injectable } from '@angular/core';
 import { defer, finalize, map, Observable, of, ReplaySubject, share, switchMap, tap } from 'rxjs';
 import { isTerminalStatus, type JobType, type JobView, type Transport } from '@storyline/contracts';
-import { FlagsStore } from './flags-store';
-import { isPermanentError } from './is-permanent-error';
-import { JobFeed } from './job-feed';
+import { FlagsStore } from '../flags/flags-store';
+import { isPermanentError } from '../api/is-permanent-error';
+import { JobFeed } from '../user-stream/job-feed';
 import { pollJob } from './poll-job';
-import { injectTrpc } from './provide-trpc';
+import { injectTrpc } from '../api/provide-trpc';
 import { shadowJob, type ShadowOutcome } from './shadow-job';
 import { watchFeedJob } from './watch-feed-job';
 

@@ -17,7 +17,7 @@ import {
   timer,
 } from 'rxjs';
 import { isTerminalStatus, type JobView } from '@storyline/contracts';
-import type { FeedConnectionState } from './connect-job-feed';
+import type { FeedConnectionState } from '../user-stream/connect-job-feed';
 
 /** What {@link watchFeedJob} follows a job with. */
 export interface FeedJobSource {
