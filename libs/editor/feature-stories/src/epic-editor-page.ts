@@ -1,10 +1,10 @@
 import { ChangeDetectionStrategy, Component, computed, effect, inject, input, signal, untracked } from '@angular/core';
 import { RouterLink } from '@angular/router';
 import type { EpicDetail, EpicItem } from '@storyline/contracts';
-import { errorMessage, injectJobFollower, injectTrpc, type WatchedJob } from '@storyline/editor/data-access';
+import { errorMessage, injectJobFollower, injectTrpc, type FollowedJob } from '@storyline/editor/data-access';
 import { ToastService } from '@storyline/editor/ui';
 import { EpicItemsEditor } from './epic-items-editor';
-import { EpicVersionsPanel } from './epic-versions-panel';
+import { ItemVersionsPanel } from './item-versions-panel';
 import { JobCard } from './job-card';
 
 const sameItems = (a: readonly EpicItem[], b: readonly EpicItem[]) => a.length === b.length && a.every((item, index) => item.kind === b[index].kind && item.id === b[index].id);
@@ -17,7 +17,7 @@ const sameItems = (a: readonly EpicItem[], b: readonly EpicItem[]) => a.length =
 @Component({
   selector: 'sl-epic-editor-page',
   changeDetection: ChangeDetectionStrategy.OnPush,
-  imports: [RouterLink, JobCard, EpicItemsEditor, EpicVersionsPanel],
+  imports: [RouterLink, JobCard, EpicItemsEditor, ItemVersionsPanel],
   template: `
     <a routerLink="/epics" class="back">← My epics</a>
     @if (loadError(); as error) {
@@ -54,7 +54,7 @@ const sameItems = (a: readonly EpicItem[], b: readonly EpicItem[]) => a.length =
         <sl-job-card [follower]="publishing" testIdPrefix="epic-publish" label="Publish" />
         <sl-job-card [follower]="versioning" testIdPrefix="epic-version" label="Version" />
       </form>
-      <sl-epic-versions-panel [id]="epic.id" [latestVersion]="latestVersion()" />
+      <sl-item-versions-panel kind="epic" [id]="epic.id" [latestVersion]="latestVersion()" />
     } @else {
       <p class="muted">Loading…</p>
     }
@@ -178,7 +178,7 @@ export class EpicEditorPage {
       .catch((error: unknown) => this.formError.set(errorMessage(error)));
   }
 
-  private announce(job: WatchedJob, doing: string): void {
+  private announce(job: FollowedJob, doing: string): void {
     if (job.status === 'Completed') {
       const version = job.result?.['version'];
       if (typeof version === 'number') {

@@ -1,11 +1,11 @@
 import { ChangeDetectionStrategy, Component, computed, effect, inject, input, signal, untracked } from '@angular/core';
 import { RouterLink } from '@angular/router';
 import type { WorldImage, WorldImageUploaded, WorldItemDetail } from '@storyline/contracts';
-import { errorMessage, injectJobFollower, injectTrpc, uploadFile, type WatchedJob } from '@storyline/editor/data-access';
+import { errorMessage, injectJobFollower, injectTrpc, uploadFile, type FollowedJob } from '@storyline/editor/data-access';
 import { ToastService } from '@storyline/editor/ui';
+import { ItemVersionsPanel } from './item-versions-panel';
 import { JobCard } from './job-card';
 import { injectWorldKind } from './world-kind';
-import { WorldVersionsPanel } from './world-versions-panel';
 
 /**
  * Edits one region or hero (the route says which): its name, its description in every
@@ -15,7 +15,7 @@ import { WorldVersionsPanel } from './world-versions-panel';
 @Component({
   selector: 'sl-world-editor-page',
   changeDetection: ChangeDetectionStrategy.OnPush,
-  imports: [RouterLink, JobCard, WorldVersionsPanel],
+  imports: [RouterLink, JobCard, ItemVersionsPanel],
   template: `
     <a [routerLink]="'/' + view.area" class="back">← My {{ view.plural.toLowerCase() }}</a>
     @if (loadError(); as error) {
@@ -62,7 +62,7 @@ import { WorldVersionsPanel } from './world-versions-panel';
         }
         <sl-job-card [follower]="versioning" [testIdPrefix]="kind + '-version'" label="Version" />
       </form>
-      <sl-world-versions-panel [view]="view" [id]="item.id" [latestVersion]="latestVersion()" />
+      <sl-item-versions-panel [kind]="kind" [id]="item.id" [latestVersion]="latestVersion()" />
     } @else {
       <p class="muted">Loading…</p>
     }
@@ -183,7 +183,7 @@ export class WorldEditorPage {
     }
   }
 
-  private announce(job: WatchedJob): void {
+  private announce(job: FollowedJob): void {
     if (job.status === 'Completed') {
       const version = job.result?.['version'];
       if (typeof version === 'number') this.latestVersion.set(version);
