@@ -1,0 +1,151 @@
+import { ChangeDetectionStrategy, Component, computed, effect, inject, input, signal, untracked } from '@angular/core';
+import { Router, RouterLink } from '@angular/router';
+import { errorMessage } from '@storyline/editor/data-access';
+
+const EDITED_FORMAT = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+
+/** One line of a list page: the item's name, linking to its editor, and what it has to say about itself. */
+export interface ItemRow {
+  id: string;
+  name: string;
+  /** "version 2", "3 items · not published", … shown before "edited …". */
+  meta: string;
+  updatedAt: string;
+}
+
+/** What a list page says, and the test ids its parts carry (they predate this component and differ per page). */
+export interface ItemListText {
+  /** "My epics". */
+  heading: string;
+  /** Above the create field: "New epic". */
+  newLabel: string;
+  /** What names a new item: a story has a title, the rest a name (the field's name and placeholder). */
+  field: 'name' | 'title';
+  maxLength: number;
+  /** The create button: "Create epic". */
+  createLabel: string;
+  /** Said when the list is empty. */
+  empty: string;
+  testIds: { newName: string; create: string; formError: string; list: string; item: string };
+}
+
+/**
+ * A list page's body (stories, epics, regions, heroes): a heading, a form to create an item
+ * that opens it once made (filling it is the next thing to do), then the user's items, newest
+ * first. Content projected into it sits between the form and the list (the stories' import).
+ */
+@Component({
+  selector: 'sl-item-list',
+  changeDetection: ChangeDetectionStrategy.OnPush,
+  imports: [RouterLink],
+  template: `
+    <h1>{{ text().heading }}</h1>
+
+    <form class="card create" (submit)="submit($event)" novalidate>
+      <label class="field create__name">
+        <span>{{ text().newLabel }}</span>
+        <input
+          [attr.name]="text().field"
+          [attr.placeholder]="placeholder()"
+          [attr.maxlength]="text().maxLength"
+          [attr.data-testid]="text().testIds.newName"
+          [value]="newName()"
+          (input)="newName.set(valueOf($event))"
+        />
+      </label>
+      <button type="submit" class="button button--primary" [attr.data-testid]="text().testIds.create" [disabled]="creating()">{{ text().createLabel }}</button>
+      @if (createError(); as error) {
+        <p class="error create__error" role="alert" [attr.data-testid]="text().testIds.formError">{{ error }}</p>
+      }
+    </form>
+
+    <ng-content />
+
+    @if (loadError(); as error) {
+      <p class="error" role="alert">{{ error }}</p>
+    } @else if (rows(); as rows) {
+      <ul class="items" [attr.data-testid]="text().testIds.list">
+        @for (row of rows; track row.id) {
+          <li class="item" [attr.data-testid]="text().testIds.item" [attr.data-id]="row.id">
+            <a class="item__name" [routerLink]="[path(), row.id]">{{ row.name }}</a>
+            <span class="item__meta">{{ row.meta }} · edited {{ edited(row) }}</span>
+          </li>
+        } @empty {
+          <li class="items__empty">{{ text().empty }}</li>
+        }
+      </ul>
+    } @else {
+      <p class="muted">Loading…</p>
+    }
+  `,
+  styles: `
+    h1 { margin: 0 0 1rem; }
+    .create { display: flex; flex-wrap: wrap; align-items: flex-end; gap: 0.75rem; margin-bottom: 1.5rem; }
+    .create__name { flex: 1; min-width: 14rem; }
+    .create__error { flex-basis: 100%; margin: 0; }
+    .items { list-style: none; margin: 0; padding: 0; border: 1px solid var(--sl-border); border-radius: 8px; background: var(--sl-surface); }
+    .item { display: flex; flex-wrap: wrap; justify-content: space-between; gap: 0.5rem; padding: 0.85rem 1rem; }
+    .item + .item { border-top: 1px solid var(--sl-border); }
+    .item__name { font-weight: 600; }
+    .item__meta { color: var(--sl-muted); font-size: 0.9rem; }
+    .items__empty { padding: 1rem; color: var(--sl-muted); }
+  `,
+})
+export class ItemList {
+  readonly text = input.required<ItemListText>();
+  /** Where the items' editors live: `/epics` opens `/epics/:id`. */
+  readonly path = input.required<string>();
+  /** Reads the user's items, newest first. */
+  readonly load = input.required<() => Promise<ItemRow[]>>();
+  /** Makes an item with the name typed, answering its id. */
+  readonly create = input.required<(name: string) => Promise<{ id: string }>>();
+
+  private readonly router = inject(Router);
+  protected readonly rows = signal<ItemRow[] | null>(null);
+  protected readonly loadError = signal<string | null>(null);
+  protected readonly newName = signal('');
+  protected readonly creating = signal(false);
+  protected readonly createError = signal<string | null>(null);
+  protected readonly placeholder = computed(() => (this.text().field === 'title' ? 'Title' : 'Name'));
+
+  constructor() {
+    effect(() => {
+      this.load();
+      untracked(() => this.reload());
+    });
+  }
+
+  /** Reads the list again, as after an import made a new item. */
+  reload(): void {
+    this.load()().then(
+      (rows) => {
+        this.loadError.set(null);
+        this.rows.set(rows);
+      },
+      (error: unknown) => this.loadError.set(errorMessage(error)),
+    );
+  }
+
+  protected edited(row: ItemRow): string {
+    return EDITED_FORMAT.format(new Date(row.updatedAt));
+  }
+
+  protected valueOf(event: Event): string {
+    return (event.target as HTMLInputElement).value;
+  }
+
+  protected async submit(event: Event): Promise<void> {
+    event.preventDefault();
+    if (this.creating()) return;
+    this.creating.set(true);
+    this.createError.set(null);
+    try {
+      const item = await this.create()(this.newName());
+      await this.router.navigate([this.path(), item.id]);
+    } catch (error) {
+      this.createError.set(errorMessage(error));
+    } finally {
+      this.creating.set(false);
+    }
+  }
+}
