@@ -1,7 +1,7 @@
 import { ChangeDetectionStrategy, Component, effect, inject, signal, untracked } from '@angular/core';
 import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
 import { Router, RouterLink, RouterLinkActive, RouterOutlet } from '@angular/router';
-import { AuthStore, errorMessage, JobActivity, JobFeed, NoticeBoard } from '@storyline/editor/data-access';
+import { AuthStore, errorMessage, JobActivity, NoticeBoard, UserStream } from '@storyline/editor/data-access';
 import { ActivityPanel, ConnectionStatus, NoticesMenu, ToastHost, ToastService } from '@storyline/editor/ui';
 
 /**
@@ -35,12 +35,12 @@ import { ActivityPanel, ConnectionStatus, NoticesMenu, ToastHost, ToastService }
           (click)="toggleActivity()"
         >
           Activity
-          @if (feed.openCount(); as open) {
+          @if (userStream.openCount(); as open) {
             <span class="shell__badge" [attr.aria-label]="open + ' in progress'">{{ open }}</span>
           }
         </button>
         <sl-notices-menu [notices]="noticeBoard.notices()" [unread]="noticeBoard.unread()" (opened)="noticeBoard.markAllRead()" />
-        <sl-connection-status [state]="feed.state()" />
+        <sl-connection-status [state]="userStream.state()" />
         <div class="shell__user">
           <span data-testid="current-user">{{ user.username }}</span>
           <button type="button" class="button button--quiet" data-testid="logout" [disabled]="loggingOut()" (click)="logout()">
@@ -95,7 +95,7 @@ import { ActivityPanel, ConnectionStatus, NoticesMenu, ToastHost, ToastService }
 })
 export class App {
   protected readonly auth = inject(AuthStore);
-  protected readonly feed = inject(JobFeed);
+  protected readonly userStream = inject(UserStream);
   protected readonly activity = inject(JobActivity);
   protected readonly noticeBoard = inject(NoticeBoard);
   private readonly router = inject(Router);

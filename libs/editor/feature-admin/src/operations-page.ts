@@ -2,7 +2,7 @@ import { ChangeDetectionStrategy, Component, computed, inject, signal } from '@a
 import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
 import { RouterLink } from '@angular/router';
 import type { OpsSample } from '@storyline/contracts';
-import { errorMessage, FlagsStore, injectTrpc, JobActivity, JobFeed, OpsHistory, type OpsSeries } from '@storyline/editor/data-access';
+import { errorMessage, FlagsStore, injectTrpc, JobActivity, OpsHistory, type OpsSeries, UserStream } from '@storyline/editor/data-access';
 import { LineChart, ToastService, type ChartLine } from '@storyline/editor/ui';
 import { OpsJobsTable } from './ops-jobs-table';
 import { OpsQueues } from './ops-queues';
@@ -91,7 +91,7 @@ const toLines = (series: OpsSeries[], suffix = ''): ChartLine[] =>
   `,
 })
 export class OperationsPage {
-  private readonly feed = inject(JobFeed);
+  private readonly userStream = inject(UserStream);
   private readonly activity = inject(JobActivity);
   private readonly toasts = inject(ToastService);
   private readonly trpc = injectTrpc();
@@ -100,7 +100,7 @@ export class OperationsPage {
 
   protected readonly flags = computed(() => this.flagsStore.flags() ?? []);
   protected readonly usernames = signal<ReadonlyMap<string, string>>(new Map());
-  protected readonly jobs = computed(() => [...this.feed.jobs().values()].sort((a, b) => b.queuedAt.localeCompare(a.queuedAt)));
+  protected readonly jobs = computed(() => [...this.userStream.jobs().values()].sort((a, b) => b.queuedAt.localeCompare(a.queuedAt)));
   protected readonly latest = computed(() => this.history().latest());
   protected readonly queues = computed(() => this.history().queues?.figures ?? null);
   protected readonly pointCount = computed(() => this.history().series(() => 0).reduce((sum, line) => sum + line.points.length, 0));
@@ -111,7 +111,7 @@ export class OperationsPage {
   ]);
 
   constructor() {
-    this.feed.opsSamples$.pipe(takeUntilDestroyed()).subscribe((sample) => this.history.update((history) => history.add(sample)));
+    this.userStream.opsSamples$.pipe(takeUntilDestroyed()).subscribe((sample) => this.history.update((history) => history.add(sample)));
     this.trpc.ops.users.query().then(
       (users) => this.usernames.set(new Map(users.map((user) => [user.id, user.username]))),
       (error: unknown) => this.toasts.show('error', `Could not read the users: ${errorMessage(error)}`),

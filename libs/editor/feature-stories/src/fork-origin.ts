@@ -1,7 +1,7 @@
 import { ChangeDetectionStrategy, Component, computed, DestroyRef, effect, inject, input, output, untracked } from '@angular/core';
 import { RouterLink } from '@angular/router';
 import { isTerminalStatus, type JobView, type MediaView, type StoryDetail } from '@storyline/contracts';
-import { injectJobFollower, injectTrpc, type WatchedJob } from '@storyline/editor/data-access';
+import { injectJobFollower, injectTrpc, type FollowedJob } from '@storyline/editor/data-access';
 import { ToastService } from '@storyline/editor/ui';
 import { JobCard } from './job-card';
 
@@ -102,7 +102,7 @@ export class ForkOrigin {
     }
   }
 
-  private announce(job: WatchedJob): void {
+  private announce(job: FollowedJob): void {
     if (job.status === 'Completed') this.toasts.show('success', 'All images of the fork are copied');
     else if (job.status === 'Failed') this.toasts.show('error', `Copying the images failed: ${job.error ?? 'no reason given'}`);
   }

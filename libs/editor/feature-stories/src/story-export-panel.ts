@@ -8,7 +8,7 @@ import {
   type StoryLanguage,
   type StoryVersionSummary,
 } from '@storyline/contracts';
-import { errorMessage, injectJobFollower, injectTrpc, type JobFollower, type WatchedJob } from '@storyline/editor/data-access';
+import { errorMessage, injectJobFollower, injectTrpc, type JobFollower, type FollowedJob } from '@storyline/editor/data-access';
 import { ToastService } from '@storyline/editor/ui';
 import { JobCard } from './job-card';
 
@@ -195,7 +195,7 @@ export class StoryExportPanel {
     return job?.status === 'Completed' && job.result ? (job.result as T) : null;
   }
 
-  private announce(kind: 'ZIP' | 'PDF', job: WatchedJob): void {
+  private announce(kind: 'ZIP' | 'PDF', job: FollowedJob): void {
     if (job.status === 'Completed') this.toasts.show('success', `${kind} export ready: ${String(job.result?.['fileName'] ?? '')}`);
     else if (job.status === 'Failed') this.toasts.show('error', `${kind} export failed: ${job.error ?? 'no reason given'}`);
   }

@@ -1,6 +1,6 @@
 import { inject, Injectable } from '@angular/core';
 import { Router } from '@angular/router';
-import { errorMessage, injectJobFollower, injectTrpc, type WatchedJob } from '@storyline/editor/data-access';
+import { errorMessage, injectJobFollower, injectTrpc, type FollowedJob } from '@storyline/editor/data-access';
 import { ToastService } from '@storyline/editor/ui';
 
 /**
@@ -32,7 +32,7 @@ export class StoryForking {
     return this.follower.resume(storyId);
   }
 
-  private async finish(job: WatchedJob): Promise<void> {
+  private async finish(job: FollowedJob): Promise<void> {
     if (job.status === 'Failed') return this.toasts.show('error', `Forking failed: ${job.error ?? 'no reason given'}`);
     if (job.status === 'Cancelled') return this.toasts.show('info', 'Forking was cancelled');
     if (job.status === 'Superseded') return this.toasts.show('info', 'A newer fork of this story replaced this one');

@@ -1,7 +1,7 @@
 import { ChangeDetectionStrategy, Component, computed, DestroyRef, inject, output } from '@angular/core';
 import { RouterLink } from '@angular/router';
 import type { JobStarted, StoryImportResult } from '@storyline/contracts';
-import { FileTransfer, injectJobFollower, UploadQueue, type WatchedJob } from '@storyline/editor/data-access';
+import { FileTransfer, injectJobFollower, UploadQueue, type FollowedJob } from '@storyline/editor/data-access';
 import { FileDrop, ToastService, UploadProgress } from '@storyline/editor/ui';
 import { JobCard } from './job-card';
 
@@ -104,7 +104,7 @@ export class StoryImport {
     this.uploads.add(file, archiveRefusal(file));
   }
 
-  private announce(job: WatchedJob): void {
+  private announce(job: FollowedJob): void {
     if (job.status === 'Completed') {
       const result = job.result as StoryImportResult | null;
       this.toasts.show('success', `Imported “${result?.title ?? 'the story'}”`);

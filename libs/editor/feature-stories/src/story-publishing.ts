@@ -1,5 +1,5 @@
 import { inject, Injectable, signal } from '@angular/core';
-import { errorMessage, injectJobFollower, injectTrpc, type WatchedJob } from '@storyline/editor/data-access';
+import { errorMessage, injectJobFollower, injectTrpc, type FollowedJob } from '@storyline/editor/data-access';
 import { ToastService } from '@storyline/editor/ui';
 
 /**
@@ -39,7 +39,7 @@ export class StoryPublishing {
     return this.follower.resume(storyId);
   }
 
-  private announce(job: WatchedJob): void {
+  private announce(job: FollowedJob): void {
     switch (job.status) {
       case 'Completed': {
         const version = job.result?.['version'];

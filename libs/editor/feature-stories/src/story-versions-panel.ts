@@ -1,7 +1,7 @@
 import { ChangeDetectionStrategy, Component, effect, inject, input, output, signal, untracked } from '@angular/core';
 import { isTRPCClientError } from '@trpc/client';
 import type { StoryVersionSummary } from '@storyline/contracts';
-import { errorMessage, injectJobFollower, injectTrpc, type WatchedJob } from '@storyline/editor/data-access';
+import { errorMessage, injectJobFollower, injectTrpc, type FollowedJob } from '@storyline/editor/data-access';
 import { ToastService } from '@storyline/editor/ui';
 import { JobCard } from './job-card';
 
@@ -147,7 +147,7 @@ export class StoryVersionsPanel {
     }
   }
 
-  private announce(job: WatchedJob): void {
+  private announce(job: FollowedJob): void {
     switch (job.status) {
       case 'Completed': {
         const version = job.result?.['version'];

@@ -1,12 +1,15 @@
 import { ChangeDetectionStrategy, Component, computed, input } from '@angular/core';
 
-/** How the tab hears of its jobs: live over one stream, reconnecting to it, or polling until it is back. */
-export type ConnectionState = 'live' | 'reconnecting' | 'polling';
+/** How the user stream stands: live, reconnecting to it, or unavailable (jobs are polled until it is back). */
+export type ConnectionState = 'live' | 'reconnecting' | 'unavailable';
+
+/** The one word the header shows: while the stream is unavailable the tab is polling, and says so. */
+const LABELS: Record<ConnectionState, string> = { live: 'live', reconnecting: 'reconnecting', unavailable: 'polling' };
 
 const EXPLANATIONS: Record<ConnectionState, string> = {
   live: 'Job updates arrive the moment they happen',
   reconnecting: 'The update stream dropped; reconnecting',
-  polling: 'The update stream is unavailable; checking jobs periodically and retrying the stream',
+  unavailable: 'The update stream is unavailable; checking jobs periodically and retrying the stream',
 };
 
 /** The header's indicator of the job update connection: a coloured dot and one word. */
@@ -17,7 +20,7 @@ const EXPLANATIONS: Record<ConnectionState, string> = {
     <span [class]="'status status--' + state()" role="status" [attr.title]="explanation()">
       <span class="status__dot" aria-hidden="true"></span>
       <span class="visually-hidden">Job updates:</span>
-      <span data-testid="connection-status">{{ state() }}</span>
+      <span data-testid="connection-status">{{ label() }}</span>
     </span>
   `,
   styles: `
@@ -36,12 +39,13 @@ const EXPLANATIONS: Record<ConnectionState, string> = {
     .status--live { background: var(--sl-success-bg); color: var(--sl-success); }
     .status--reconnecting { background: var(--sl-accent-bg); color: var(--sl-accent); }
     .status--reconnecting .status__dot { animation: pulse 1s ease-in-out infinite alternate; }
-    .status--polling { background: #fdf3dc; color: #8a5a00; }
+    .status--unavailable { background: #fdf3dc; color: #8a5a00; }
     @keyframes pulse { from { opacity: 1; } to { opacity: 0.3; } }
     @media (prefers-reduced-motion: reduce) { .status--reconnecting .status__dot { animation: none; } }
   `,
 })
 export class ConnectionStatus {
   readonly state = input.required<ConnectionState>();
+  protected readonly label = computed(() => LABELS[this.state()]);
   protected readonly explanation = computed(() => EXPLANATIONS[this.state()]);
 }

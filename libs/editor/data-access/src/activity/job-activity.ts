@@ -1,39 +1,36 @@
 import { computed, inject, Injectable, signal } from '@angular/core';
 import type { Subscription } from 'rxjs';
 import { isTerminalStatus, type JobView } from '@storyline/contracts';
-import { JobFeed } from '../user-stream/job-feed';
-import { JobWatcher, type WatchedJob } from '../following/job-watcher';
 import { injectTrpc } from '../api/provide-trpc';
-
-/** A job in the activity list; the ones being followed also say how their updates arrive. */
-export type ActivityJob = JobView & Partial<Pick<WatchedJob, 'transport' | 'fellBack'>>;
+import { FollowedJobs, type FollowedJob } from '../following/followed-jobs';
+import { UserStream } from '../user-stream/user-stream';
 
 /**
- * Everything under way in the tab: the open and recently finished jobs of its feed,
- * newest first. While someone shows the list, every open job in it is followed
- * through the {@link JobWatcher}, so each one honours its type's flag and keeps
- * moving (by polling) while the feed is down.
+ * Everything under way in the tab: the open and recently finished jobs of its user
+ * stream, newest first. While someone shows the list, every open job in it is followed
+ * through the {@link FollowedJobs}, so each one honours its type's flag and keeps
+ * moving (by polling) while the stream is unavailable.
  */
 @Injectable({ providedIn: 'root' })
 export class JobActivity {
-  private readonly feed = inject(JobFeed);
-  private readonly watcher = inject(JobWatcher);
+  private readonly stream = inject(UserStream);
+  private readonly followedJobs = inject(FollowedJobs);
   private readonly trpc = injectTrpc();
-  private readonly followed = signal<ReadonlyMap<string, WatchedJob>>(new Map());
-  /** One entry per job a watch was started for, kept after it ends so it is not started again. */
-  private readonly watches = new Map<string, Subscription>();
+  private readonly followed = signal<ReadonlyMap<string, FollowedJob>>(new Map());
+  /** One entry per job following was started for, kept after it ends so it is not started again. */
+  private readonly follows = new Map<string, Subscription>();
   private tracking: Subscription | null = null;
   private holders = 0;
 
-  /** The feed's jobs, newest first; a followed one as its watch last saw it. */
-  readonly jobs = computed<readonly ActivityJob[]>(() => {
+  /** The user stream's jobs, newest first; a followed one as following last saw it. */
+  readonly jobs = computed<ReadonlyArray<JobView | FollowedJob>>(() => {
     const followed = this.followed();
-    return [...this.feed.jobs().values()].sort(newestFirst).map((job) => followed.get(job.id) ?? job);
+    return [...this.stream.jobs().values()].sort(newestFirst).map((job) => followed.get(job.id) ?? job);
   });
 
-  /** Follows the open jobs until the returned function is called; callers share one set of watches. */
+  /** Follows the open jobs until the returned function is called; callers share one set of follows. */
   follow(): () => void {
-    if (this.holders++ === 0) this.tracking = this.feed.jobs$.subscribe((jobs) => this.track(jobs));
+    if (this.holders++ === 0) this.tracking = this.stream.jobs$.subscribe((jobs) => this.track(jobs));
     let released = false;
     return () => {
       if (released) return;
@@ -43,7 +40,7 @@ export class JobActivity {
   }
 
   /**
-   * Starts a failed or cancelled job again as a new job; the feed brings the new one
+   * Starts a failed or cancelled job again as a new job; the user stream brings the new one
    * into the list. Rejects with the server's reason (say, the job is no longer failed).
    */
   async retry(jobId: string): Promise<void> {
@@ -51,7 +48,7 @@ export class JobActivity {
   }
 
   /**
-   * Cancels a queued or running job; the feed brings its `Cancelled` into the list.
+   * Cancels a queued or running job; the user stream brings its `Cancelled` into the list.
    * Rejects with the server's reason (say, the job already ended).
    */
   async cancel(jobId: string): Promise<void> {
@@ -59,19 +56,19 @@ export class JobActivity {
   }
 
   private track(jobs: ReadonlyMap<string, JobView>): void {
-    for (const [id, watch] of this.watches) {
+    for (const [id, follow] of this.follows) {
       if (jobs.has(id)) continue;
-      watch.unsubscribe();
-      this.watches.delete(id);
+      follow.unsubscribe();
+      this.follows.delete(id);
       this.forget(id);
     }
     for (const job of jobs.values()) {
-      if (isTerminalStatus(job.status) || this.watches.has(job.id)) continue;
-      this.watches.set(
+      if (isTerminalStatus(job.status) || this.follows.has(job.id)) continue;
+      this.follows.set(
         job.id,
-        this.watcher.watch(job.id, job.type).subscribe({
-          next: (watched) => this.followed.update((followed) => new Map(followed).set(job.id, watched)),
-          // The row keeps showing what the feed knows; the page that started the job reports the error.
+        this.followedJobs.follow(job.id, job.type).subscribe({
+          next: (latest) => this.followed.update((followed) => new Map(followed).set(job.id, latest)),
+          // The row keeps showing what the user stream brought; the page that started the job reports the error.
           error: () => undefined,
         }),
       );
@@ -81,8 +78,8 @@ export class JobActivity {
   private stop(): void {
     this.tracking?.unsubscribe();
     this.tracking = null;
-    for (const watch of this.watches.values()) watch.unsubscribe();
-    this.watches.clear();
+    for (const follow of this.follows.values()) follow.unsubscribe();
+    this.follows.clear();
     this.followed.set(new Map());
   }
 

@@ -6,17 +6,17 @@ import { injectTrpc } from '../api/provide-trpc';
 const DEFAULT_TRANSPORT: Transport = 'push';
 
 /**
- * The per-job-type transport flags. While the tab's job feed is live it delivers
+ * The per-job-type transport flags. While the tab's user stream is live it delivers
  * them, and every change an admin makes, so they are current without asking; while
- * it is not, each new watch rereads them with `flags.list`.
+ * it is not, each new follow rereads them with `flags.list`.
  */
 @Injectable({ providedIn: 'root' })
 export class FlagsStore {
   private readonly trpc = injectTrpc();
   private readonly state = signal<JobTypeFlag[] | null>(null);
-  /** Whether the feed is keeping `state` current. */
+  /** Whether the user stream is keeping `state` current. */
   private streamed = false;
-  /** Counts stored answers, so a slow `flags.list` cannot overwrite what the feed said since. */
+  /** Counts stored answers, so a slow `flags.list` cannot overwrite what the stream said since. */
   private version = 0;
   private loading: Promise<JobTypeFlag[]> | null = null;
 
@@ -33,10 +33,10 @@ export class FlagsStore {
     return this.loading;
   }
 
-  /** The transport for a job type: as the feed last said, or freshly read when the feed is not live. */
+  /** The transport for a job type: as the user stream last said, or freshly read when it is not live. */
   async transportFor(jobType: JobType): Promise<Transport> {
     const flags = this.streamed ? this.state() : await this.refresh().catch(() => this.state());
-    // Not knowing the flag must not stop a job from being watched.
+    // Not knowing the flag must not stop a job from being followed.
     return flags?.find((flag) => flag.jobType === jobType)?.transport ?? DEFAULT_TRANSPORT;
   }
 
@@ -45,13 +45,13 @@ export class FlagsStore {
     this.store(await this.trpc.flags.set.mutate({ jobType, transport }));
   }
 
-  /** Takes the flags the live feed delivered; they stay current until {@link unstream}. */
+  /** Takes the flags the live user stream delivered; they stay current until {@link unstream}. */
   receive(flags: JobTypeFlag[]): void {
     this.store(flags);
     this.streamed = true;
   }
 
-  /** The feed stopped being live, so changes may be missed: read the flags again when needed. */
+  /** The user stream stopped being live, so changes may be missed: read the flags again when needed. */
   unstream(): void {
     this.streamed = false;
   }

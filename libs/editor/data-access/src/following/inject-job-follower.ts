@@ -1,27 +1,27 @@
 import { DestroyRef, inject } from '@angular/core';
 import { defer, finalize } from 'rxjs';
 import type { JobType } from '@storyline/contracts';
+import { injectTrpc } from '../api/provide-trpc';
+import { FollowedJobs } from './followed-jobs';
 import { JobFollower, type JobFollowerOptions } from './job-follower';
 import { JobsOnScreen } from './jobs-on-screen';
-import { JobWatcher } from './job-watcher';
-import { injectTrpc } from '../api/provide-trpc';
 
 /**
- * A {@link JobFollower} for `type`, watching through the {@link JobWatcher} and
+ * A {@link JobFollower} for `type`, following through the {@link FollowedJobs} and
  * stopped when the calling component or service is destroyed. Call in an injection context.
  * The job it follows counts as on screen ({@link JobsOnScreen}), so its end is not also a notice.
  */
 export function injectJobFollower(type: JobType, options: JobFollowerOptions = {}): JobFollower {
   const trpc = injectTrpc();
-  const watcher = inject(JobWatcher);
+  const followed = inject(FollowedJobs);
   const onScreen = inject(JobsOnScreen);
   const follower = new JobFollower(
     type,
     {
-      watch: (jobId, jobType) =>
+      follow: (jobId, jobType) =>
         defer(() => {
           const hide = onScreen.show(jobId);
-          return watcher.watch(jobId, jobType).pipe(finalize(hide));
+          return followed.follow(jobId, jobType).pipe(finalize(hide));
         }),
       latestFor: (jobType, targetId) => trpc.jobs.latestFor.query({ type: jobType, targetId }),
       retry: (jobId) => trpc.jobs.retry.mutate({ jobId }),

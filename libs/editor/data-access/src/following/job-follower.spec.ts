@@ -2,21 +2,21 @@ import { describe, expect, it, vi } from 'vitest';
 import { Subject } from 'rxjs';
 import type { JobStatus, JobView } from '@storyline/contracts';
 import { JobFollower, type JobFollowerSource } from './job-follower';
-import type { WatchedJob } from './job-watcher';
+import type { FollowedJob } from './followed-jobs';
 import { aJobView } from '../testing/a-job-view';
 
 const TARGET = '7d1c4c5e-0000-4000-8000-0000000000aa';
 
-function watched(id: string, status: JobStatus, overrides: Partial<JobView> = {}): WatchedJob {
+function followed(id: string, status: JobStatus, overrides: Partial<JobView> = {}): FollowedJob {
   return { ...aJobView({ id, type: 'story-export', status, ...overrides }), transport: 'push', fellBack: false };
 }
 
-/** A source whose watches the test drives, one subject per job id. */
+/** A source whose follows the test drives, one subject per job id. */
 function fakeSource(latest: JobView | null = null) {
-  const streams = new Map<string, Subject<WatchedJob>>();
+  const streams = new Map<string, Subject<FollowedJob>>();
   const source: JobFollowerSource = {
-    watch: vi.fn((jobId: string) => {
-      const stream = new Subject<WatchedJob>();
+    follow: vi.fn((jobId: string) => {
+      const stream = new Subject<FollowedJob>();
       streams.set(jobId, stream);
       return stream;
     }),
@@ -24,7 +24,7 @@ function fakeSource(latest: JobView | null = null) {
     retry: vi.fn(async () => ({ jobId: 'job-2', status: 'Queued' as const })),
     cancel: vi.fn(async () => undefined),
   };
-  return { source, stream: (jobId: string) => streams.get(jobId) as Subject<WatchedJob> };
+  return { source, stream: (jobId: string) => streams.get(jobId) as Subject<FollowedJob> };
 }
 
 describe('JobFollower', () => {
@@ -34,11 +34,11 @@ describe('JobFollower', () => {
     const follower = new JobFollower('story-export', source, { onEnd });
 
     await follower.start(async () => ({ jobId: 'job-1', status: 'Queued' }));
-    expect(source.watch).toHaveBeenCalledWith('job-1', 'story-export');
+    expect(source.follow).toHaveBeenCalledWith('job-1', 'story-export');
     expect(follower.busy()).toBe(true);
-    stream('job-1').next(watched('job-1', 'Running'));
+    stream('job-1').next(followed('job-1', 'Running'));
     expect(follower.busy()).toBe(true);
-    stream('job-1').next(watched('job-1', 'Completed'));
+    stream('job-1').next(followed('job-1', 'Completed'));
     expect(follower.busy()).toBe(false);
     expect(follower.job()?.status).toBe('Completed');
     expect(onEnd).toHaveBeenCalledTimes(1);
@@ -49,7 +49,7 @@ describe('JobFollower', () => {
     const onEnd = vi.fn();
     const follower = new JobFollower('story-export', source, { onEnd });
     await follower.start(async () => ({ jobId: 'job-1', status: 'Queued' }));
-    stream('job-1').next(watched('job-1', 'Failed'));
+    stream('job-1').next(followed('job-1', 'Failed'));
     expect(onEnd).toHaveBeenCalledWith(expect.objectContaining({ status: 'Failed' }));
   });
 
@@ -57,7 +57,7 @@ describe('JobFollower', () => {
     const { source } = fakeSource();
     const follower = new JobFollower('story-export', source);
     await follower.start(async () => null);
-    expect(source.watch).not.toHaveBeenCalled();
+    expect(source.follow).not.toHaveBeenCalled();
     expect(follower.busy()).toBe(false);
   });
 
@@ -76,7 +76,7 @@ describe('JobFollower', () => {
     follower.reset();
     answer({ jobId: 'job-1', status: 'Queued' });
     await starting;
-    expect(source.watch).not.toHaveBeenCalled();
+    expect(source.follow).not.toHaveBeenCalled();
     expect(follower.job()).toBeNull();
   });
 
@@ -86,8 +86,8 @@ describe('JobFollower', () => {
     const follower = new JobFollower('story-export', source, { onEnd });
     await follower.resume(TARGET);
     expect(source.latestFor).toHaveBeenCalledWith('story-export', TARGET);
-    stream('job-1').next(watched('job-1', 'Running'));
-    stream('job-1').next(watched('job-1', 'Completed'));
+    stream('job-1').next(followed('job-1', 'Running'));
+    stream('job-1').next(followed('job-1', 'Completed'));
     expect(onEnd).toHaveBeenCalledTimes(1);
   });
 
@@ -95,13 +95,13 @@ describe('JobFollower', () => {
     const done = aJobView({ id: 'job-1', status: 'Completed' });
     const ignoring = fakeSource(done);
     await new JobFollower('story-export', ignoring.source).resume(TARGET);
-    expect(ignoring.source.watch).not.toHaveBeenCalled();
+    expect(ignoring.source.follow).not.toHaveBeenCalled();
 
     const keeping = fakeSource(done);
     const onEnd = vi.fn();
     const follower = new JobFollower('story-export', keeping.source, { onEnd });
     await follower.resume(TARGET, (job) => job.status === 'Completed');
-    keeping.stream('job-1').next(watched('job-1', 'Completed'));
+    keeping.stream('job-1').next(followed('job-1', 'Completed'));
     expect(follower.job()?.status).toBe('Completed');
     expect(onEnd).not.toHaveBeenCalled();
   });
@@ -110,16 +110,16 @@ describe('JobFollower', () => {
     const { source, stream } = fakeSource();
     const follower = new JobFollower('story-export', source);
     await follower.start(async () => ({ jobId: 'job-1', status: 'Queued' }));
-    stream('job-1').next(watched('job-1', 'Failed', { error: 'storage was down' }));
+    stream('job-1').next(followed('job-1', 'Failed', { error: 'storage was down' }));
     expect(follower.canRetry()).toBe(true);
 
     await follower.retry();
     expect(source.retry).toHaveBeenCalledWith('job-1');
-    expect(source.watch).toHaveBeenLastCalledWith('job-2', 'story-export');
+    expect(source.follow).toHaveBeenLastCalledWith('job-2', 'story-export');
     expect(follower.job()).toBeNull();
     expect(follower.canRetry()).toBe(false);
     expect(follower.busy()).toBe(true);
-    stream('job-2').next(watched('job-2', 'Queued'));
+    stream('job-2').next(followed('job-2', 'Queued'));
     expect(follower.job()?.id).toBe('job-2');
     expect(follower.canRetry()).toBe(false);
   });
@@ -128,21 +128,21 @@ describe('JobFollower', () => {
     const { source, stream } = fakeSource();
     const follower = new JobFollower('story-export', source);
     await follower.start(async () => ({ jobId: 'job-1', status: 'Queued' }));
-    stream('job-1').next(watched('job-1', 'Completed', { result: { fileName: 'old.zip' } }));
+    stream('job-1').next(followed('job-1', 'Completed', { result: { fileName: 'old.zip' } }));
     let answer: (started: { jobId: string; status: 'Queued' }) => void = () => undefined;
     const starting = follower.start(() => new Promise((resolve) => (answer = resolve)));
     expect(follower.job()).toBeNull();
     answer({ jobId: 'job-3', status: 'Queued' });
     await starting;
-    stream('job-3').next(watched('job-3', 'Running'));
+    stream('job-3').next(followed('job-3', 'Running'));
     expect(follower.job()?.id).toBe('job-3');
   });
 
-  it('cancels a running job once, then offers retry when its watch reports it cancelled', async () => {
+  it('cancels a running job once, then offers retry when following reports it cancelled', async () => {
     const { source, stream } = fakeSource();
     const follower = new JobFollower('story-export', source);
     await follower.start(async () => ({ jobId: 'job-1', status: 'Queued' }));
-    stream('job-1').next(watched('job-1', 'Running'));
+    stream('job-1').next(followed('job-1', 'Running'));
     expect(follower.canCancel()).toBe(true);
 
     await follower.cancel();
@@ -150,7 +150,7 @@ describe('JobFollower', () => {
     expect(source.cancel).toHaveBeenCalledTimes(1);
     expect(source.cancel).toHaveBeenCalledWith('job-1');
     expect(follower.canCancel()).toBe(false);
-    stream('job-1').next(watched('job-1', 'Cancelled'));
+    stream('job-1').next(followed('job-1', 'Cancelled'));
     expect(follower.canCancel()).toBe(false);
     expect(follower.canRetry()).toBe(true);
   });
@@ -160,7 +160,7 @@ describe('JobFollower', () => {
     vi.mocked(source.cancel).mockRejectedValueOnce(new Error('This job already ended (Completed); there is nothing to cancel'));
     const follower = new JobFollower('story-export', source);
     await follower.start(async () => ({ jobId: 'job-1', status: 'Queued' }));
-    stream('job-1').next(watched('job-1', 'Queued'));
+    stream('job-1').next(followed('job-1', 'Queued'));
     await expect(follower.cancel()).rejects.toThrow(/already ended/);
     expect(follower.canCancel()).toBe(true);
   });
@@ -169,22 +169,22 @@ describe('JobFollower', () => {
     const { source, stream } = fakeSource();
     const follower = new JobFollower('story-export', source);
     await follower.start(async () => ({ jobId: 'job-1', status: 'Queued' }));
-    stream('job-1').next(watched('job-1', 'Completed'));
+    stream('job-1').next(followed('job-1', 'Completed'));
     await follower.retry();
     expect(follower.canRetry()).toBe(false);
     expect(source.retry).not.toHaveBeenCalled();
   });
 
-  it('reports every state to onUpdate and a broken watch to onLost', async () => {
+  it('reports every state to onUpdate and a broken follow to onLost', async () => {
     const { source, stream } = fakeSource();
     const onUpdate = vi.fn();
     const onLost = vi.fn();
     const follower = new JobFollower('story-fork-assets', source, { onUpdate, onLost });
     follower.follow('job-1');
-    stream('job-1').next(watched('job-1', 'Running', { progress: 30 }));
-    stream('job-1').next(watched('job-1', 'Running', { progress: 60 }));
+    stream('job-1').next(followed('job-1', 'Running', { progress: 30 }));
+    stream('job-1').next(followed('job-1', 'Running', { progress: 60 }));
     stream('job-1').error(new Error('gone'));
-    expect(onUpdate.mock.calls.map(([job]) => (job as WatchedJob).progress)).toEqual([30, 60]);
+    expect(onUpdate.mock.calls.map(([job]) => (job as FollowedJob).progress)).toEqual([30, 60]);
     expect(onLost).toHaveBeenCalledTimes(1);
   });
 });

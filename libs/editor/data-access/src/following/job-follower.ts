@@ -1,30 +1,30 @@
 import { computed, signal } from '@angular/core';
 import type { Observable, Subscription } from 'rxjs';
 import { isTerminalStatus, type JobStarted, type JobType, type JobView } from '@storyline/contracts';
-import type { WatchedJob } from './job-watcher';
+import type { FollowedJob } from './followed-jobs';
 
 /** What a {@link JobFollower} needs from the API; `injectJobFollower` wires the real ones. */
 export interface JobFollowerSource {
-  /** Follows one job until it ends (the {@link JobWatcher}). */
-  watch: (jobId: string, type: JobType) => Observable<WatchedJob>;
+  /** Follows one job until it ends (the {@link FollowedJobs}). */
+  follow: (jobId: string, type: JobType) => Observable<FollowedJob>;
   /** The caller's newest job of a type for a target (`jobs.latestFor`). */
   latestFor: (type: JobType, targetId: string) => Promise<JobView | null>;
   /** Starts a failed or cancelled job again as a new one (`jobs.retry`). */
   retry: (jobId: string) => Promise<JobStarted>;
-  /** Cancels a queued or running job (`jobs.cancel`); the watch then brings its `Cancelled`. */
+  /** Cancels a queued or running job (`jobs.cancel`); following then brings its `Cancelled`. */
   cancel: (jobId: string) => Promise<unknown>;
 }
 
 export interface JobFollowerOptions {
   /** Every new state of the job on screen. */
-  onUpdate?: (job: WatchedJob) => void;
+  onUpdate?: (job: FollowedJob) => void;
   /**
    * Once, when a job followed here reaches a final status: one started or retried
    * here, or picked up while it was still open. A job already over when picked up
    * is shown without being announced again.
    */
-  onEnd?: (job: WatchedJob) => void;
-  /** The watch itself failed, so the job's end may go unseen. */
+  onEnd?: (job: FollowedJob) => void;
+  /** Following itself failed, so the job's end may go unseen. */
   onLost?: (error: unknown) => void;
 }
 
@@ -35,18 +35,18 @@ const isOpen = (job: JobView) => !isTerminalStatus(job.status);
  * One job of one type on a page — a publish, an export, a fork — from the click
  * that starts it to its final status: the job as it stands, whether it is busy,
  * cancel while it is open, retry when it failed, and picking up the newest one when a page reopens.
- * Following always goes through the {@link JobWatcher}, so the type's flag picks
- * push or polling. `reset()` (switching target) or `stop()` (page gone) end the watch;
+ * Following always goes through the {@link FollowedJobs}, so the type's flag picks
+ * push or polling. `reset()` (switching target) or `stop()` (page gone) stop following;
  * a start or pick-up still answering from before a reset is ignored.
  */
 export class JobFollower {
-  private readonly current = signal<WatchedJob | null>(null);
+  private readonly current = signal<FollowedJob | null>(null);
   private readonly requesting = signal(false);
-  /** Watching a job that has not reported its first state yet. */
+  /** Following a job that has not reported its first state yet. */
   private readonly waiting = signal(false);
-  /** The job whose cancel was asked for (and answered), until the watch brings its end. */
+  /** The job whose cancel was asked for (and answered), until following brings its end. */
   private readonly cancelAskedFor = signal<string | null>(null);
-  private watching: Subscription | null = null;
+  private following: Subscription | null = null;
   /** Moves on at every reset, so an answer for the previous target is dropped. */
   private generation = 0;
 
@@ -94,7 +94,7 @@ export class JobFollower {
   }
 
   /**
-   * Cancels the queued or running job on screen; it shows `Cancelled` once its watch
+   * Cancels the queued or running job on screen; it shows `Cancelled` once following
    * reports it (then Retry is offered). Rejects with the server's reason (say, it already ended).
    */
   async cancel(): Promise<void> {
@@ -127,7 +127,7 @@ export class JobFollower {
     if (this.current()?.id !== jobId) this.current.set(null);
     let open = announce;
     this.waiting.set(true);
-    this.watching = this.source.watch(jobId, this.type).subscribe({
+    this.following = this.source.follow(jobId, this.type).subscribe({
       next: (job) => {
         this.waiting.set(false);
         this.current.set(job);
@@ -160,7 +160,7 @@ export class JobFollower {
     }
   }
 
-  /** Stops watching and forgets the job on screen, as when the page switches to another target. */
+  /** Stops following and forgets the job on screen, as when the page switches to another target. */
   reset(): void {
     this.generation += 1;
     this.stop();
@@ -168,10 +168,10 @@ export class JobFollower {
     this.requesting.set(false);
   }
 
-  /** Stops watching; the job stays on screen as last seen. */
+  /** Stops following; the job stays on screen as last seen. */
   stop(): void {
-    this.watching?.unsubscribe();
-    this.watching = null;
+    this.following?.unsubscribe();
+    this.following = null;
     this.waiting.set(false);
   }
 }

@@ -56,7 +56,7 @@ describe('noticeForEndedJob', () => {
     expect(noticeForEndedJob(ended, { userId: OWNER, speaksFor: (id) => onScreen.speaksFor(id) })).not.toBeNull();
   });
 
-  it('ignores other users’ jobs on an admin’s feed', () => {
+  it('ignores other users’ jobs on an admin’s user stream', () => {
     expect(noticeForEndedJob(ended, { userId: 'someone-else', speaksFor: () => false })).toBeNull();
   });
 });

@@ -49,7 +49,7 @@ export function jobEndedNotice(job: JobView): Notice | null {
 
 /**
  * The notice for a job that ended, if the user should get one: it must be their own
- * (an admin's feed carries everyone's) and no page may speak for it already.
+ * (an admin's user stream carries everyone's) and no page may speak for it already.
  */
 export function noticeForEndedJob(job: JobView, viewer: { userId: string; speaksFor: (jobId: string) => boolean }): Notice | null {
   if (job.ownerId !== viewer.userId || viewer.speaksFor(job.id)) return null;

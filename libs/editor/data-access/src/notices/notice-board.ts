@@ -1,16 +1,16 @@
 import { computed, effect, inject, Injectable, untracked } from '@angular/core';
 import { merge, Observable, Subject, type Subscription } from 'rxjs';
 import type { BroadcastNoticeInput, Notice } from '@storyline/contracts';
-import { AuthStore } from '../auth/auth-store';
-import { noticeForEndedJob } from './job-ended-notice';
-import { JobFeed } from '../user-stream/job-feed';
-import { JobsOnScreen } from '../following/jobs-on-screen';
-import { NoticeList } from './notice-list';
 import { injectTrpc } from '../api/provide-trpc';
+import { AuthStore } from '../auth/auth-store';
+import { JobsOnScreen } from '../following/jobs-on-screen';
+import { UserStream } from '../user-stream/user-stream';
+import { noticeForEndedJob } from './job-ended-notice';
+import { NoticeList } from './notice-list';
 import { ToastBudget } from './toast-budget';
 
 /**
- * The tab's notices: an admin's broadcasts and the user's own, from the feed stream,
+ * The tab's notices: an admin's broadcasts and the user's own, from the user stream,
  * and the end of each job of the user's that no page shows ({@link JobsOnScreen}).
  * Keeps the recent ones for the header's list, and hands each new one to whoever
  * shows toasts. On login the recent ones are read once, listed without a toast.
@@ -19,7 +19,7 @@ import { ToastBudget } from './toast-budget';
 export class NoticeBoard {
   private readonly trpc = injectTrpc();
   private readonly auth = inject(AuthStore);
-  private readonly feed = inject(JobFeed);
+  private readonly stream = inject(UserStream);
   private readonly onScreen = inject(JobsOnScreen);
   private readonly list = new NoticeList();
   private readonly arrived = new Subject<Notice>();
@@ -64,12 +64,12 @@ export class NoticeBoard {
     this.list.clear();
     if (!userId) return;
     const endedJobs = new Observable<Notice>((subscriber) =>
-      this.feed.ended$.subscribe((job) => {
+      this.stream.ended$.subscribe((job) => {
         const notice = noticeForEndedJob(job, { userId, speaksFor: (jobId) => this.onScreen.speaksFor(jobId) });
         if (notice) subscriber.next(notice);
       }),
     );
-    this.listening = merge(this.feed.notices$, endedJobs).subscribe((notice) => {
+    this.listening = merge(this.stream.notices$, endedJobs).subscribe((notice) => {
       if (!this.list.add(notice)) return;
       if (notice.scope === 'broadcast') return this.arrived.next(notice);
       const decision = this.jobToasts.take();

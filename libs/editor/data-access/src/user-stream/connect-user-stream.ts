@@ -3,36 +3,37 @@ import { Observable, type Subscription } from 'rxjs';
 import type { JobFeedMessage } from '@storyline/contracts';
 
 /**
- * How the tab hears of its jobs: `live` over the feed stream, `reconnecting` while
- * the stream is being (re)opened, `polling` once the reconnects are used up and
- * watched jobs are polled until the stream comes back.
+ * How the user stream stands: `live` while it delivers, `reconnecting` while it is
+ * being (re)opened, `unavailable` once the reconnects are used up; then followed jobs
+ * are polled (their `fellBack`) until the stream comes back. The header shows
+ * `unavailable` as "polling", which is what the tab does meanwhile.
  */
-export type FeedConnectionState = 'live' | 'reconnecting' | 'polling';
+export type UserStreamState = 'live' | 'reconnecting' | 'unavailable';
 
-/** A feed message with the position it leaves the reader at, as `tracked()` sends it. */
-export interface FeedEnvelope {
+/** A user stream message with the position it leaves the reader at, as `tracked()` sends it. */
+export interface UserStreamEnvelope {
   id: string;
   data: JobFeedMessage;
 }
 
 /**
- * Opens one connection of the feed. `lastEventId` is null on the first connection
+ * Opens one connection of the user stream. `lastEventId` is null on the first connection
  * (the server starts with a snapshot) and the last position seen on a reconnect
  * (the server sends exactly the events after it). The observable errors or
  * completes when the connection is lost.
  */
-export type OpenJobFeed = (lastEventId: string | null) => Observable<FeedEnvelope>;
+export type OpenUserStream = (lastEventId: string | null) => Observable<UserStreamEnvelope>;
 
-/** What {@link connectJobFeed} reports: a change of connection state, or a message. */
-export type JobFeedUpdate = { kind: 'state'; state: FeedConnectionState } | { kind: 'message'; message: JobFeedMessage };
+/** What {@link connectUserStream} reports: a change of connection state, or a message. */
+export type UserStreamUpdate = { kind: 'state'; state: UserStreamState } | { kind: 'message'; message: JobFeedMessage };
 
 /** The waits between reconnect attempts; after the last one push counts as unavailable. */
 export const PUSH_RETRY_DELAYS_MS: readonly number[] = [1_000, 2_000, 4_000, 8_000, 16_000];
 
-/** How {@link connectJobFeed} paces its attempts. */
-export interface ConnectJobFeedOptions {
+/** How {@link connectUserStream} paces its attempts. */
+export interface ConnectUserStreamOptions {
   retryDelaysMs?: readonly number[];
-  /** While polling, how often to try the stream again. Default 30 s. */
+  /** While the stream is unavailable, how often to try it again. Default 30 s. */
   backgroundRetryMs?: number;
   /**
    * A connection that has said nothing this long after opening counts as failed.
@@ -43,24 +44,24 @@ export interface ConnectJobFeedOptions {
 }
 
 /**
- * Keeps the tab's one feed stream open for as long as it is subscribed. A lost
+ * Keeps the tab's one user stream open for as long as it is subscribed. A lost
  * connection is reopened after 1, 2, 4, 8 and 16 s, resuming from the last position
  * seen; once data flows again the count starts over. When every attempt failed the
- * state turns `polling` and the stream is tried again every 30 s in the background;
+ * state turns `unavailable` and the stream is tried again every 30 s in the background;
  * the first message of a connection that works turns it `live` again.
  */
-export function connectJobFeed(open: OpenJobFeed, options: ConnectJobFeedOptions = {}): Observable<JobFeedUpdate> {
+export function connectUserStream(open: OpenUserStream, options: ConnectUserStreamOptions = {}): Observable<UserStreamUpdate> {
   const { retryDelaysMs = PUSH_RETRY_DELAYS_MS, backgroundRetryMs = 30_000, openTimeoutMs = 25_000 } = options;
 
-  return new Observable<JobFeedUpdate>((subscriber) => {
+  return new Observable<UserStreamUpdate>((subscriber) => {
     let lastEventId: string | null = null;
     let failuresInARow = 0;
-    let state: FeedConnectionState | null = null;
+    let state: UserStreamState | null = null;
     let connection: Subscription | null = null;
     let timer: ReturnType<typeof setTimeout> | undefined;
     let stopped = false;
 
-    const enter = (next: FeedConnectionState) => {
+    const enter = (next: UserStreamState) => {
       if (next === state) return;
       state = next;
       subscriber.next({ kind: 'state', state: next });
@@ -69,9 +70,9 @@ export function connectJobFeed(open: OpenJobFeed, options: ConnectJobFeedOptions
     const retryLater = () => {
       if (stopped) return;
       const exhausted = failuresInARow > retryDelaysMs.length;
-      // Background attempts keep the watches polling: only a working stream ends that.
-      if (exhausted) enter('polling');
-      else if (state !== 'polling') enter('reconnecting');
+      // Background attempts keep followed jobs polled: only a working stream ends that.
+      if (exhausted) enter('unavailable');
+      else if (state !== 'unavailable') enter('reconnecting');
       timer = setTimeout(connect, exhausted ? backgroundRetryMs : retryDelaysMs[failuresInARow - 1]);
     };
 

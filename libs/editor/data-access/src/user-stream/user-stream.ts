@@ -3,28 +3,28 @@ import { toSignal } from '@angular/core/rxjs-interop';
 import { BehaviorSubject, Observable, Subject, type Subscription } from 'rxjs';
 import { isTerminalStatus, type JobEventKind, type JobFeedMessage, type JobView, type Notice, type OpsSample } from '@storyline/contracts';
 import { AuthStore, isUnauthorized } from '../auth/auth-store';
-import { connectJobFeed, type FeedConnectionState, type FeedEnvelope, type OpenJobFeed } from './connect-job-feed';
-import { FeedJobs } from './feed-jobs';
-import { FlagsStore } from '../flags/flags-store';
 import { injectTrpc } from '../api/provide-trpc';
+import { FlagsStore } from '../flags/flags-store';
+import { connectUserStream, type OpenUserStream, type UserStreamEnvelope, type UserStreamState } from './connect-user-stream';
+import { UserStreamJobs } from './user-stream-jobs';
 
 /** The events that end a job in a way its owner wants to hear of (a superseded job was replaced on purpose). */
 const ENDING_EVENTS: ReadonlySet<JobEventKind> = new Set(['completed', 'failed', 'cancelled']);
 
 /**
- * The tab's one stream of job events (`jobs.onMyJobs`), open while a user is logged
- * in: it carries every event of the user's jobs (an admin's: of all jobs) however
- * many are watched, so the browser's six-connections-per-host limit never bites.
+ * The tab's user stream (`jobs.onMyJobs`), open while a user is logged in: it carries
+ * every event of the user's jobs (an admin's: of all jobs) however many are followed,
+ * so the browser's six-connections-per-host limit never bites.
  * Keeps the current view of each open or recently finished job, the connection
  * state for the UI, and the flags up to date as admins change them.
  */
 @Injectable({ providedIn: 'root' })
-export class JobFeed {
+export class UserStream {
   private readonly trpc = injectTrpc();
   private readonly flags = inject(FlagsStore);
   private readonly auth = inject(AuthStore);
-  private readonly store = new FeedJobs();
-  private readonly connection = new BehaviorSubject<FeedConnectionState>('reconnecting');
+  private readonly store = new UserStreamJobs();
+  private readonly connection = new BehaviorSubject<UserStreamState>('reconnecting');
   private readonly noticeSubject = new Subject<Notice>();
   private readonly endedSubject = new Subject<JobView>();
   private readonly opsSubject = new Subject<OpsSample>();
@@ -32,12 +32,12 @@ export class JobFeed {
   private sessionUserId: string | null = null;
 
   /** The connection state as it changes; emits the current one on subscribe. */
-  readonly state$: Observable<FeedConnectionState> = this.connection.asObservable();
+  readonly state$: Observable<UserStreamState> = this.connection.asObservable();
   /** The connection state, for the UI. */
   readonly state = toSignal(this.connection, { requireSync: true });
-  /** Every open or recently finished job the feed knows, by id, as it changes; emits at once. */
+  /** Every open or recently finished job the stream told of, by id, as it changes; emits at once. */
   readonly jobs$: Observable<ReadonlyMap<string, JobView>> = this.store.jobs$;
-  /** Every open or recently finished job the feed knows, by id. */
+  /** Every open or recently finished job the stream told of, by id. */
   readonly jobs = toSignal(this.store.jobs$, { requireSync: true });
   /** Each notice the stream brings (an admin's broadcast, or one for this user), as it arrives. */
   readonly notices$: Observable<Notice> = this.noticeSubject.asObservable();
@@ -56,22 +56,25 @@ export class JobFeed {
     });
   }
 
-  /** One job's view as the feed updates it; `undefined` while the feed has not heard of it. */
+  /** One job's view as the stream updates it; `undefined` while the stream has not mentioned it. */
   view$(jobId: string): Observable<JobView | undefined> {
     return this.store.view$(jobId);
   }
 
-  /** One job's view as it stands, if the feed knows it. */
+  /** One job's view as it stands, if the stream told of it. */
   view(jobId: string): JobView | undefined {
     return this.store.jobs.get(jobId);
   }
 
-  /** Hands the feed a view learnt by polling, so everything showing the job moves on with it. */
+  /**
+   * Takes a view learnt by polling while the stream is unavailable, so the job list
+   * (the header's count, the activity panel) moves on with it; a newer event wins.
+   */
   merge(view: JobView): void {
     this.store.merge(view);
   }
 
-  /** Reads a job once and adds it to the feed, for a job the feed has not mentioned. */
+  /** Reads a job once and adds it to the list, for a job the stream has not mentioned. */
   async seed(jobId: string): Promise<void> {
     this.store.seed(await this.trpc.jobs.get.query({ jobId }));
   }
@@ -85,7 +88,7 @@ export class JobFeed {
     this.flags.unstream();
     this.connection.next('reconnecting');
     if (!userId) return;
-    this.session = connectJobFeed(this.openStream).subscribe((update) => {
+    this.session = connectUserStream(this.openStream).subscribe((update) => {
       if (update.kind === 'message') return this.take(update.message);
       if (update.state !== 'live') this.flags.unstream();
       this.connection.next(update.state);
@@ -110,8 +113,8 @@ export class JobFeed {
     }
   }
 
-  private readonly openStream: OpenJobFeed = (lastEventId) =>
-    new Observable<FeedEnvelope>((subscriber) => {
+  private readonly openStream: OpenUserStream = (lastEventId) =>
+    new Observable<UserStreamEnvelope>((subscriber) => {
       const subscription = this.trpc.jobs.onMyJobs.subscribe(
         { lastEventId },
         {
@@ -124,8 +127,8 @@ export class JobFeed {
           onComplete: () => subscriber.complete(),
           onConnectionStateChange: (state) => {
             // Left alone, the link would reconnect at the browser's pace and for ever;
-            // failing here hands reconnecting to connectJobFeed, which backs off and
-            // knows when to fall back to polling. Silence past the server's inactivity
+            // failing here hands reconnecting to connectUserStream, which backs off and
+            // knows when to call the stream unavailable (followed jobs are polled then). Silence past the server's inactivity
             // window arrives here too, as a timeout error.
             if (state.state === 'connecting' && state.error) subscriber.error(state.error);
           },

@@ -2,25 +2,25 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { TRPCClientError } from '@trpc/client';
 import { Subject } from 'rxjs';
 import type { JobFeedMessage } from '@storyline/contracts';
-import { connectJobFeed, type FeedEnvelope, type JobFeedUpdate } from './connect-job-feed';
+import { connectUserStream, type UserStreamEnvelope, type UserStreamUpdate } from './connect-user-stream';
 
 const flags: JobFeedMessage = { kind: 'flags', flags: [{ jobType: 'story-publish', transport: 'push' }] };
 const snapshot: JobFeedMessage = { kind: 'snapshot', jobs: [], flags: [] };
 
 /** A fake server: each connection is a Subject the test drives, opened with the position it resumed from. */
 function fakeServer() {
-  const connections: Array<{ lastEventId: string | null; stream: Subject<FeedEnvelope> }> = [];
+  const connections: Array<{ lastEventId: string | null; stream: Subject<UserStreamEnvelope> }> = [];
   const open = (lastEventId: string | null) => {
-    const stream = new Subject<FeedEnvelope>();
+    const stream = new Subject<UserStreamEnvelope>();
     connections.push({ lastEventId, stream });
     return stream;
   };
   return { open, connections, latest: () => connections[connections.length - 1] };
 }
 
-function run(open: ReturnType<typeof fakeServer>['open'], options?: Parameters<typeof connectJobFeed>[1]) {
-  const updates: JobFeedUpdate[] = [];
-  const subscription = connectJobFeed(open, options).subscribe((update) => updates.push(update));
+function run(open: ReturnType<typeof fakeServer>['open'], options?: Parameters<typeof connectUserStream>[1]) {
+  const updates: UserStreamUpdate[] = [];
+  const subscription = connectUserStream(open, options).subscribe((update) => updates.push(update));
   const states = () => updates.flatMap((update) => (update.kind === 'state' ? [update.state] : []));
   const messages = () => updates.flatMap((update) => (update.kind === 'message' ? [update.message] : []));
   return { subscription, states, messages };
@@ -35,7 +35,7 @@ async function dropAndWait(server: ReturnType<typeof fakeServer>, delayMs: numbe
 beforeEach(() => vi.useFakeTimers());
 afterEach(() => vi.useRealTimers());
 
-describe('connectJobFeed', () => {
+describe('connectUserStream', () => {
   it('is reconnecting until the first message arrives, then live, passing every message on', () => {
     const server = fakeServer();
     const { states, messages } = run(server.open);
@@ -89,7 +89,7 @@ describe('connectJobFeed', () => {
     expect(server.latest().lastEventId).toBe('33');
   });
 
-  it('reconnects after 1, 2, 4, 8 and 16 s, then falls back to polling', async () => {
+  it('reconnects after 1, 2, 4, 8 and 16 s, then reports the stream unavailable', async () => {
     const server = fakeServer();
     const { states } = run(server.open);
     server.latest().stream.next({ id: '55', data: snapshot });
@@ -105,10 +105,10 @@ describe('connectJobFeed', () => {
     expect(states()).toEqual(['reconnecting', 'live', 'reconnecting']);
 
     server.latest().stream.error(new Error('connection refused'));
-    expect(states()).toEqual(['reconnecting', 'live', 'reconnecting', 'polling']);
+    expect(states()).toEqual(['reconnecting', 'live', 'reconnecting', 'unavailable']);
   });
 
-  it('keeps trying every 30 s while polling and goes live again, resuming where it stopped', async () => {
+  it('keeps trying every 30 s while unavailable and goes live again, resuming where it stopped', async () => {
     const server = fakeServer();
     const { states } = run(server.open);
     server.latest().stream.next({ id: '55', data: snapshot });
@@ -120,11 +120,11 @@ describe('connectJobFeed', () => {
 
     await dropAndWait(server, 30_000);
     expect(server.connections).toHaveLength(8);
-    expect(states().at(-1)).toBe('polling');
+    expect(states().at(-1)).toBe('unavailable');
 
     server.latest().stream.next({ id: '55', data: flags });
     expect(server.latest().lastEventId).toBe('55');
-    expect(states()).toEqual(['reconnecting', 'live', 'reconnecting', 'polling', 'live']);
+    expect(states()).toEqual(['reconnecting', 'live', 'reconnecting', 'unavailable', 'live']);
 
     // Recovered: the next drop starts the short backoff over.
     await dropAndWait(server, 1_000);
@@ -151,7 +151,7 @@ describe('connectJobFeed', () => {
     expect(server.latest().stream.observed).toBe(true);
   });
 
-  it('falls back to polling when the very first connection never works', async () => {
+  it('reports the stream unavailable when the very first connection never works', async () => {
     const server = fakeServer();
     const { states } = run(server.open);
     for (const delayMs of [0, 1_000, 2_000, 4_000, 8_000, 16_000]) {
@@ -160,7 +160,7 @@ describe('connectJobFeed', () => {
     }
     expect(server.connections).toHaveLength(6);
     expect(server.connections.every((connection) => connection.lastEventId === null)).toBe(true);
-    expect(states()).toEqual(['reconnecting', 'polling']);
+    expect(states()).toEqual(['reconnecting', 'unavailable']);
   });
 
   it('survives a connection that fails while it is being opened', async () => {

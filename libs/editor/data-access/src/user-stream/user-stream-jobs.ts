@@ -1,18 +1,17 @@
 import { BehaviorSubject, distinctUntilChanged, map, type Observable } from 'rxjs';
-import { applyJobEvent, isTerminalStatus, type JobEvent, type JobFeedMessage, type JobView } from '@storyline/contracts';
-import { jobViewFromFirstEvent } from './job-view-from-first-event';
+import { applyJobEvent, isTerminalStatus, type JobEvent, type JobFeedMessage, type JobType, type JobView } from '@storyline/contracts';
 
 /** Finished jobs stay listed this long, the window the server's snapshot covers too. */
 export const RECENT_JOBS_MS = 15 * 60_000;
 
 /**
- * The jobs one tab's feed has told it about, each folded into its current view.
+ * The jobs the user stream has told the tab about, each folded into its current view.
  * A snapshot replaces them all; each event updates its job. Every change publishes
  * a new map, so readers can compare by identity.
  */
-export class FeedJobs {
+export class UserStreamJobs {
   private readonly subject = new BehaviorSubject<ReadonlyMap<string, JobView>>(new Map());
-  /** Events of jobs the feed joined late, held until the job itself has been read. */
+  /** Events of jobs the stream joined late, held until the job itself has been read. */
   private readonly waiting = new Map<string, JobEvent[]>();
 
   /** Every job, current view by id; emits the current map on subscribe. */
@@ -25,7 +24,7 @@ export class FeedJobs {
     return this.subject.value;
   }
 
-  /** One job's view as it changes; `undefined` while the feed has not heard of it. */
+  /** One job's view as it changes; `undefined` while the stream has not mentioned it. */
   view$(jobId: string): Observable<JobView | undefined> {
     return this.subject.pipe(
       map((jobs) => jobs.get(jobId)),
@@ -34,8 +33,8 @@ export class FeedJobs {
   }
 
   /**
-   * Folds one feed message in. Answers the ids of jobs that must be read once with
-   * `jobs.get` and handed to {@link seed}: the feed sent a later event of a job it
+   * Folds one user stream message in. Answers the ids of jobs that must be read once with
+   * `jobs.get` and handed to {@link seed}: the stream sent a later event of a job it
    * never introduced, which only happens when the snapshot left the job out.
    */
   apply(message: JobFeedMessage): string[] {
@@ -77,7 +76,7 @@ export class FeedJobs {
   }
 
   /**
-   * Takes a view learnt another way (a poll, a seed) unless the feed already has a
+   * Takes a view learnt another way (a poll, a seed) unless the stream already brought a
    * newer one. Safe to mix with events: each view says which events it reflects, and
    * an event at or below that is skipped.
    */
@@ -110,4 +109,32 @@ export class FeedJobs {
   private publish(jobs: ReadonlyMap<string, JobView>): void {
     this.subject.next(jobs);
   }
+}
+
+/**
+ * The view of a job the stream first mentions through its opening event (sequence 1,
+ * "Queued"), which is all a freshly started job has. Events do not carry the job's
+ * target, so it stays empty until the job is read in full (the owner comes with the
+ * stream message, when the server says it); nothing the editor shows of a running job needs them.
+ */
+export function jobViewFromFirstEvent(event: JobEvent, jobType: JobType, ownerId = ''): JobView {
+  const empty: JobView = {
+    id: event.jobId,
+    type: jobType,
+    targetId: '',
+    ownerId,
+    status: 'Queued',
+    phase: null,
+    progress: 0,
+    message: null,
+    dequeueCount: 0,
+    queuedAt: event.at,
+    startedAt: null,
+    completedAt: null,
+    error: null,
+    result: null,
+    lastSeq: 0,
+    parentJobId: null,
+  };
+  return applyJobEvent(empty, event);
 }
