@@ -4,6 +4,8 @@ import type { EpicDetail, EpicItem } from '@storyline/contracts';
 import { errorMessage, injectJobFollower, injectTrpc, type FollowedJob } from '@storyline/editor/data-access';
 import { ToastService } from '@storyline/editor/ui';
 import { EpicItemsEditor } from './epic-items-editor';
+import { ItemForm } from './item-form';
+import { ItemTextFields } from './item-text-fields';
 import { ItemVersionsPanel } from './item-versions-panel';
 import { JobCard } from './job-card';
 
@@ -17,38 +19,27 @@ const sameItems = (a: readonly EpicItem[], b: readonly EpicItem[]) => a.length =
 @Component({
   selector: 'sl-epic-editor-page',
   changeDetection: ChangeDetectionStrategy.OnPush,
-  imports: [RouterLink, JobCard, EpicItemsEditor, ItemVersionsPanel],
+  imports: [RouterLink, JobCard, EpicItemsEditor, ItemTextFields, ItemVersionsPanel],
   template: `
     <a routerLink="/epics" class="back">← My epics</a>
     @if (loadError(); as error) {
       <p class="error" role="alert">{{ error }}</p>
-    } @else if (epic(); as epic) {
-      <form class="card editor" (submit)="save($event)" novalidate>
-        <label class="field">
-          <span>Name</span>
-          <input name="name" maxlength="120" data-testid="epic-name" [value]="name()" (input)="name.set(valueOf($event))" />
-        </label>
-        <label class="field">
-          <span>Description (English)</span>
-          <textarea rows="4" data-testid="epic-description-en" [value]="en()" (input)="en.set(valueOf($event))"></textarea>
-        </label>
-        <label class="field">
-          <span>Description (Romanian)</span>
-          <textarea rows="4" lang="ro" data-testid="epic-description-ro" [value]="ro()" (input)="ro.set(valueOf($event))"></textarea>
-        </label>
+    } @else if (form.saved(); as epic) {
+      <form class="card editor" (submit)="form.submit($event)" novalidate>
+        <sl-item-text-fields [text]="form" testIdPrefix="epic" />
         <sl-epic-items-editor [(items)]="items" [candidates]="candidates()" />
         <div class="toolbar">
-          <button type="submit" class="button" data-testid="epic-save" [disabled]="saving()">Save</button>
-          <button type="button" class="button button--primary" data-testid="epic-publish" [disabled]="publishing.busy() || saving()" (click)="publish()">
+          <button type="submit" class="button" data-testid="epic-save" [disabled]="form.saving()">Save</button>
+          <button type="button" class="button button--primary" data-testid="epic-publish" [disabled]="publishing.busy() || form.saving()" (click)="publish()">
             {{ publishing.busy() ? 'Publishing…' : 'Publish' }}
           </button>
-          <button type="button" class="button" data-testid="epic-version" [disabled]="versioning.busy() || saving()" (click)="takeVersion()">
+          <button type="button" class="button" data-testid="epic-version" [disabled]="versioning.busy() || form.saving()" (click)="takeVersion()">
             {{ versioning.busy() ? 'Taking version…' : 'Take version' }}
           </button>
           <span class="muted" data-testid="epic-published-version">{{ publishedLabel() }}</span>
-          <span class="muted" data-testid="epic-save-status" aria-live="polite">{{ saveStatus() }}</span>
+          <span class="muted" data-testid="epic-save-status" aria-live="polite">{{ form.status() }}</span>
         </div>
-        @if (formError(); as error) {
+        @if (form.error(); as error) {
           <p class="error" role="alert" data-testid="epic-form-error">{{ error }}</p>
         }
         <sl-job-card [follower]="publishing" testIdPrefix="epic-publish" label="Publish" />
@@ -80,23 +71,19 @@ export class EpicEditorPage {
     onLost: (error) => this.toasts.show('error', `Lost track of the version job: ${errorMessage(error)}`),
   });
 
-  protected readonly epic = signal<EpicDetail | null>(null);
   protected readonly loadError = signal<string | null>(null);
-  protected readonly name = signal('');
-  protected readonly en = signal('');
-  protected readonly ro = signal('');
   protected readonly items = signal<EpicItem[]>([]);
+  protected readonly form = new ItemForm<EpicDetail>({
+    save: async (text) => {
+      const saved = await this.trpc.epics.save.mutate({ id: this.id(), ...text, items: this.items().map(({ kind, id }) => ({ kind, id })) });
+      this.items.set(saved.items);
+      return saved;
+    },
+    differs: (saved) => !sameItems(saved.items, this.items()),
+  });
   protected readonly candidates = signal<EpicItem[]>([]);
   protected readonly publishedVersion = signal<number | null>(null);
   protected readonly latestVersion = signal<number | null>(null);
-  protected readonly saving = signal(false);
-  protected readonly formError = signal<string | null>(null);
-
-  private readonly dirty = computed(() => {
-    const saved = this.epic();
-    return !!saved && (saved.name !== this.name() || saved.description.en !== this.en() || saved.description.ro !== this.ro() || !sameItems(saved.items, this.items()));
-  });
-  protected readonly saveStatus = computed(() => (this.saving() ? 'Saving…' : this.dirty() ? 'Unsaved changes' : 'Saved'));
   protected readonly publishedLabel = computed(() => {
     const version = this.publishedVersion();
     return version === null ? 'not published' : `published version ${version}`;
@@ -107,10 +94,6 @@ export class EpicEditorPage {
       const id = this.id();
       untracked(() => void this.load(id));
     });
-  }
-
-  protected valueOf(event: Event): string {
-    return (event.target as HTMLInputElement | HTMLTextAreaElement).value;
   }
 
   private async load(id: string): Promise<void> {
@@ -136,46 +119,18 @@ export class EpicEditorPage {
   }
 
   private show(epic: EpicDetail): void {
-    this.epic.set(epic);
-    this.name.set(epic.name);
-    this.en.set(epic.description.en);
-    this.ro.set(epic.description.ro);
+    this.form.show(epic);
     this.items.set(epic.items);
     this.publishedVersion.set(epic.publishedVersion);
     this.latestVersion.set(epic.latestVersion);
   }
 
-  protected async save(event?: Event): Promise<boolean> {
-    event?.preventDefault();
-    this.saving.set(true);
-    this.formError.set(null);
-    try {
-      const items = this.items().map(({ kind, id }) => ({ kind, id }));
-      const saved = await this.trpc.epics.save.mutate({ id: this.id(), name: this.name(), description: { en: this.en(), ro: this.ro() }, items });
-      this.epic.set(saved);
-      this.items.set(saved.items);
-      return true;
-    } catch (error) {
-      this.formError.set(errorMessage(error));
-      return false;
-    } finally {
-      this.saving.set(false);
-    }
-  }
-
-  /** Saves unsaved edits first, so the version holds what the user sees. */
   protected publish(): Promise<void> {
-    this.formError.set(null);
-    return this.publishing
-      .start(async () => ((!this.dirty() || (await this.save())) ? this.trpc.epics.publish.mutate({ id: this.id() }) : null))
-      .catch((error: unknown) => this.formError.set(errorMessage(error)));
+    return this.form.startSaved(this.publishing, () => this.trpc.epics.publish.mutate({ id: this.id() }));
   }
 
   protected takeVersion(): Promise<void> {
-    this.formError.set(null);
-    return this.versioning
-      .start(async () => ((!this.dirty() || (await this.save())) ? this.trpc.epics.version.mutate({ id: this.id() }) : null))
-      .catch((error: unknown) => this.formError.set(errorMessage(error)));
+    return this.form.startSaved(this.versioning, () => this.trpc.epics.version.mutate({ id: this.id() }));
   }
 
   private announce(job: FollowedJob, doing: string): void {

@@ -3,6 +3,8 @@ import { RouterLink } from '@angular/router';
 import type { WorldImage, WorldImageUploaded, WorldItemDetail } from '@storyline/contracts';
 import { errorMessage, injectJobFollower, injectTrpc, uploadFile, type FollowedJob } from '@storyline/editor/data-access';
 import { ToastService } from '@storyline/editor/ui';
+import { ItemForm } from './item-form';
+import { ItemTextFields } from './item-text-fields';
 import { ItemVersionsPanel } from './item-versions-panel';
 import { JobCard } from './job-card';
 import { injectWorldKind } from './world-kind';
@@ -15,25 +17,14 @@ import { injectWorldKind } from './world-kind';
 @Component({
   selector: 'sl-world-editor-page',
   changeDetection: ChangeDetectionStrategy.OnPush,
-  imports: [RouterLink, JobCard, ItemVersionsPanel],
+  imports: [RouterLink, JobCard, ItemTextFields, ItemVersionsPanel],
   template: `
     <a [routerLink]="'/' + view.area" class="back">← My {{ view.plural.toLowerCase() }}</a>
     @if (loadError(); as error) {
       <p class="error" role="alert">{{ error }}</p>
-    } @else if (item(); as item) {
-      <form class="card editor" (submit)="save($event)" novalidate>
-        <label class="field">
-          <span>Name</span>
-          <input name="name" maxlength="120" [attr.data-testid]="kind + '-name'" [value]="name()" (input)="name.set(valueOf($event))" />
-        </label>
-        <label class="field">
-          <span>Description (English)</span>
-          <textarea rows="4" [attr.data-testid]="kind + '-description-en'" [value]="en()" (input)="en.set(valueOf($event))"></textarea>
-        </label>
-        <label class="field">
-          <span>Description (Romanian)</span>
-          <textarea rows="4" lang="ro" [attr.data-testid]="kind + '-description-ro'" [value]="ro()" (input)="ro.set(valueOf($event))"></textarea>
-        </label>
+    } @else if (form.saved(); as item) {
+      <form class="card editor" (submit)="form.submit($event)" novalidate>
+        <sl-item-text-fields [text]="form" [testIdPrefix]="kind" />
         <div class="image">
           @if (image(); as image) {
             <img class="image__preview" [src]="image.url" alt="" [attr.data-testid]="kind + '-image'" />
@@ -50,14 +41,14 @@ import { injectWorldKind } from './world-kind';
           }
         </div>
         <div class="toolbar">
-          <button type="submit" class="button" [attr.data-testid]="kind + '-save'" [disabled]="saving()">Save</button>
-          <button type="button" class="button button--primary" [attr.data-testid]="kind + '-version'" [disabled]="versioning.busy() || saving()" (click)="takeVersion()">
+          <button type="submit" class="button" [attr.data-testid]="kind + '-save'" [disabled]="form.saving()">Save</button>
+          <button type="button" class="button button--primary" [attr.data-testid]="kind + '-version'" [disabled]="versioning.busy() || form.saving()" (click)="takeVersion()">
             {{ versioning.busy() ? 'Taking version…' : 'Take version' }}
           </button>
           <span class="muted" [attr.data-testid]="kind + '-latest-version'">{{ latestLabel() }}</span>
-          <span class="muted" [attr.data-testid]="kind + '-save-status'" aria-live="polite">{{ saveStatus() }}</span>
+          <span class="muted" [attr.data-testid]="kind + '-save-status'" aria-live="polite">{{ form.status() }}</span>
         </div>
-        @if (formError(); as error) {
+        @if (form.error(); as error) {
           <p class="error" role="alert" [attr.data-testid]="kind + '-form-error'">{{ error }}</p>
         }
         <sl-job-card [follower]="versioning" [testIdPrefix]="kind + '-version'" label="Version" />
@@ -88,23 +79,12 @@ export class WorldEditorPage {
     onLost: (error) => this.toasts.show('error', `Lost track of the version job: ${errorMessage(error)}`),
   });
 
-  protected readonly item = signal<WorldItemDetail | null>(null);
   protected readonly loadError = signal<string | null>(null);
-  protected readonly name = signal('');
-  protected readonly en = signal('');
-  protected readonly ro = signal('');
+  protected readonly form = new ItemForm<WorldItemDetail>({ save: (text) => this.trpc[this.view.area].save.mutate({ id: this.id(), ...text }) });
   protected readonly image = signal<WorldImage | null>(null);
   protected readonly latestVersion = signal<number | null>(null);
-  protected readonly saving = signal(false);
-  protected readonly formError = signal<string | null>(null);
   protected readonly uploading = signal<number | null>(null);
   protected readonly uploadError = signal<string | null>(null);
-
-  private readonly dirty = computed(() => {
-    const saved = this.item();
-    return !!saved && (saved.name !== this.name() || saved.description.en !== this.en() || saved.description.ro !== this.ro());
-  });
-  protected readonly saveStatus = computed(() => (this.saving() ? 'Saving…' : this.dirty() ? 'Unsaved changes' : 'Saved'));
   protected readonly latestLabel = computed(() => {
     const version = this.latestVersion();
     return version === null ? 'no version yet' : `version ${version}`;
@@ -115,10 +95,6 @@ export class WorldEditorPage {
       const id = this.id();
       untracked(() => void this.load(id));
     });
-  }
-
-  protected valueOf(event: Event): string {
-    return (event.target as HTMLInputElement | HTMLTextAreaElement).value;
   }
 
   private async load(id: string): Promise<void> {
@@ -132,36 +108,13 @@ export class WorldEditorPage {
   }
 
   private show(item: WorldItemDetail): void {
-    this.item.set(item);
-    this.name.set(item.name);
-    this.en.set(item.description.en);
-    this.ro.set(item.description.ro);
+    this.form.show(item);
     this.image.set(item.image);
     this.latestVersion.set(item.latestVersion);
   }
 
-  protected async save(event?: Event): Promise<boolean> {
-    event?.preventDefault();
-    this.saving.set(true);
-    this.formError.set(null);
-    try {
-      const saved = await this.trpc[this.view.area].save.mutate({ id: this.id(), name: this.name(), description: { en: this.en(), ro: this.ro() } });
-      this.item.set(saved);
-      return true;
-    } catch (error) {
-      this.formError.set(errorMessage(error));
-      return false;
-    } finally {
-      this.saving.set(false);
-    }
-  }
-
-  /** Saves unsaved edits first, so the version holds what the user sees. */
   protected takeVersion(): Promise<void> {
-    this.formError.set(null);
-    return this.versioning
-      .start(async () => ((!this.dirty() || (await this.save())) ? this.trpc[this.view.area].version.mutate({ id: this.id() }) : null))
-      .catch((error: unknown) => this.formError.set(errorMessage(error)));
+    return this.form.startSaved(this.versioning, () => this.trpc[this.view.area].version.mutate({ id: this.id() }));
   }
 
   protected async upload(event: Event): Promise<void> {
