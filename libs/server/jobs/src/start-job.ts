@@ -3,6 +3,7 @@ import { DomainError, supersededMessage, type JobStarted, type JobType } from '@
 import { jobs, type Db, type Tx } from '@storyline/db';
 import type { JobQueues } from '@storyline/storage';
 import type { Logger } from 'pino';
+import { failJob } from './fail-job';
 import { recordJobChange, wakeJobWorkers } from './record-job-change';
 
 export interface StartJobRequest {
@@ -62,13 +63,7 @@ export async function enqueueJob(deps: JobDeps, job: { jobId: string; type: JobT
   } catch (error) {
     log.error({ jobId: job.jobId, err: error }, 'could not enqueue job');
     const reason = 'The job could not be queued because storage is unreachable. Please try again in a moment.';
-    await db.transaction((tx) =>
-      recordJobChange(tx, job.jobId, {
-        set: { status: 'Failed', error: reason, completedAt: new Date(), message: null },
-        event: { kind: 'failed', error: reason },
-        onlyIf: ['Queued'],
-      }),
-    );
+    await db.transaction((tx) => failJob(tx, job.jobId, reason, ['Queued']));
     throw new DomainError('UNAVAILABLE', reason);
   }
 }

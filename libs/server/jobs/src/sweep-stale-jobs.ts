@@ -1,5 +1,6 @@
 import { and, eq, lt, or, sql } from 'drizzle-orm';
 import { jobs } from '@storyline/db';
+import { failJob } from './fail-job';
 import { recordJobChange, wakeJobWorkers } from './record-job-change';
 import type { JobDeps } from './start-job';
 
@@ -43,11 +44,7 @@ export async function sweepStaleJobs(deps: JobDeps, options: SweepOptions): Prom
     for (const job of stale) {
       if (job.requeues >= options.maxRequeues) {
         const reason = `No worker finished this job after ${job.requeues} re-queues; giving up.`;
-        await recordJobChange(tx, job.id, {
-          set: { status: 'Failed', error: reason, completedAt: new Date(), message: null },
-          event: { kind: 'failed', error: reason },
-          onlyIf: ['Queued', 'Running'],
-        });
+        await failJob(tx, job.id, reason, ['Queued', 'Running']);
         result.failed.push(job.id);
         continue;
       }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { until } from '../../../../tools/testing/eventually';
+import { until } from '../../../../../tools/testing/eventually';
 import { createQueuePoller } from './queue-poller';
 
 const timers = () => process.getActiveResourcesInfo().filter((resource) => resource === 'Timeout').length;

@@ -5,12 +5,12 @@ import { users } from '@storyline/db';
 import { createTestDatabase, type TestDatabase } from '@storyline/db/testing';
 import { createJobQueues, type JobQueues } from '@storyline/storage';
 import pino from 'pino';
-import { eventually, until } from '../../../../tools/testing/eventually';
-import '../../../../tools/testing/provided-context';
-import type { JobDefinition, JobHandler } from './job-handler';
+import { eventually, until } from '../../../../../tools/testing/eventually';
+import '../../../../../tools/testing/provided-context';
+import type { JobDefinition, JobHandler } from '../job-handler';
 import { createJobWorker, type JobWorker, type JobWorkerDeps, type JobWorkerOptions } from './job-worker';
-import { startJob } from './start-job';
-import { sweepStaleJobs } from './sweep-stale-jobs';
+import { startJob } from '../start-job';
+import { sweepStaleJobs } from '../sweep-stale-jobs';
 
 const log = pino({ level: process.env['TEST_LOG_LEVEL'] ?? 'silent' });
 /** Far beyond every wait below: a job found this fast was found by a wake-up, not by the idle backoff. */
@@ -251,5 +251,54 @@ describe('the job worker, waking and idling', () => {
     await pickedUp(jobId, WAKE_WITHIN_MS);
     await until(async () => (await statusOf(jobId)) === 'Completed', 'the job to complete', 10_000);
   });
+});
 
+describe('the message lease', () => {
+  it('deletes the message of a job that completed while a visibility renewal was in flight, instead of retrying the finished job', async () => {
+    const real = await freshQueues();
+    const leaseSec = 3;
+    let renewalSent!: () => void;
+    const renewing = new Promise<void>((resolve) => (renewalSent = resolve));
+    let answerRenewal!: () => void;
+    const answered = new Promise<void>((resolve) => (answerRenewal = resolve));
+    const deletes: Array<'deleted' | 'refused'> = [];
+    const queues: JobQueues = {
+      ...real,
+      // The first renewal reaches storage, which changes the message's pop receipt; its answer is held back.
+      async hide(type, message, visibilityTimeoutSec) {
+        const receipt = await real.hide(type, message, visibilityTimeoutSec);
+        if (visibilityTimeoutSec === leaseSec) {
+          renewalSent();
+          await answered;
+        }
+        return receipt;
+      },
+      delete: (type, message) =>
+        real.delete(type, message).then(
+          () => void deletes.push('deleted'),
+          (error: unknown) => {
+            deletes.push('refused');
+            throw error;
+          },
+        ),
+    };
+    const completesMidRenewal: JobHandler = async ({ report }) => {
+      await renewing;
+      const completion = await report.complete(async () => ({ done: true }));
+      // The renewal's answer arrives a turn of the event loop later: after all the worker does at once on completion,
+      // which without the fix was to delete the message with the receipt the renewal had already replaced.
+      setImmediate(answerRenewal);
+      return completion;
+    };
+    const lines: string[] = [];
+    const deps = { ...workerDeps(queues), log: pino({ level: 'info' }, { write: (line: string) => void lines.push(JSON.parse(line).msg) }) };
+    const worker = startWorker(deps, { definitions: [publishJob(completesMidRenewal)], visibilityTimeoutSec: leaseSec });
+    const jobId = await start(deps);
+    await until(async () => (await statusOf(jobId)) === 'Completed' && deletes.length > 0, 'the job to complete and its message to be deleted', 10_000);
+    await worker.stop();
+
+    expect(deletes).toEqual(['deleted']);
+    expect(lines).not.toContain('job attempt failed; will retry');
+    expect(lines).toContain('job completed');
+  });
 });

@@ -1,6 +1,6 @@
 import { and, eq, inArray } from 'drizzle-orm';
 import { jobs, type Db } from '@storyline/db';
-import { JobCancelledError } from './cancel-job';
+import { JobCancelledError } from '../cancel-job';
 
 /** The running jobs of one worker process, each with the controller that cancels its handler. */
 export interface JobCancellers {
