@@ -1,25 +1,24 @@
 import { ChangeDetectionStrategy, Component, computed, effect, inject, input, signal, untracked } from '@angular/core';
 import { RouterLink } from '@angular/router';
-import type { MediaView, StoryDetail, StoryPage } from '@storyline/contracts';
+import type { StoryDetail } from '@storyline/contracts';
 import { errorMessage, injectTrpc } from '@storyline/editor/data-access';
+import { DraftSaveQueue } from './draft-save-queue';
+import { DraftStatus } from './draft-status';
 import { ForkOrigin } from './fork-origin';
 import { JobCard } from './job-card';
 import { StoryExportPanel } from './story-export-panel';
+import { StoryDraft } from './story-draft';
 import { StoryForking } from './story-forking';
 import { StoryPagesEditor, type PageMediaAdded, type PageMediaRemoved } from './story-pages-editor';
 import { StoryPublishing } from './story-publishing';
 import { StoryVersionsPanel } from './story-versions-panel';
 
-/** What the server holds, to tell whether the form has unsaved changes. */
-interface SavedDraft {
-  title: string;
-  pages: readonly StoryPage[];
-}
-
 /**
  * Edits one story's draft (title, bilingual pages and their images), saves it,
  * publishes, forks and exports it, and opens a published version as the draft,
- * showing each job live.
+ * showing each job live. The draft as edited ({@link StoryDraft}), its saves
+ * ({@link DraftSaveQueue}) and where it stands against the published versions
+ * ({@link DraftStatus}) each live in a piece of their own; this page composes them.
  */
 @Component({
   selector: 'sl-story-editor-page',
@@ -35,26 +34,26 @@ interface SavedDraft {
         <div class="editor__head">
           <label class="field editor__title">
             <span>Title</span>
-            <input name="title" maxlength="200" data-testid="story-title" [value]="title()" (input)="title.set(valueOf($event))" />
+            <input name="title" maxlength="200" data-testid="story-title" [value]="draft.title()" (input)="draft.title.set(valueOf($event))" />
           </label>
           <p class="editor__published">
             Published: <strong data-testid="published-version">{{ publishedLabel() }}</strong>
-            @if (baseVersion(); as base) {
+            @if (status.baseVersion(); as base) {
               · <span data-testid="base-version">Based on version {{ base }}</span>
             }
           </p>
         </div>
-        <sl-fork-origin [storyId]="id()" [origin]="forkedFrom()" [media]="media()" (mediaRefreshed)="media.set($event)" />
+        <sl-fork-origin [storyId]="id()" [origin]="draft.forkedFrom()" [media]="draft.media()" (mediaRefreshed)="draft.media.set($event)" />
 
         <div class="toolbar">
-          <button type="submit" class="button" data-testid="save-draft" [disabled]="saving()">Save draft</button>
+          <button type="submit" class="button" data-testid="save-draft" [disabled]="saves.saving()">Save draft</button>
           <button type="button" class="button button--primary" data-testid="publish" [disabled]="!canPublish()" (click)="publish()">
             {{ publishing.busy() ? 'Publishing…' : 'Publish' }}
           </button>
           <button type="button" class="button" data-testid="fork-story" [disabled]="!canFork()" (click)="fork()">
             {{ forking.busy() ? 'Forking…' : 'Fork' }}
           </button>
-          <span class="toolbar__status" data-testid="save-status" aria-live="polite">{{ saveStatus() }}</span>
+          <span class="toolbar__status" data-testid="save-status" aria-live="polite">{{ saves.status() }}</span>
         </div>
         @if (formError(); as error) {
           <p class="error" role="alert" data-testid="form-error">{{ error }}</p>
@@ -62,19 +61,13 @@ interface SavedDraft {
         <sl-job-card [follower]="publishing.follower" testIdPrefix="publish" label="Publish" />
         <sl-job-card [follower]="forking.follower" testIdPrefix="fork" label="Fork" />
 
-        <sl-story-pages-editor
-          [(pages)]="pages"
-          [storyId]="id()"
-          [library]="library()"
-          (mediaAdded)="addMedia($event)"
-          (mediaRemoved)="removeMedia($event)"
-        />
+        <sl-story-pages-editor [(pages)]="draft.pages" [storyId]="id()" [library]="draft.library()" (mediaAdded)="addMedia($event)" (mediaRemoved)="removeMedia($event)" />
       </form>
-      <sl-story-export-panel [storyId]="id()" [publishedVersion]="publishing.publishedVersion()" [saveDraft]="saveIfDirty" />
+      <sl-story-export-panel [storyId]="id()" [publishedVersion]="publishing.publishedVersion()" [saveDraft]="saves.saveIfDirty" />
       <sl-story-versions-panel
         [storyId]="id()"
         [publishedVersion]="publishing.publishedVersion()"
-        [baseVersion]="baseVersion()"
+        [baseVersion]="status.baseVersion()"
         [hasChanges]="hasChanges()"
         (opened)="reloadDraft()"
       />
@@ -104,64 +97,24 @@ export class StoryEditorPage {
 
   protected readonly loaded = signal(false);
   protected readonly loadError = signal<string | null>(null);
-  protected readonly title = signal('');
-  protected readonly pages = signal<readonly StoryPage[]>([]);
-  /** Every image of the story, whichever pages show it. */
-  protected readonly media = signal<readonly MediaView[]>([]);
-  protected readonly library = computed(() => new Map(this.media().map((media) => [media.id, media])));
-  protected readonly forkedFrom = signal<StoryDetail['forkedFrom']>(null);
-  /** The published version the saved draft is based on, and whether it differs from it (as the server last said). */
-  protected readonly baseVersion = signal<number | null>(null);
-  private readonly unpublished = signal(false);
-  protected readonly saving = signal(false);
   protected readonly formError = signal<string | null>(null);
-  private readonly saved = signal<SavedDraft | null>(null);
-  private readonly savedOnce = signal(false);
-  /** An image change arrived while a save was under way: save again once it is done. */
-  private saveQueued = false;
-  /** The published version the page last heard of with the draft's status. */
-  private shownPublishedVersion: number | null = null;
-  /** The save under way, so a job that reads the draft can wait for it. */
-  private pendingSave: Promise<boolean> | null = null;
+  protected readonly draft = new StoryDraft();
+  protected readonly saves = new DraftSaveQueue({ send: () => this.send(), dirty: () => this.draft.dirty(), canSave: () => this.loaded() });
+  protected readonly status = new DraftStatus({ storyId: this.id, publishedVersion: this.publishing.publishedVersion, loaded: this.loaded });
 
-  private readonly dirty = computed(() => {
-    const saved = this.saved();
-    // Every edit makes a new pages array, so identity tells whether anything changed since.
-    return !saved || saved.title !== this.title() || saved.pages !== this.pages();
-  });
   /** Whether opening a version would lose something: unpublished saved changes, or unsaved ones. */
-  protected readonly hasChanges = computed(() => this.unpublished() || this.dirty());
-  protected readonly saveStatus = computed(() => {
-    if (this.saving()) return 'Saving…';
-    if (this.dirty()) return 'Unsaved changes';
-    return this.savedOnce() ? 'Saved' : '';
-  });
+  protected readonly hasChanges = computed(() => this.status.unpublished() || this.draft.dirty());
   protected readonly publishedLabel = computed(() => {
     const version = this.publishing.publishedVersion();
     return version === null ? 'not published' : `version ${version}`;
   });
-  protected readonly canPublish = computed(() => !this.saving() && !this.publishing.busy());
-  protected readonly canFork = computed(() => !this.saving() && !this.forking.busy());
-  /**
-   * Saves when there is something to save, after any save under way (an image just
-   * uploaded), so a job that reads the draft sees what the user sees.
-   */
-  protected readonly saveIfDirty = async (): Promise<boolean> => {
-    while (this.pendingSave) if (!(await this.pendingSave)) return false;
-    return this.dirty() ? this.save() : true;
-  };
+  protected readonly canPublish = computed(() => !this.saves.saving() && !this.publishing.busy());
+  protected readonly canFork = computed(() => !this.saves.saving() && !this.forking.busy());
 
   constructor() {
     effect(() => {
       const id = this.id();
       untracked(() => void this.load(id));
-    });
-    // A publish moves the draft's base on: ask the server where the draft stands now.
-    effect(() => {
-      const version = this.publishing.publishedVersion();
-      untracked(() => {
-        if (this.loaded() && version !== this.shownPublishedVersion) void this.refreshStatus(this.id(), version);
-      });
     });
   }
 
@@ -182,7 +135,7 @@ export class StoryEditorPage {
 
   protected async saveDraft(event: Event): Promise<void> {
     event.preventDefault();
-    await this.save();
+    await this.saves.save();
   }
 
   /** Saves first, so what gets published is what the user sees. */
@@ -190,7 +143,7 @@ export class StoryEditorPage {
     if (!this.canPublish()) return;
     this.formError.set(null);
     try {
-      await this.publishing.publish(this.id(), () => this.save());
+      await this.publishing.publish(this.id(), () => this.saves.save());
     } catch (error) {
       this.formError.set(errorMessage(error));
     }
@@ -200,65 +153,37 @@ export class StoryEditorPage {
     if (!this.canFork()) return;
     this.formError.set(null);
     try {
-      await this.forking.fork(this.id(), this.saveIfDirty);
+      await this.forking.fork(this.id(), this.saves.saveIfDirty);
     } catch (error) {
       this.formError.set(errorMessage(error));
     }
   }
 
   /** An uploaded image joins the story's media and the end of its page, and is saved at once so it sticks. */
-  protected addMedia({ pageIndex, media }: PageMediaAdded): void {
-    if (media.storyId !== this.id()) return;
-    this.media.update((all) => (all.some((known) => known.id === media.id) ? all : [...all, media]));
-    this.pages.update((pages) =>
-      pages.map((page, i) => (i === pageIndex && !page.media.includes(media.id) ? { ...page, media: [...page.media, media.id] } : page)),
-    );
-    this.saveSoon();
+  protected addMedia(added: PageMediaAdded): void {
+    if (added.media.storyId !== this.id()) return;
+    this.draft.addMedia(added);
+    this.saves.saveSoon();
   }
 
   /** Takes an image off a page and saves; the server then deletes it unless a published version still shows it. */
-  protected removeMedia({ pageIndex, mediaId }: PageMediaRemoved): void {
-    this.pages.update((pages) => pages.map((page, i) => (i === pageIndex ? { ...page, media: page.media.filter((id) => id !== mediaId) } : page)));
-    this.saveSoon();
+  protected removeMedia(removed: PageMediaRemoved): void {
+    this.draft.removeMedia(removed);
+    this.saves.saveSoon();
   }
 
-  /** Saves now, or right after the save under way, so no image change is left unsaved. */
-  private saveSoon(): void {
-    if (this.saving()) this.saveQueued = true;
-    else void this.save();
-  }
-
-  /** Saves the draft; on failure shows the server's reason next to the form and answers false. */
-  private save(): Promise<boolean> {
-    // While another story loads, title and pages still hold the previous one's.
-    if (this.saving() || !this.loaded()) return Promise.resolve(false);
-    const saving = this.send().finally(() => {
-      if (this.pendingSave === saving) this.pendingSave = null;
-      if (this.saveQueued) {
-        this.saveQueued = false;
-        void this.save();
-      }
-    });
-    this.pendingSave = saving;
-    return saving;
-  }
-
+  /** Sends the draft for {@link saves}; on failure shows the server's reason next to the form and answers false. */
   private async send(): Promise<boolean> {
-    const draft: SavedDraft = { title: this.title(), pages: this.pages() };
-    this.saving.set(true);
+    const draft = this.draft.snapshot();
     this.formError.set(null);
     try {
       const saved = await this.trpc.stories.saveDraft.mutate({ storyId: this.id(), title: draft.title, pages: [...draft.pages] });
-      this.showStatus(saved);
-      // Compare against what was sent: edits typed while saving stay unsaved.
-      this.saved.set(draft);
-      this.savedOnce.set(true);
+      this.status.show(saved);
+      this.draft.markSaved(draft);
       return true;
     } catch (error) {
       this.formError.set(errorMessage(error));
       return false;
-    } finally {
-      this.saving.set(false);
     }
   }
 
@@ -266,8 +191,7 @@ export class StoryEditorPage {
     this.loaded.set(false);
     this.loadError.set(null);
     this.formError.set(null);
-    this.savedOnce.set(false);
-    this.saveQueued = false;
+    this.saves.clear();
     void this.publishing.resume(id);
     void this.forking.resume(id);
     try {
@@ -280,29 +204,9 @@ export class StoryEditorPage {
   }
 
   private show(story: StoryDetail): void {
-    this.title.set(story.title);
-    this.pages.set(story.pages);
-    this.media.set(story.media);
-    this.forkedFrom.set(story.forkedFrom);
-    this.saved.set({ title: story.title, pages: story.pages });
-    this.showStatus(story);
+    this.draft.show(story);
+    this.status.show(story);
     this.publishing.publishedVersion.set(story.publishedVersion);
     this.loaded.set(true);
-  }
-
-  private showStatus(story: StoryDetail): void {
-    this.shownPublishedVersion = story.publishedVersion;
-    this.baseVersion.set(story.baseVersion);
-    this.unpublished.set(story.hasUnpublishedChanges);
-  }
-
-  private async refreshStatus(id: string, publishedVersion: number | null): Promise<void> {
-    this.shownPublishedVersion = publishedVersion;
-    try {
-      const story = await this.trpc.stories.get.query({ storyId: id });
-      if (id === this.id()) this.showStatus(story);
-    } catch {
-      // The status stays as it was; the next save or load corrects it.
-    }
   }
 }
