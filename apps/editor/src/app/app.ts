@@ -2,7 +2,7 @@ import { ChangeDetectionStrategy, Component, effect, inject, signal, untracked }
 import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
 import { Router, RouterLink, RouterLinkActive, RouterOutlet } from '@angular/router';
 import { AuthStore, errorMessage, JobActivity, NoticeBoard, UserStream } from '@storyline/editor/data-access';
-import { ActivityPanel, ConnectionStatus, NoticesMenu, ToastHost, ToastService } from '@storyline/editor/ui';
+import { ActivityPanel, ConnectionStatus, CountBadge, NoticesMenu, ToastHost, ToastService } from '@storyline/editor/ui';
 
 /**
  * The shell: header with navigation, the job connection indicator and the current
@@ -11,7 +11,7 @@ import { ActivityPanel, ConnectionStatus, NoticesMenu, ToastHost, ToastService }
 @Component({
   selector: 'sl-root',
   changeDetection: ChangeDetectionStrategy.OnPush,
-  imports: [RouterOutlet, RouterLink, RouterLinkActive, ToastHost, ActivityPanel, ConnectionStatus, NoticesMenu],
+  imports: [RouterOutlet, RouterLink, RouterLinkActive, ToastHost, ActivityPanel, ConnectionStatus, CountBadge, NoticesMenu],
   template: `
     <header class="shell">
       <a class="shell__brand" routerLink="/stories">Storyline</a>
@@ -26,17 +26,10 @@ import { ActivityPanel, ConnectionStatus, NoticesMenu, ToastHost, ToastService }
             <a routerLink="/admin/operations" routerLinkActive="active" data-testid="nav-operations">Operations</a>
           }
         </nav>
-        <button
-          type="button"
-          class="button button--quiet shell__activity"
-          data-testid="nav-activity"
-          aria-controls="activity-panel"
-          [attr.aria-expanded]="activityOpen()"
-          (click)="toggleActivity()"
-        >
+        <button type="button" class="button button--quiet shell__activity" data-testid="nav-activity" aria-controls="activity-panel" [attr.aria-expanded]="activityOpen()" (click)="toggleActivity()">
           Activity
           @if (userStream.openCount(); as open) {
-            <span class="shell__badge" [attr.aria-label]="open + ' in progress'">{{ open }}</span>
+            <span slCountBadge [attr.aria-label]="open + ' in progress'">{{ open }}</span>
           }
         </button>
         <sl-notices-menu [notices]="noticeBoard.notices()" [unread]="noticeBoard.unread()" (opened)="noticeBoard.markAllRead()" />
@@ -80,16 +73,6 @@ import { ActivityPanel, ConnectionStatus, NoticesMenu, ToastHost, ToastService }
     .shell__user { display: flex; align-items: center; gap: 0.75rem; }
     .shell__activity { display: inline-flex; align-items: center; gap: 0.4rem; }
     .shell__activity[aria-expanded='true'] { color: var(--sl-text); }
-    .shell__badge {
-      min-width: 1.3rem;
-      padding: 0 0.35rem;
-      border-radius: 999px;
-      font-size: 0.75rem;
-      font-weight: 600;
-      text-align: center;
-      background: var(--sl-accent);
-      color: #fff;
-    }
     .page { max-width: 64rem; margin: 0 auto; padding: 1.5rem; }
   `,
 })

@@ -24,17 +24,7 @@ const EXPLANATIONS: Record<ConnectionState, string> = {
     </span>
   `,
   styles: `
-    .status {
-      display: inline-flex;
-      align-items: center;
-      gap: 0.4rem;
-      padding: 0.15rem 0.6rem;
-      border-radius: 999px;
-      font-size: 0.8rem;
-      font-weight: 600;
-      background: var(--sl-muted-bg);
-      color: var(--sl-muted);
-    }
+    .status { display: inline-flex; align-items: center; gap: 0.4rem; padding: 0.15rem 0.6rem; border-radius: 999px; font-size: 0.8rem; font-weight: 600; background: var(--sl-muted-bg); color: var(--sl-muted); }
     .status__dot { width: 0.5rem; height: 0.5rem; border-radius: 50%; background: currentColor; }
     .status--live { background: var(--sl-success-bg); color: var(--sl-success); }
     .status--reconnecting { background: var(--sl-accent-bg); color: var(--sl-accent); }

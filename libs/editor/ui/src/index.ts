@@ -1,5 +1,6 @@
 export { ActivityPanel } from './activity-panel';
 export { ConnectionStatus, type ConnectionState } from './connection-status';
+export { CountBadge } from './count-badge';
 export { FileDrop } from './file-drop';
 export { formatByteSize } from './format-byte-size';
 export { formatElapsed } from './format-elapsed';

@@ -1,6 +1,7 @@
 import { ChangeDetectionStrategy, Component, input, output, signal } from '@angular/core';
 import { DatePipe } from '@angular/common';
 import type { Notice } from '@storyline/contracts';
+import { CountBadge } from './count-badge';
 
 /**
  * The header's "Notices" button with the count of unread ones, opening the list of
@@ -11,17 +12,10 @@ import type { Notice } from '@storyline/contracts';
   changeDetection: ChangeDetectionStrategy.OnPush,
   template: `
     <div class="notices">
-      <button
-        type="button"
-        class="button button--quiet notices__open"
-        data-testid="notices-open"
-        aria-controls="notices-list"
-        [attr.aria-expanded]="open()"
-        (click)="toggle()"
-      >
+      <button type="button" class="button button--quiet notices__open" data-testid="notices-open" aria-controls="notices-list" [attr.aria-expanded]="open()" (click)="toggle()">
         Notices
         @if (unread(); as count) {
-          <span class="notices__badge" data-testid="notices-unread" [attr.aria-label]="count + ' unread'">{{ count }}</span>
+          <span slCountBadge tone="danger" data-testid="notices-unread" [attr.aria-label]="count + ' unread'">{{ count }}</span>
         }
       </button>
       @if (open()) {
@@ -43,20 +37,10 @@ import type { Notice } from '@storyline/contracts';
       }
     </div>
   `,
-  imports: [DatePipe],
+  imports: [DatePipe, CountBadge],
   styles: `
     .notices { position: relative; }
     .notices__open { display: inline-flex; align-items: center; gap: 0.4rem; }
-    .notices__badge {
-      min-width: 1.3rem;
-      padding: 0 0.35rem;
-      border-radius: 999px;
-      font-size: 0.75rem;
-      font-weight: 600;
-      text-align: center;
-      background: var(--sl-danger);
-      color: #fff;
-    }
     .notices__panel {
       position: absolute;
       right: 0;
