@@ -64,13 +64,7 @@ import { StoryVersionsPanel } from './story-versions-panel';
         <sl-story-pages-editor [(pages)]="draft.pages" [storyId]="id()" [library]="draft.library()" (mediaAdded)="addMedia($event)" (mediaRemoved)="removeMedia($event)" />
       </form>
       <sl-story-export-panel [storyId]="id()" [publishedVersion]="publishing.publishedVersion()" [saveDraft]="saves.saveIfDirty" />
-      <sl-story-versions-panel
-        [storyId]="id()"
-        [publishedVersion]="publishing.publishedVersion()"
-        [baseVersion]="status.baseVersion()"
-        [hasChanges]="hasChanges()"
-        (opened)="reloadDraft()"
-      />
+      <sl-story-versions-panel [storyId]="id()" [publishedVersion]="publishing.publishedVersion()" [baseVersion]="status.baseVersion()" [hasChanges]="hasChanges()" (opened)="reloadDraft()" />
     } @else {
       <p class="muted">Loading…</p>
     }

@@ -37,15 +37,7 @@ function isConflict(error: unknown): boolean {
                   <span class="muted"> · the draft's base</span>
                 }
               </span>
-              <button
-                type="button"
-                class="button"
-                [attr.data-testid]="'open-version-' + version.version"
-                [disabled]="follower.busy()"
-                (click)="open(version.version)"
-              >
-                Open as draft
-              </button>
+              <button type="button" class="button" [attr.data-testid]="'open-version-' + version.version" [disabled]="follower.busy()" (click)="open(version.version)">Open as draft</button>
             </li>
           }
         </ul>
