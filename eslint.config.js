@@ -2,7 +2,7 @@ import nx from '@nx/eslint-plugin';
 import angular from 'angular-eslint';
 
 /** The server libs the editor may reach only through `import type`. */
-const SERVER_ONLY = ['@storyline/api-router', '@storyline/db', '@storyline/db/*', '@storyline/jobs', '@storyline/job-handlers', '@storyline/realtime', '@storyline/storage', '@storyline/storage/*', '@storyline/story-archive', '@storyline/story-archive/*', '@storyline/story-document', '@storyline/story-document/*'];
+const SERVER_ONLY = ['@storyline/api-router', '@storyline/api-server', '@storyline/api-server/*', '@storyline/db', '@storyline/db/*', '@storyline/jobs', '@storyline/job-handlers', '@storyline/realtime', '@storyline/storage', '@storyline/storage/*', '@storyline/story-archive', '@storyline/story-archive/*', '@storyline/story-document', '@storyline/story-document/*'];
 
 export default [
   ...nx.configs['flat/base'],

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import type { JobEvent, JobFeedMessage } from '@storyline/contracts';
 import { createTestDatabase, type TestDatabase } from '@storyline/db/testing';
-import { publishNewStory } from '@storyline/api-router/testing';
+import { publishNewStory } from '@storyline/api-server/testing';
 import { until } from '../testing/eventually';
 import '../testing/provided-context';
 import { seedDemoData } from '../start/seed-demo-data';

@@ -3,7 +3,7 @@ import { eq } from 'drizzle-orm';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { createApi, type Api } from '@storyline/api-router';
+import { createApi, type Api } from '@storyline/api-server';
 import type { JobFeedMessage } from '@storyline/contracts';
 import { jobs, users } from '@storyline/db';
 import { createTestDatabase, type TestDatabase } from '@storyline/db/testing';

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '@storyline/db/testing';
-import { publishNewStory } from '@storyline/api-router/testing';
+import { publishNewStory } from '@storyline/api-server/testing';
 import { eventually } from '../testing/eventually';
 import '../testing/provided-context';
 import { seedDemoData } from '../start/seed-demo-data';

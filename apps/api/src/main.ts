@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { resolve } from 'node:path';
-import { createApi } from '@storyline/api-router';
+import { createApi } from '@storyline/api-server';
 import { migrateDatabase } from '@storyline/db';
 import pino from 'pino';
 import { readEnv } from './env';

@@ -2,14 +2,14 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { parse as parseCookies, serialize as serializeCookie } from 'cookie';
 import type { SessionUser } from '@storyline/contracts';
 import type { Db } from '@storyline/db';
-import type { JobFeed, StreamHub } from '@storyline/realtime';
+import type { LogReader, StreamHub } from '@storyline/realtime';
 import type { BlobStore, JobQueues } from '@storyline/storage';
 import type { Logger } from 'pino';
+import type { Counter, Histogram } from 'prom-client';
 import { DEVICE_COOKIE, DEVICE_TTL_DAYS, wellFormedDeviceToken } from './auth/devices';
 import { createLoginThrottle, type LoginThrottle } from './auth/login-throttle';
 import { findSession, SESSION_COOKIE } from './auth/sessions';
 import { clientAddress } from './client-address';
-import type { ApiMetrics } from './server/api-metrics';
 
 export interface FileLimits {
   /** The largest image a page takes. */
@@ -22,6 +22,13 @@ export interface FileLimits {
   uploadRetentionMs: number;
 }
 
+/** The figures procedures count into; the HTTP server's `ApiMetrics` holds them among its own. */
+export interface ProcedureMetrics {
+  pollingRequests: Counter<'job_type'>;
+  shadowPollingLag: Histogram<'job_type'>;
+  shadowDisagreements: Counter<'job_type'>;
+}
+
 /** What every request can reach; built once per process. */
 export interface ApiServices {
   db: Db;
@@ -29,10 +36,11 @@ export interface ApiServices {
   blobs: BlobStore;
   /** Bounds and lifetimes of uploads and downloads. */
   files: FileLimits;
-  feed: JobFeed;
+  /** The process's one reader of the event log. */
+  logReader: LogReader;
   /** This process's live streams, routed by owner, job and session. */
   hub: StreamHub;
-  metrics: ApiMetrics;
+  metrics: ProcedureMetrics;
   log: Logger;
   sessionTtlMs: number;
   secureCookies: boolean;

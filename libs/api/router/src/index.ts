@@ -1,9 +1,12 @@
 export { createLoginThrottle, type LoginThrottle, type LoginThrottleOptions } from './auth/login-throttle';
-export { upsertUser, SESSION_COOKIE } from './auth/sessions';
-export { createContextFactory, type ApiServices, type Context } from './context';
+export { listenForEndedSessions } from './auth/session-ended';
+export { createSession, upsertUser, SESSION_COOKIE } from './auth/sessions';
+export { createContextFactory, type ApiServices, type Context, type FileLimits, type ProcedureMetrics } from './context';
+export { errorReference } from './error-reference';
 export { appRouter, type AppRouter } from './routers/_app';
 export { readFlags } from './routers/flags';
-export { createApi, DEFAULT_FILE_LIMITS, type Api, type ApiOptions } from './server/create-api';
-export type { FileLimits } from './context';
-export { createCallerFactory } from './trpc';
-export type { ApiMetrics } from './server/api-metrics';
+export { ownStory, readStory, toMediaView } from './story-access';
+export { prepareUserStream, prepareWatchedJob, type AuthedContext } from './streams/prepare-stream';
+export { toStreamError } from './streams/stream-error';
+export { createCallerFactory, SSE_CLIENT_OPTIONS, SSE_PING_MS, subscriptionErrorShape } from './trpc';
+export { ownWorldItem, readWorldItem, toWorldImage, WORLD_KIND_NAMES } from './world-access';

@@ -3,7 +3,7 @@ import { getErrorShape, getTRPCErrorFromUnknown } from '@trpc/server/unstable-co
 import { DomainError, type DomainErrorCode } from '@storyline/contracts';
 import { ZodError } from 'zod';
 import type { Context } from './context';
-import { errorReference } from './server/error-reference';
+import { errorReference } from './error-reference';
 
 const TRPC_CODES: Record<DomainErrorCode, TRPCError['code']> = {
   NOT_FOUND: 'NOT_FOUND',

@@ -1,5 +1,5 @@
-export * from './feed-position';
-export * from './job-feed';
+export * from './log-position';
+export * from './log-reader';
 export * from './sse-frames';
 export * from './stream-hub';
 export { StreamLimitError, type StreamAccount } from './stream-index';

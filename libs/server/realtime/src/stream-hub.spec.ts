@@ -1,21 +1,21 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { JobFeedMessage, Notice, OpsSample } from '@storyline/contracts';
-import { parseFeedPosition } from './feed-position';
-import type { FeedItem, JobFeed } from './job-feed';
+import { parseLogPosition } from './log-position';
+import type { LogItem, LogReader } from './log-reader';
 import { createStreamHub, type StreamHub } from './stream-hub';
 import { recordingSink } from './testing-sink';
 
 const notice = (id: string, scope: Notice['scope'] = 'broadcast'): Notice => ({ id, level: 'info', message: `notice ${id}`, at: '2030-01-01T00:00:00.000Z', scope });
 
-/** A feed standing at `93` whose snapshots are taken at `position`. */
-function fakeFeed(position = '93') {
-  let consumer: ((item: FeedItem) => void) | null = null;
+/** A log reader standing at `93` whose snapshots are taken at `position`. */
+function fakeLogReader(position = '93') {
+  let consumer: ((item: LogItem) => void) | null = null;
   let snapshotGate: Promise<void> = Promise.resolve();
-  const feed: JobFeed = {
+  const logReader: LogReader = {
     setConsumer: (next) => (consumer = next),
     ready: () => Promise.resolve(),
     received: () => 0,
-    lastPosition: () => parseFeedPosition('93'),
+    lastPosition: () => parseLogPosition('93'),
     isAhead: async () => false,
     readAfter: async () => [],
     snapshot: async () => {
@@ -25,8 +25,8 @@ function fakeFeed(position = '93') {
     close: async () => undefined,
   };
   return {
-    feed,
-    push: (item: FeedItem) => consumer?.(item),
+    logReader,
+    push: (item: LogItem) => consumer?.(item),
     holdSnapshots: () => {
       let release!: () => void;
       snapshotGate = new Promise((resolve) => (release = resolve));
@@ -41,19 +41,19 @@ const noticesIn = (sink: ReturnType<typeof recordingSink<JobFeedMessage>>) => si
 let hub: StreamHub | undefined;
 afterEach(() => hub?.close());
 
-function startHub(feed: JobFeed) {
-  hub = createStreamHub({ feed, readFlags: async () => [], readJob: async () => null, readEventsAfter: async () => [], pingIntervalMs: 60_000, maxStreams: 100, maxStreamsPerUser: 10 });
+function startHub(logReader: LogReader) {
+  hub = createStreamHub({ logReader, readFlags: async () => [], readJob: async () => null, readEventsAfter: async () => [], pingIntervalMs: 60_000, maxStreams: 100, maxStreamsPerUser: 10 });
   return hub;
 }
 
 describe('notices through the stream hub', () => {
-  it('sends a broadcast to every feed stream as one frame, at the feed’s position', async () => {
-    const { feed, push } = fakeFeed();
-    const hub = startHub(feed);
+  it('sends a broadcast to every user stream as one frame, at the log reader’s position', async () => {
+    const { logReader, push } = fakeLogReader();
+    const hub = startHub(logReader);
     const sinks = [recordingSink<JobFeedMessage>(), recordingSink<JobFeedMessage>(), recordingSink<JobFeedMessage>()];
-    await hub.openFeed(sinks[0], { account: account('alice'), after: null });
-    await hub.openFeed(sinks[1], { account: account('bob'), after: null });
-    await hub.openFeed(sinks[2], { account: account('root', true), after: null });
+    await hub.openUserStream(sinks[0], { account: account('alice'), after: null });
+    await hub.openUserStream(sinks[1], { account: account('bob'), after: null });
+    await hub.openUserStream(sinks[2], { account: account('root', true), after: null });
     push({ type: 'notice', notice: { notice: notice('n1'), userId: null } });
     const [first, ...others] = sinks.map((sink) => noticesIn(sink));
     expect(first).toHaveLength(1);
@@ -64,14 +64,14 @@ describe('notices through the stream hub', () => {
   });
 
   it('sends a user’s notice to that user’s streams alone, even when others are admins', async () => {
-    const { feed, push } = fakeFeed();
-    const hub = startHub(feed);
+    const { logReader, push } = fakeLogReader();
+    const hub = startHub(logReader);
     const alice = recordingSink<JobFeedMessage>();
     const bob = recordingSink<JobFeedMessage>();
     const admin = recordingSink<JobFeedMessage>();
-    await hub.openFeed(alice, { account: account('alice'), after: null });
-    await hub.openFeed(bob, { account: account('bob'), after: null });
-    await hub.openFeed(admin, { account: account('root', true), after: null });
+    await hub.openUserStream(alice, { account: account('alice'), after: null });
+    await hub.openUserStream(bob, { account: account('bob'), after: null });
+    await hub.openUserStream(admin, { account: account('root', true), after: null });
     push({ type: 'notice', notice: { notice: notice('n2', 'user'), userId: 'alice' } });
     push({ type: 'notice', notice: { notice: notice('n3', 'user'), userId: 'root' } });
     expect(noticesIn(alice).map((d) => d.message)).toEqual([{ kind: 'notice', notice: notice('n2', 'user') }]);
@@ -79,19 +79,19 @@ describe('notices through the stream hub', () => {
     expect(noticesIn(admin).map((d) => d.message)).toEqual([{ kind: 'notice', notice: notice('n3', 'user') }]);
   });
 
-  it('holds a notice for a stream still catching up, and keeps its own position when it stands past the feed', async () => {
-    const { feed, push, holdSnapshots } = fakeFeed('120');
-    const hub = startHub(feed);
+  it('holds a notice for a stream still catching up, and keeps its own position when it stands past the log reader', async () => {
+    const { logReader, push, holdSnapshots } = fakeLogReader('120');
+    const hub = startHub(logReader);
     const release = holdSnapshots();
     const sink = recordingSink<JobFeedMessage>();
-    const opening = hub.openFeed(sink, { account: account('alice'), after: null });
+    const opening = hub.openUserStream(sink, { account: account('alice'), after: null });
     await new Promise((resolve) => setTimeout(resolve, 0));
     push({ type: 'notice', notice: { notice: notice('n4'), userId: null } });
     expect(sink.sent).toEqual([]);
     release();
     await opening;
     expect(sink.sent.map((d) => d.message.kind)).toEqual(['snapshot', 'notice']);
-    // Its snapshot stands at 120, past the feed's 93: going back would replay what it has.
+    // Its snapshot stands at 120, past the log reader's 93: going back would replay what it has.
     push({ type: 'notice', notice: { notice: notice('n5'), userId: null } });
     expect(noticesIn(sink).map((d) => d.id)).toEqual(['120', '120']);
   });
@@ -107,14 +107,14 @@ describe('ops samples through the stream hub', () => {
     latencyMs: { p50: 4, p99: 20 },
   };
 
-  it('sends a sample to admins’ live feed streams alone, as one frame, and counts them', async () => {
-    const { feed, push } = fakeFeed();
-    const hub = startHub(feed);
+  it('sends a sample to admins’ live user streams alone, as one frame, and counts them', async () => {
+    const { logReader, push } = fakeLogReader();
+    const hub = startHub(logReader);
     const [alice, root, ops] = [recordingSink<JobFeedMessage>(), recordingSink<JobFeedMessage>(), recordingSink<JobFeedMessage>()];
-    await hub.openFeed(alice, { account: account('alice'), after: null });
-    await hub.openFeed(root, { account: account('root', true), after: null });
-    await hub.openFeed(ops, { account: account('ops', true), after: null });
-    expect(hub.adminFeeds()).toBe(2);
+    await hub.openUserStream(alice, { account: account('alice'), after: null });
+    await hub.openUserStream(root, { account: account('root', true), after: null });
+    await hub.openUserStream(ops, { account: account('ops', true), after: null });
+    expect(hub.adminUserStreams()).toBe(2);
     push({ type: 'ops', sample });
     const samplesIn = (sink: typeof alice) => sink.sent.filter((delivery) => delivery.message.kind === 'ops');
     expect(samplesIn(alice)).toEqual([]);
@@ -123,11 +123,11 @@ describe('ops samples through the stream hub', () => {
   });
 
   it('skips a stream still catching up: the next sample comes soon enough', async () => {
-    const { feed, push, holdSnapshots } = fakeFeed();
-    const hub = startHub(feed);
+    const { logReader, push, holdSnapshots } = fakeLogReader();
+    const hub = startHub(logReader);
     const release = holdSnapshots();
     const sink = recordingSink<JobFeedMessage>();
-    const opening = hub.openFeed(sink, { account: account('root', true), after: null });
+    const opening = hub.openUserStream(sink, { account: account('root', true), after: null });
     push({ type: 'ops', sample });
     release();
     await opening;

@@ -1,14 +1,15 @@
 import type { JobEvent, JobFeedMessage, JobStreamMessage, JobTypeFlag, JobView, OpsSample } from '@storyline/contracts';
-import { FeedSubscription, feedEventDelivery, type FeedDelivery } from './feed-subscription';
-import { formatFeedPosition } from './feed-position';
-import type { FeedEvent, FeedItem, JobFeed } from './job-feed';
+import { UserStream, userStreamDelivery, type UserStreamDelivery } from './user-stream';
+import { formatLogPosition } from './log-position';
+import type { LogEvent, LogItem, LogReader } from './log-reader';
 import type { RoutedNotice } from './notices';
-import { JobSubscription, jobEventDelivery, type JobDelivery } from './job-subscription';
+import { WatchedJobStream, watchedJobDelivery, type WatchedJobDelivery } from './watched-job-stream';
 import { StreamIndex, type StreamAccount, type StreamLimitOptions, type Subscription } from './stream-index';
 import { createDelivery, type StreamSink } from './stream-sink';
 
 export interface StreamHubOptions extends StreamLimitOptions {
-  feed: JobFeed;
+  /** The process's one reader of the event log; the hub is its consumer while any stream is open. */
+  logReader: LogReader;
   readFlags(): Promise<JobTypeFlag[]>;
   readJob(jobId: string): Promise<JobView | null>;
   readEventsAfter(jobId: string, afterSeq: number, limit: number): Promise<JobEvent[]>;
@@ -19,7 +20,7 @@ export interface StreamHubOptions extends StreamLimitOptions {
   /** Live events one stream holds while it catches up. */
   maxPending?: number;
   replayBatch?: number;
-  /** Called once per event per process with the number of streams it went to. */
+  /** Called once per event per process with the number of streams it went to (`feed`: user streams, `job`: watched jobs, the metrics' labels). */
   onSent?(stream: 'feed' | 'job', event: JobEvent, streams: number): void;
   /** Called once per notice per process with the number of streams it went to. */
   onNotice?(streams: number): void;
@@ -29,16 +30,16 @@ export interface StreamHubOptions extends StreamLimitOptions {
 
 export interface StreamHub {
   /** Opens a `jobs.onMyJobs` stream: snapshot or replay, then live. Throws `StreamLimitError` when it may not open. */
-  openFeed(sink: StreamSink<JobFeedMessage>, options: { account: StreamAccount; after: string | null }): Promise<void>;
+  openUserStream(sink: StreamSink<JobFeedMessage>, options: { account: StreamAccount; after: string | null }): Promise<void>;
   /** Opens a `jobs.watch` stream for one job the account may see. Throws `StreamLimitError` when it may not open. */
-  openJob(sink: StreamSink<JobStreamMessage>, options: { account: StreamAccount; jobId: string; afterSeq: number | null }): Promise<void>;
+  openWatchedJob(sink: StreamSink<JobStreamMessage>, options: { account: StreamAccount; jobId: string; afterSeq: number | null }): Promise<void>;
   /** Ends every stream of a session (logout), and refuses it new ones; returns how many ended. */
   endSession(sessionKey: string, message?: string): number;
   /** The sessions holding streams now, for checking them against the database. */
   sessionKeys(): string[];
   counts(): { feed: number; job: number };
   /** Open `onMyJobs` streams of admins: the ones ops samples go to. */
-  adminFeeds(): number;
+  adminUserStreams(): number;
   /** Open streams of one user, over both kinds. */
   countFor(userId: string): number;
   /** Ends every stream so clients reconnect elsewhere, and stops the timers. */
@@ -46,13 +47,13 @@ export interface StreamHub {
 }
 
 /**
- * Routes each event of the process's feed to exactly the streams allowed to see it:
+ * Routes each event the log reader hands out to exactly the streams allowed to see it:
  * its owner's `onMyJobs` streams, admins' streams, and the job's `watch` streams,
  * through indexes rather than a filter every stream runs. The frame of an event is
  * encoded once and written to each of them.
  */
 export function createStreamHub(options: StreamHubOptions): StreamHub {
-  const { feed } = options;
+  const { logReader } = options;
   const maxPending = options.maxPending ?? 1_000;
   const replayBatch = options.replayBatch ?? 500;
   const index = new StreamIndex(options);
@@ -63,21 +64,21 @@ export function createStreamHub(options: StreamHubOptions): StreamHub {
     subscription.sink.end({ kind: 'retry', message: 'This stream failed; reconnect to resume after your last event.' });
   };
 
-  const routeEvent = (item: FeedEvent) => {
-    let feedDelivery: FeedDelivery | undefined;
-    const sharedFeed = () => (feedDelivery ??= feedEventDelivery(item));
-    let toFeeds = 0;
+  const routeEvent = (item: LogEvent) => {
+    let userDelivery: UserStreamDelivery | undefined;
+    const sharedUser = () => (userDelivery ??= userStreamDelivery(item));
+    let toUserStreams = 0;
     for (const subscriptions of [index.byOwner.get(item.ownerId), index.admins]) {
       for (const subscription of subscriptions ?? []) {
         try {
-          if (subscription.offer(item, sharedFeed)) toFeeds += 1;
+          if (subscription.offer(item, sharedUser)) toUserStreams += 1;
         } catch (error) {
           failed(subscription, error);
         }
       }
     }
-    let jobDelivery: JobDelivery | undefined;
-    const sharedJob = () => (jobDelivery ??= jobEventDelivery(item.event));
+    let jobDelivery: WatchedJobDelivery | undefined;
+    const sharedJob = () => (jobDelivery ??= watchedJobDelivery(item.event));
     let toJobs = 0;
     for (const subscription of index.byJob.get(item.event.jobId) ?? []) {
       try {
@@ -86,19 +87,19 @@ export function createStreamHub(options: StreamHubOptions): StreamHub {
         failed(subscription, error);
       }
     }
-    if (toFeeds > 0) options.onSent?.('feed', item.event, toFeeds);
+    if (toUserStreams > 0) options.onSent?.('feed', item.event, toUserStreams);
     if (toJobs > 0) options.onSent?.('job', item.event, toJobs);
   };
 
   /** A broadcast goes to every `onMyJobs` stream; a user's notice to that user's alone (an admin's too). */
   const routeNotice = ({ notice, userId }: RoutedNotice) => {
-    const at = feed.lastPosition();
-    let delivery: FeedDelivery | undefined;
-    const shared = () => (delivery ??= createDelivery<JobFeedMessage>(formatFeedPosition(at), { kind: 'notice', notice }));
+    const at = logReader.lastPosition();
+    let delivery: UserStreamDelivery | undefined;
+    const shared = () => (delivery ??= createDelivery<JobFeedMessage>(formatLogPosition(at), { kind: 'notice', notice }));
     const targets = userId === null ? index.all : [...(index.byOwner.get(userId) ?? []), ...index.admins];
     let sent = 0;
     for (const subscription of targets) {
-      if (!(subscription instanceof FeedSubscription) || (userId !== null && subscription.userId !== userId)) continue;
+      if (!(subscription instanceof UserStream) || (userId !== null && subscription.userId !== userId)) continue;
       try {
         if (subscription.notice(notice, shared, at)) sent += 1;
       } catch (error) {
@@ -110,9 +111,9 @@ export function createStreamHub(options: StreamHubOptions): StreamHub {
 
   /** A sample goes to admins' live streams alone, as one frame encoded once. */
   const routeOps = (sample: OpsSample) => {
-    const at = feed.lastPosition();
-    let delivery: FeedDelivery | undefined;
-    const shared = () => (delivery ??= createDelivery<JobFeedMessage>(formatFeedPosition(at), { kind: 'ops', sample }));
+    const at = logReader.lastPosition();
+    let delivery: UserStreamDelivery | undefined;
+    const shared = () => (delivery ??= createDelivery<JobFeedMessage>(formatLogPosition(at), { kind: 'ops', sample }));
     for (const subscription of index.admins) {
       try {
         subscription.ops(sample, shared, at);
@@ -122,12 +123,12 @@ export function createStreamHub(options: StreamHubOptions): StreamHub {
     }
   };
 
-  const route = (entry: FeedItem) => {
+  const route = (entry: LogItem) => {
     if (entry.type === 'event') return routeEvent(entry.item);
     if (entry.type === 'notice') return routeNotice(entry.notice);
     if (entry.type === 'ops') return routeOps(entry.sample);
     for (const subscription of index.all) {
-      if (!(subscription instanceof FeedSubscription)) continue;
+      if (!(subscription instanceof UserStream)) continue;
       try {
         subscription.flags(entry.flags);
       } catch (error) {
@@ -138,9 +139,9 @@ export function createStreamHub(options: StreamHubOptions): StreamHub {
 
   const register = (subscription: Subscription, account: StreamAccount, kind: 'feed' | 'job', key: string) => {
     index.add(subscription, account, kind, key);
-    if (index.all.size === 1) feed.setConsumer(route);
+    if (index.all.size === 1) logReader.setConsumer(route);
     subscription.sink.onClose(() => {
-      if (index.all.size === 0) feed.setConsumer(null);
+      if (index.all.size === 0) logReader.setConsumer(null);
     });
   };
 
@@ -160,16 +161,16 @@ export function createStreamHub(options: StreamHubOptions): StreamHub {
   expiry.unref();
 
   return {
-    async openFeed(sink, { account, after }) {
+    async openUserStream(sink, { account, after }) {
       const ownerId = account.seesAll ? null : account.userId;
-      const subscription = new FeedSubscription({ feed, sink, ownerId, userId: account.userId, after, readFlags: options.readFlags, maxPending, replayBatch });
+      const subscription = new UserStream({ logReader, sink, ownerId, userId: account.userId, after, readFlags: options.readFlags, maxPending, replayBatch });
       register(subscription, account, 'feed', account.userId);
-      // Reads of its past must not start before the feed's cursor is current, or an event could fall between.
-      await feed.ready();
+      // Reads of its past must not start before the log reader's cursor is current, or an event could fall between.
+      await logReader.ready();
       await subscription.start();
     },
-    async openJob(sink, { account, jobId, afterSeq }) {
-      const subscription = new JobSubscription({
+    async openWatchedJob(sink, { account, jobId, afterSeq }) {
+      const subscription = new WatchedJobStream({
         sink,
         jobId,
         afterSeq,
@@ -179,13 +180,13 @@ export function createStreamHub(options: StreamHubOptions): StreamHub {
         replayBatch,
       });
       register(subscription, account, 'job', jobId);
-      await feed.ready();
+      await logReader.ready();
       await subscription.start();
     },
     endSession: (sessionKey, message = 'You have logged out.') => endSession(sessionKey, message),
     sessionKeys: () => index.sessionKeys(),
     counts: () => index.counts(),
-    adminFeeds: () => index.admins.size,
+    adminUserStreams: () => index.admins.size,
     countFor: (userId) => index.countFor(userId),
     close() {
       clearInterval(ping);

@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import type { JobStreamMessage } from '@storyline/contracts';
-import { JobSubscription } from './job-subscription';
+import { WatchedJobStream } from './watched-job-stream';
 import { StreamIndex, StreamLimitError } from './stream-index';
 import { recordingSink } from './testing-sink';
 
 const account = (userId: string, sessionKey = `s-${userId}`) => ({ userId, seesAll: false, sessionKey, expiresAt: new Date(Date.now() + 60_000) });
 const subscription = () => {
   const sink = recordingSink<JobStreamMessage>();
-  return new JobSubscription({ sink, jobId: 'j', afterSeq: null, readJob: async () => null, readEventsAfter: async () => [], maxPending: 1, replayBatch: 1 });
+  return new WatchedJobStream({ sink, jobId: 'j', afterSeq: null, readJob: async () => null, readEventsAfter: async () => [], maxPending: 1, replayBatch: 1 });
 };
 
 describe('StreamIndex', () => {

@@ -1,7 +1,7 @@
-import type { FeedSubscription } from './feed-subscription';
-import type { JobSubscription } from './job-subscription';
+import type { UserStream } from './user-stream';
+import type { WatchedJobStream } from './watched-job-stream';
 
-export type Subscription = FeedSubscription | JobSubscription;
+export type Subscription = UserStream | WatchedJobStream;
 
 /** Who a stream belongs to: what it may see, and the session that keeps it open. */
 export interface StreamAccount {
@@ -38,19 +38,20 @@ const ENDED_MEMORY_MAX = 10_000;
  * the limits in the same turn as it counts, so a burst of opens cannot overrun them.
  */
 export class StreamIndex {
-  readonly byOwner = new Map<string, Set<FeedSubscription>>();
-  readonly admins = new Set<FeedSubscription>();
-  readonly byJob = new Map<string, Set<JobSubscription>>();
+  readonly byOwner = new Map<string, Set<UserStream>>();
+  readonly admins = new Set<UserStream>();
+  readonly byJob = new Map<string, Set<WatchedJobStream>>();
   readonly all = new Set<Subscription>();
   private readonly sessions = new Map<string, { expiresAt: number; subscriptions: Set<Subscription> }>();
   private readonly perUser = new Map<string, number>();
   private readonly ended = new Map<string, number>();
-  private feeds = 0;
+  /** User streams held; the rest watch one job. `feed` and `job` name the two kinds in the metrics' labels. */
+  private userStreams = 0;
 
   constructor(private readonly limits: StreamLimitOptions) {}
 
   counts(): { feed: number; job: number } {
-    return { feed: this.feeds, job: this.all.size - this.feeds };
+    return { feed: this.userStreams, job: this.all.size - this.userStreams };
   }
 
   countFor(userId: string): number {
@@ -65,7 +66,7 @@ export class StreamIndex {
   add(subscription: Subscription, account: StreamAccount, kind: 'feed' | 'job', key: string): void {
     this.admit(account);
     this.all.add(subscription);
-    if (kind === 'feed') this.feeds += 1;
+    if (kind === 'feed') this.userStreams += 1;
     this.indexOf(kind, account, key).add(subscription);
     this.perUser.set(account.userId, this.countFor(account.userId) + 1);
     let session = this.sessions.get(account.sessionKey);
@@ -77,7 +78,7 @@ export class StreamIndex {
     const owned = session;
     subscription.sink.onClose(() => {
       this.all.delete(subscription);
-      if (kind === 'feed') this.feeds -= 1;
+      if (kind === 'feed') this.userStreams -= 1;
       const index = this.indexOf(kind, account, key);
       index.delete(subscription);
       if (index.size === 0 && index !== this.admins) (kind === 'feed' ? this.byOwner : this.byJob).delete(key);
@@ -115,7 +116,7 @@ export class StreamIndex {
     }
   }
 
-  /** The set a subscription lives in: admins' feeds, an owner's feeds, or a job's watchers. */
+  /** The set a subscription lives in: admins' user streams, an owner's user streams, or a job's watchers. */
   private indexOf(kind: 'feed' | 'job', account: StreamAccount, key: string): Set<Subscription> {
     if (kind === 'feed' && account.seesAll) return this.admins as Set<Subscription>;
     const map = (kind === 'feed' ? this.byOwner : this.byJob) as Map<string, Set<Subscription>>;

@@ -5,7 +5,7 @@ export * from './job-payload';
 export * from './job-type';
 export * from './story';
 export * from './domain-error';
-export * from './feed-position';
+export * from './log-position';
 export * from './media';
 export * from './story-archive';
 export * from './storable-text';

@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { JobSeqText } from './feed-position';
+import { JobSeqText } from './log-position';
 import { JobStatus, JobType } from './job-type';
 
 export const JobId = z.uuid({ message: 'jobId must be a UUID' });

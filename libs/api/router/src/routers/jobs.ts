@@ -5,9 +5,9 @@ import { jobs } from '@storyline/db';
 import { cancelJob, enqueueJob, getJobFor, insertJob, toJobView } from '@storyline/jobs';
 import { z } from 'zod';
 import { createIterableSink } from '../streams/iterable-sink';
-import { prepareFeedStream, prepareJobStream } from '../streams/prepare-stream';
+import { prepareUserStream, prepareWatchedJob } from '../streams/prepare-stream';
 import type { Context } from '../context';
-import { errorReference } from '../server/error-reference';
+import { errorReference } from '../error-reference';
 import { toStreamError } from '../streams/stream-error';
 import { authedProcedure, router } from '../trpc';
 
@@ -76,13 +76,13 @@ export const jobsRouter = router({
   /**
    * One job's stream: its state, then each event (the event id is its sequence
    * number, so a reconnect resumes right after the last one seen); ends after the
-   * terminal event. Only the owner or an admin may watch. Over HTTP the lean stream
-   * writer serves it (see `streams/stream-route.ts`); this resolver serves in-process callers.
+   * terminal event. Only the owner or an admin may watch. Over HTTP this resolver is not
+   * reached: see `onMyJobs` for where both streams are served. It serves in-process callers.
    */
   watch: authedProcedure.input(WatchJobInput).subscription(async ({ ctx, input, signal }) => {
-    const prepared = await prepareJobStream(ctx, input);
+    const prepared = await prepareWatchedJob(ctx, input);
     const { sink, messages } = createIterableSink<JobStreamMessage>(IN_PROCESS_QUEUE, signal);
-    void ctx.hub.openJob(sink, prepared).catch((error: unknown) => failStream(ctx, sink, error));
+    void ctx.hub.openWatchedJob(sink, prepared).catch((error: unknown) => failStream(ctx, sink, error));
     return messages;
   }),
 
@@ -91,11 +91,17 @@ export const jobsRouter = router({
    * jobs), and the flags whenever they change. A fresh subscribe starts with the
    * current state of the jobs concerned; a reconnect with the last event id gets
    * exactly the events after it, even when concurrent writers commit out of order.
+   *
+   * Served over HTTP elsewhere: `GET /trpc/jobs.onMyJobs` (and `jobs.watch`) never reaches
+   * this resolver. `createRequestRouter` (libs/api/server/src/http/route-request.ts)
+   * hands it to `createStreamRoute` (libs/api/server/src/streams/stream-route.ts), which
+   * checks it with the same `prepareUserStream`, opens the user stream on the hub and writes
+   * its frames straight onto the socket. This resolver serves in-process callers.
    */
   onMyJobs: authedProcedure.input(OnMyJobsInput).subscription(async ({ ctx, input, signal }) => {
-    const prepared = await prepareFeedStream(ctx, input);
+    const prepared = await prepareUserStream(ctx, input);
     const { sink, messages } = createIterableSink<JobFeedMessage>(IN_PROCESS_QUEUE, signal);
-    void ctx.hub.openFeed(sink, prepared).catch((error: unknown) => failStream(ctx, sink, error));
+    void ctx.hub.openUserStream(sink, prepared).catch((error: unknown) => failStream(ctx, sink, error));
     return messages;
   }),
 });

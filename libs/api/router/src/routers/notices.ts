@@ -8,7 +8,7 @@ const RECENT_NOTICES = { limit: 20, withinMs: 24 * 3600_000 };
 export const noticesRouter = router({
   /**
    * Sends a notice to everyone with an open editor, on every API process: it is stored,
-   * and a NOTIFY with its id makes each process's feed read it and route it to its streams.
+   * and a NOTIFY with its id makes each process's log reader read it and route it to its streams.
    */
   broadcast: adminProcedure.input(BroadcastNoticeInput).mutation(async ({ ctx, input }) => {
     const notice = await recordNotice(ctx.db, { level: input.level, message: input.message, sentBy: ctx.user.id });

@@ -1,23 +1,23 @@
 import { TRPCError } from '@trpc/server';
 import type { OnMyJobsInput, SessionUser, WatchJobInput } from '@storyline/contracts';
 import { getJobFor } from '@storyline/jobs';
-import { parseFeedPosition, type StreamAccount } from '@storyline/realtime';
+import { parseLogPosition, type StreamAccount } from '@storyline/realtime';
 import type { Context } from '../context';
 
 export type AuthedContext = Context & { user: SessionUser };
 
 /** Everything that can refuse an `onMyJobs` stream, checked before a byte of it is sent. */
-export async function prepareFeedStream(ctx: AuthedContext, input: OnMyJobsInput): Promise<{ account: StreamAccount; after: string | null }> {
+export async function prepareUserStream(ctx: AuthedContext, input: OnMyJobsInput): Promise<{ account: StreamAccount; after: string | null }> {
   const account = admit(ctx);
   const after = input.lastEventId ?? null;
-  if (after !== null && (await ctx.feed.isAhead(parseFeedPosition(after)))) {
+  if (after !== null && (await ctx.logReader.isAhead(parseLogPosition(after)))) {
     throw new TRPCError({ code: 'BAD_REQUEST', message: 'lastEventId lies beyond every event of this server; subscribe again without it' });
   }
   return { account, after };
 }
 
 /** Everything that can refuse a `jobs.watch` stream: the job must exist, be the caller's (or an admin's), and know the id. */
-export async function prepareJobStream(
+export async function prepareWatchedJob(
   ctx: AuthedContext,
   input: WatchJobInput,
 ): Promise<{ account: StreamAccount; jobId: string; afterSeq: number | null }> {
