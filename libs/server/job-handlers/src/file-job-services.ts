@@ -1,10 +1,9 @@
-import { extname } from 'node:path';
 import type { Logger } from 'pino';
 import type { Db } from '@storyline/db';
 import type { BlobStore, JobQueues } from '@storyline/storage';
 import type { ArchiveLimits } from '@storyline/story-archive';
 
-/** What the file jobs reach besides the database; built once per worker. */
+/** What the job handlers reach besides their job's context; built once per worker. */
 export interface FileJobServices {
   db: Db;
   blobs: BlobStore;
@@ -21,13 +20,4 @@ export interface FileJobServices {
 /** The blob name of a story's image: one folder per story, one blob per media id. */
 export function mediaBlobName(storyId: string, mediaId: string): string {
   return `${storyId}/${mediaId}`;
-}
-
-/**
- * The blob name of a job's output: named after the job alone (the file name a user sees
- * travels in the download's Content-Disposition), so a re-run overwrites its own file
- * even when the story was renamed between two attempts.
- */
-export function artifactBlobName(jobId: string, fileName: string): string {
-  return `${jobId}/file${extname(fileName)}`;
 }

@@ -6,12 +6,13 @@ import {
   type StoryArchive,
   type StoryExportResult,
 } from '@storyline/contracts';
-import { JobInputError, type JobContext, type JobDefinition } from '@storyline/jobs';
+import { JobInputError, type JobCompletion, type JobContext } from '@storyline/jobs';
 import { BlobMissingError } from '@storyline/storage';
 import { ArchiveError, writeStoryArchive } from '@storyline/story-archive';
 import type { FileJobServices } from './file-job-services';
-import { readStorySource, type StorySource } from './read-story-source';
-import { completeWithArtifact, fileNameFor, storeArtifact } from './store-artifact';
+import type { JobTypeDefinition } from './job-type-definition';
+import { readStorySource, type StorySource } from './steps/read-story-source';
+import { completeWithArtifact, fileNameFor, storeArtifact } from './steps/store-artifact';
 
 /** `story.json` for a story: every language's text, and the media files beside it by archive path. */
 export function toStoryArchive(source: StorySource): StoryArchive {
@@ -33,47 +34,41 @@ export function toStoryArchive(source: StorySource): StoryArchive {
 }
 
 /**
- * Builds the story's ZIP (story.json + media) and streams it into blob storage, one
- * image at a time, so memory stays flat whatever the story's size.
+ * `story-export`: builds the story's ZIP (story.json + media) and streams it into blob
+ * storage, one image at a time, so memory stays flat whatever the story's size.
  */
-export function createStoryExport(services: FileJobServices) {
-  return async function storyExport({ payload, db, report, job, signal }: JobContext) {
-    const { storyId, version } = StoryExportPayload.parse(payload);
-    await report.phase('collect', 5);
-    const source = await readStorySource(db, storyId, version);
-    const archive = toStoryArchive(source);
-    const byId = new Map(source.media.map((row) => [row.id, row]));
+export const storyExportJob: JobTypeDefinition = { type: 'story-export', timeoutMs: 15 * 60_000, handler: storyExport };
 
-    await report.phase('archive', 10);
-    const content = writeStoryArchive({
-      archive,
-      signal,
-      openMedia: (entry) => services.blobs.read('media', byId.get(entry.id)!.blobName, signal),
-      onMediaWritten: (written, total) =>
-        report.progress(10 + Math.round((85 * written) / total), `Added ${written} of ${total} images`),
-    });
-    const fileName = fileNameFor(source.title, version === null ? 'draft' : `v${version}`, 'zip');
-    const stored = await storeArtifact(services, job, { fileName, contentType: 'application/zip', content, signal }).catch((error: unknown) => {
-      if (error instanceof BlobMissingError) {
-        const missing = source.media.find((row) => row.blobName === error.blobName);
-        throw new JobInputError(`The image ${missing?.fileName ?? ''} is missing from storage; remove it from its page and export again.`);
-      }
-      if (error instanceof ArchiveError) throw new JobInputError(error.message);
-      throw error;
-    });
+async function storyExport({ payload, db, report, job, signal }: JobContext, services: FileJobServices): Promise<JobCompletion> {
+  const { storyId, version } = StoryExportPayload.parse(payload);
+  await report.phase('collect', 5);
+  const source = await readStorySource(db, storyId, version);
+  const archive = toStoryArchive(source);
+  const byId = new Map(source.media.map((row) => [row.id, row]));
 
-    return completeWithArtifact(services, report, job, stored, (artifact): StoryExportResult => ({
-      ...artifact,
-      version,
-      mediaCount: source.media.length,
-      languageCount: archive.languages.length,
-      pageCount: source.pages.length,
-    }));
-  };
+  await report.phase('archive', 10);
+  const content = writeStoryArchive({
+    archive,
+    signal,
+    openMedia: (entry) => services.blobs.read('media', byId.get(entry.id)!.blobName, signal),
+    onMediaWritten: (written, total) =>
+      report.progress(10 + Math.round((85 * written) / total), `Added ${written} of ${total} images`),
+  });
+  const fileName = fileNameFor(source.title, version === null ? 'draft' : `v${version}`, 'zip');
+  const stored = await storeArtifact(services, job, { fileName, contentType: 'application/zip', content, signal }).catch((error: unknown) => {
+    if (error instanceof BlobMissingError) {
+      const missing = source.media.find((row) => row.blobName === error.blobName);
+      throw new JobInputError(`The image ${missing?.fileName ?? ''} is missing from storage; remove it from its page and export again.`);
+    }
+    if (error instanceof ArchiveError) throw new JobInputError(error.message);
+    throw error;
+  });
+
+  return completeWithArtifact(services, report, job, stored, (artifact): StoryExportResult => ({
+    ...artifact,
+    version,
+    mediaCount: source.media.length,
+    languageCount: archive.languages.length,
+    pageCount: source.pages.length,
+  }));
 }
-
-export const storyExportJob = (services: FileJobServices): JobDefinition => ({
-  type: 'story-export',
-  handler: createStoryExport(services),
-  timeoutMs: 15 * 60_000,
-});

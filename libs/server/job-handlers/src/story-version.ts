@@ -1,15 +1,19 @@
 import { and, eq, inArray } from 'drizzle-orm';
 import { StoryVersionPayload, UNPUBLISHED_CHANGES_MESSAGE, type StoryVersionResult } from '@storyline/contracts';
 import { hasUnpublishedChanges, media, stories, storyVersions } from '@storyline/db';
-import { JobInputError, type JobCompletion, type JobContext, type JobDefinition } from '@storyline/jobs';
+import { JobInputError, type JobCompletion, type JobContext } from '@storyline/jobs';
+import type { JobTypeDefinition } from './job-type-definition';
+import { lockTarget } from './steps/lock-target';
 
 /**
- * Opens a published version as the story's draft: checks the version and its images,
- * then, in the completing transaction with the story row locked, checks the draft once
- * more for unpublished changes and replaces it. A redelivered message finds the job
- * already completed, so the draft is replaced once.
+ * `story-version`: opens a published version as the story's draft. It checks the version
+ * and its images, then, in the completing transaction with the story row locked, checks the
+ * draft once more for unpublished changes and replaces it. A redelivered message finds the
+ * job already completed, so the draft is replaced once.
  */
-export async function storyVersion({ payload, db, report, signal }: JobContext): Promise<JobCompletion> {
+export const storyVersionJob: JobTypeDefinition = { type: 'story-version', timeoutMs: 60_000, handler: storyVersion };
+
+async function storyVersion({ payload, db, report, signal }: JobContext): Promise<JobCompletion> {
   const { storyId, version, discardChanges } = StoryVersionPayload.parse(payload);
 
   await report.phase('validate', 10);
@@ -36,17 +40,10 @@ export async function storyVersion({ payload, db, report, signal }: JobContext):
   signal.throwIfAborted();
   return report.complete(async (tx): Promise<StoryVersionResult> => {
     // The lock keeps a save from slipping in between the check and the replacement.
-    const [draft] = await tx.select().from(stories).where(eq(stories.id, storyId)).for('update');
-    if (!draft) throw new JobInputError('The story no longer exists.');
+    const draft = await lockTarget(tx, stories, storyId, 'story');
     const changed = await hasUnpublishedChanges(tx, draft);
     if (changed && !discardChanges) throw new JobInputError(UNPUBLISHED_CHANGES_MESSAGE);
     await tx.update(stories).set({ title: source.title, pages, baseVersion: version, updatedAt: new Date() }).where(eq(stories.id, storyId));
     return { version, draftVersion: version, pageCount: pages.length, discarded: changed };
   });
 }
-
-export const storyVersionJob = (): JobDefinition => ({
-  type: 'story-version',
-  handler: storyVersion,
-  timeoutMs: 60_000,
-});

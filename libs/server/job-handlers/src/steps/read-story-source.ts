@@ -2,6 +2,7 @@ import { and, asc, eq } from 'drizzle-orm';
 import type { StoryPage } from '@storyline/contracts';
 import { media, stories, storyVersions, type Db } from '@storyline/db';
 import { JobInputError } from '@storyline/jobs';
+import { readTarget } from './lock-target';
 
 export type MediaRow = typeof media.$inferSelect;
 
@@ -17,8 +18,7 @@ export interface StorySource {
 
 /** Reads the draft (`version` null) or a published version, failing clearly when either is gone. */
 export async function readStorySource(db: Db, storyId: string, version: number | null): Promise<StorySource> {
-  const [story] = await db.select().from(stories).where(eq(stories.id, storyId));
-  if (!story) throw new JobInputError('The story no longer exists.');
+  const story = await readTarget(db, stories, storyId, 'story');
   let title = story.title;
   let stored = story.pages;
   if (version !== null) {

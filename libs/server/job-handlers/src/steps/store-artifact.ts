@@ -1,15 +1,25 @@
+import { extname } from 'node:path';
 import type { Readable } from 'node:stream';
 import { eq, sql } from 'drizzle-orm';
 import type { JobArtifact, JobView } from '@storyline/contracts';
 import type { JobCompletion, JobReporter } from '@storyline/jobs';
 import { artifacts, type Tx } from '@storyline/db';
-import { artifactBlobName, type FileJobServices } from './file-job-services';
+import type { FileJobServices } from '../file-job-services';
 
 export interface StoredFile {
   blobName: string;
   fileName: string;
   contentType: string;
   byteSize: number;
+}
+
+/**
+ * The blob name of a job's output: named after the job alone (the file name a user sees
+ * travels in the download's Content-Disposition), so a re-run overwrites its own file
+ * even when the story was renamed between two attempts.
+ */
+function artifactBlobName(jobId: string, fileName: string): string {
+  return `${jobId}/file${extname(fileName)}`;
 }
 
 /**

@@ -2,7 +2,7 @@ import { mkdtemp, readdir, rm, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { sweepScratchDir } from './sweep-expired-files';
+import { sweepScratchDir } from './sweep-scratch-dir';
 
 let dir: string;
 beforeEach(async () => {

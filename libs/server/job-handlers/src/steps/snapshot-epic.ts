@@ -1,7 +1,9 @@
-import { desc, eq, sql } from 'drizzle-orm';
-import { EpicPublishPayload, EpicVersionPayload, type EpicVersionResult } from '@storyline/contracts';
+import { eq, sql } from 'drizzle-orm';
+import type { EpicVersionResult } from '@storyline/contracts';
 import { epics, epicVersions, listEpicItems, resolveEpicItems, type EpicMember, type ResolvedEpicItem, type Tx } from '@storyline/db';
-import { JobInputError, type JobContext, type JobDefinition } from '@storyline/jobs';
+import { JobInputError, type JobCompletion, type JobContext } from '@storyline/jobs';
+import { lockTarget, readTarget } from './lock-target';
+import { nextVersion } from './next-version';
 
 export type EpicSnapshotKind = 'published' | 'snapshot';
 
@@ -33,11 +35,6 @@ export function epicProblems(kind: EpicSnapshotKind, ownerId: string, members: r
   return problems.filter((problem): problem is string => problem !== null);
 }
 
-const parsePayload: Record<EpicSnapshotKind, (payload: unknown) => string> = {
-  published: (payload) => EpicPublishPayload.parse(payload).epicId,
-  snapshot: (payload) => EpicVersionPayload.parse(payload).epicId,
-};
-
 const refusal: Record<EpicSnapshotKind, string> = { published: 'The epic cannot be published', snapshot: 'The epic cannot be versioned' };
 
 /** The members as they are under the lock, checked again: what was validated may have changed since. */
@@ -54,44 +51,32 @@ async function pinnedMembers(tx: Tx, kind: EpicSnapshotKind, epicId: string, own
  * completing transaction, pins every member's current version, so a redelivered message
  * finds the job done and never makes a second version.
  */
-export function createEpicSnapshot(kind: EpicSnapshotKind) {
-  return async function epicSnapshot({ payload, db, report, job, signal }: JobContext) {
-    const epicId = parsePayload[kind](payload);
+export async function snapshotEpic({ db, report, job, signal }: JobContext, epicId: string, kind: EpicSnapshotKind): Promise<JobCompletion> {
+  await report.phase('validate', 10);
+  const epic = await readTarget(db, epics, epicId, 'epic');
+  const refs = await listEpicItems(db, epicId);
+  const members: (ResolvedEpicItem | null)[] = [];
+  for (const [index, ref] of refs.entries()) {
+    signal.throwIfAborted();
+    const [member] = await resolveEpicItems(db, [ref]);
+    members.push(member);
+    await report.progress(10 + Math.round((70 * (index + 1)) / refs.length), `Checked item ${index + 1} of ${refs.length}${member ? `: ${member.name}` : ''}`);
+  }
+  const problems = epicProblems(kind, epic.ownerId, members);
+  if (problems.length > 0) throw new JobInputError(`${refusal[kind]}. ${problems.join('. ')}.`);
 
-    await report.phase('validate', 10);
-    const [epic] = await db.select().from(epics).where(eq(epics.id, epicId));
-    if (!epic) throw new JobInputError('The epic no longer exists.');
-    const refs = await listEpicItems(db, epicId);
-    const members: (ResolvedEpicItem | null)[] = [];
-    for (const [index, ref] of refs.entries()) {
-      signal.throwIfAborted();
-      const [member] = await resolveEpicItems(db, [ref]);
-      members.push(member);
-      await report.progress(10 + Math.round((70 * (index + 1)) / refs.length), `Checked item ${index + 1} of ${refs.length}${member ? `: ${member.name}` : ''}`);
-    }
-    const problems = epicProblems(kind, epic.ownerId, members);
-    if (problems.length > 0) throw new JobInputError(`${refusal[kind]}. ${problems.join('. ')}.`);
-
-    await report.phase('snapshot', 85);
-    return report.complete(async (tx) => {
-      // The row lock orders this snapshot against a save of the epic and another version job.
-      const [current] = await tx.select().from(epics).where(eq(epics.id, epicId)).for('update');
-      if (!current) throw new JobInputError('The epic no longer exists.');
-      const pinned = await pinnedMembers(tx, kind, epicId, current.ownerId);
-      const [latest] = await tx.select({ version: epicVersions.version }).from(epicVersions).where(eq(epicVersions.epicId, epicId)).orderBy(desc(epicVersions.version)).limit(1);
-      const version = (latest?.version ?? 0) + 1;
-      await tx.insert(epicVersions).values({ epicId, version, kind, name: current.name, description: current.description, members: pinned, jobId: job.id });
-      await tx
-        .update(epics)
-        .set({ latestVersion: version, ...(kind === 'published' ? { publishedVersion: version } : {}), updatedAt: sql`${epics.updatedAt}` })
-        .where(eq(epics.id, epicId));
-      const result: EpicVersionResult = { version, memberCount: pinned.length };
-      return result;
-    });
-  };
-}
-
-/** The job definition of an epic snapshot: two minutes is ample for a few hundred rows. */
-export function epicSnapshotJob(kind: EpicSnapshotKind): JobDefinition {
-  return { type: kind === 'published' ? 'epic-publish' : 'epic-version', handler: createEpicSnapshot(kind), timeoutMs: 2 * 60_000 };
+  await report.phase('snapshot', 85);
+  return report.complete(async (tx) => {
+    // The row lock orders this snapshot against a save of the epic and another version job.
+    const current = await lockTarget(tx, epics, epicId, 'epic');
+    const pinned = await pinnedMembers(tx, kind, epicId, current.ownerId);
+    const version = await nextVersion(tx, epicVersions, epicVersions.epicId, epicId);
+    await tx.insert(epicVersions).values({ epicId, version, kind, name: current.name, description: current.description, members: pinned, jobId: job.id });
+    await tx
+      .update(epics)
+      .set({ latestVersion: version, ...(kind === 'published' ? { publishedVersion: version } : {}), updatedAt: sql`${epics.updatedAt}` })
+      .where(eq(epics.id, epicId));
+    const result: EpicVersionResult = { version, memberCount: pinned.length };
+    return result;
+  });
 }
