@@ -253,6 +253,27 @@ describe('the job worker, waking and idling', () => {
   });
 });
 
+describe('a failing job', () => {
+  it('is retried, then failed on its last delivery with the handler’s own words, its message moved to the poison queue', async () => {
+    const queues = await freshQueues();
+    const deps = workerDeps(queues);
+    let attempts = 0;
+    const failing: JobHandler = async () => {
+      attempts += 1;
+      throw new Error(`renderer crashed (attempt ${attempts})`);
+    };
+    startWorker(deps, { definitions: [publishJob(failing)], retryDelaySec: 0, maxDeliveries: 3 });
+    const jobId = await start(deps);
+    await until(async () => (await statusOf(jobId)) === 'Failed', 'the job to fail for good', 40_000);
+    await until(async () => (await queues.depth('story-publish')) === 0, 'its message to leave the queue');
+
+    const [job] = await database.sql<{ error: string; dequeue_count: number }[]>`select error, dequeue_count from jobs where id = ${jobId}`;
+    expect(job).toEqual({ error: 'renderer crashed (attempt 3)', dequeue_count: 3 });
+    expect(attempts).toBe(3);
+    expect((await queues.peekPoison('story-publish')).map((text) => JSON.parse(text).jobId)).toEqual([jobId]);
+  });
+});
+
 describe('the message lease', () => {
   it('deletes the message of a job that completed while a visibility renewal was in flight, instead of retrying the finished job', async () => {
     const real = await freshQueues();
