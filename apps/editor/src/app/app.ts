@@ -91,10 +91,11 @@ export class App {
     effect((onCleanup) => {
       if (this.auth.user() && this.activityOpen()) onCleanup(this.activity.follow());
     });
-    // Notices (an admin's, or a job of the user's that ended while no page showed it) pop up as they arrive.
+    // Notices (an admin's, or a job of the user's that ended while no page showed it) pop up as they arrive,
+    // and so does what a page says of a job it followed to its end.
     this.noticeBoard.arrivals$
       .pipe(takeUntilDestroyed())
-      .subscribe((notice) => this.toasts.show(notice.level === 'warning' ? 'warning' : 'info', notice.message, { testId: 'notice-toast' }));
+      .subscribe((arrival) => this.toasts.show(arrival.level, arrival.text, { testId: arrival.listed ? 'notice-toast' : 'toast' }));
     // The server ended the session (logout in another tab, expiry): say why, and ask to log in again.
     effect(() => {
       const reason = this.auth.endedReason();

@@ -11,6 +11,7 @@ export { UploadQueue } from './files/upload-queue';
 export { FlagsStore } from './flags/flags-store';
 export type { FollowedJob } from './following/followed-jobs';
 export { injectJobFollower } from './following/inject-job-follower';
+export type { JobEndWording } from './following/job-end-wording';
 export type { JobFollower } from './following/job-follower';
 export { NoticeBoard } from './notices/notice-board';
 export { OpsHistory, type OpsSeries } from './ops/ops-history';

@@ -9,6 +9,9 @@ import { ItemTextFields } from './item-text-fields';
 import { ItemVersionsPanel } from './item-versions-panel';
 import { JobCard } from './job-card';
 
+/** Both of the epic's jobs: a newer request for the epic replaces the one under way. */
+const EPIC_SUPERSEDED = 'A newer request for this epic replaced this one';
+
 const sameItems = (a: readonly EpicItem[], b: readonly EpicItem[]) => a.length === b.length && a.every((item, index) => item.kind === b[index].kind && item.id === b[index].id);
 
 /**
@@ -63,11 +66,13 @@ export class EpicEditorPage {
   private readonly trpc = injectTrpc();
   private readonly toasts = inject(ToastService);
   protected readonly publishing = injectJobFollower('epic-publish', {
-    onEnd: (job) => this.announce(job, 'Publishing'),
+    endWording: { Completed: (job) => `Published version ${job.result?.['version']}`, Failed: 'Publishing', Superseded: EPIC_SUPERSEDED },
+    onEnd: (job) => this.tookVersion(job),
     onLost: (error) => this.toasts.show('error', `Lost track of the publish job: ${errorMessage(error)}`),
   });
   protected readonly versioning = injectJobFollower('epic-version', {
-    onEnd: (job) => this.announce(job, 'Taking a version'),
+    endWording: { Completed: (job) => `Took version ${job.result?.['version']}`, Failed: 'Taking a version', Superseded: EPIC_SUPERSEDED },
+    onEnd: (job) => this.tookVersion(job),
     onLost: (error) => this.toasts.show('error', `Lost track of the version job: ${errorMessage(error)}`),
   });
 
@@ -133,18 +138,11 @@ export class EpicEditorPage {
     return this.form.startSaved(this.versioning, () => this.trpc.epics.version.mutate({ id: this.id() }));
   }
 
-  private announce(job: FollowedJob, doing: string): void {
-    if (job.status === 'Completed') {
-      const version = job.result?.['version'];
-      if (typeof version === 'number') {
-        this.latestVersion.set(version);
-        if (job.type === 'epic-publish') this.publishedVersion.set(version);
-      }
-      this.toasts.show('success', job.type === 'epic-publish' ? `Published version ${version}` : `Took version ${version}`);
-    } else if (job.status === 'Failed') {
-      this.toasts.show('error', `${doing} failed: ${job.error ?? 'no reason given'}`);
-    } else if (job.status === 'Superseded') {
-      this.toasts.show('info', 'A newer request for this epic replaced this one');
-    }
+  /** A finished publish or version job moves the epic's versions on. */
+  private tookVersion(job: FollowedJob): void {
+    const version = job.result?.['version'];
+    if (job.status !== 'Completed' || typeof version !== 'number') return;
+    this.latestVersion.set(version);
+    if (job.type === 'epic-publish') this.publishedVersion.set(version);
   }
 }

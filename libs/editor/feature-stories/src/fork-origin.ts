@@ -1,8 +1,7 @@
 import { ChangeDetectionStrategy, Component, computed, DestroyRef, effect, inject, input, output, untracked } from '@angular/core';
 import { RouterLink } from '@angular/router';
 import { isTerminalStatus, type JobView, type MediaView, type StoryDetail } from '@storyline/contracts';
-import { injectJobFollower, injectTrpc, type FollowedJob } from '@storyline/editor/data-access';
-import { ToastService } from '@storyline/editor/ui';
+import { injectJobFollower, injectTrpc } from '@storyline/editor/data-access';
 import { JobCard } from './job-card';
 
 /** On reopening a fork, its assets job is worth showing while it runs, or when it needs a retry. */
@@ -47,10 +46,9 @@ export class ForkOrigin {
   readonly mediaRefreshed = output<MediaView[]>();
 
   private readonly trpc = injectTrpc();
-  private readonly toasts = inject(ToastService);
   protected readonly assets = injectJobFollower('story-fork-assets', {
     onUpdate: () => void this.refresh(),
-    onEnd: (job) => this.announce(job),
+    endWording: { Completed: () => 'All images of the fork are copied', Failed: 'Copying the images' },
   });
   private readonly forked = computed(() => this.origin() !== null);
   private readonly ready = computed(() => this.media().filter((media) => media.state === 'ready').length);
@@ -100,10 +98,5 @@ export class ForkOrigin {
     } finally {
       this.refreshing = false;
     }
-  }
-
-  private announce(job: FollowedJob): void {
-    if (job.status === 'Completed') this.toasts.show('success', 'All images of the fork are copied');
-    else if (job.status === 'Failed') this.toasts.show('error', `Copying the images failed: ${job.error ?? 'no reason given'}`);
   }
 }

@@ -1,4 +1,4 @@
-import { ChangeDetectionStrategy, Component, computed, effect, inject, input, signal, untracked } from '@angular/core';
+import { ChangeDetectionStrategy, Component, computed, effect, input, signal, untracked } from '@angular/core';
 import {
   isTerminalStatus,
   type JobStarted,
@@ -8,8 +8,7 @@ import {
   type StoryLanguage,
   type StoryVersionSummary,
 } from '@storyline/contracts';
-import { errorMessage, injectJobFollower, injectTrpc, type JobFollower, type FollowedJob } from '@storyline/editor/data-access';
-import { ToastService } from '@storyline/editor/ui';
+import { errorMessage, injectJobFollower, injectTrpc, type JobEndWording, type JobFollower } from '@storyline/editor/data-access';
 import { JobCard } from './job-card';
 
 const LANGUAGE_NAMES: Record<StoryLanguage, string> = { en: 'English', ro: 'Română' };
@@ -98,9 +97,8 @@ export class StoryExportPanel {
   readonly saveDraft = input.required<() => Promise<boolean>>();
 
   private readonly trpc = injectTrpc();
-  private readonly toasts = inject(ToastService);
-  protected readonly zip = injectJobFollower('story-export', { onEnd: (job) => this.announce('ZIP', job) });
-  protected readonly pdf = injectJobFollower('story-document-export', { onEnd: (job) => this.announce('PDF', job) });
+  protected readonly zip = injectJobFollower('story-export', { endWording: exportWording('ZIP') });
+  protected readonly pdf = injectJobFollower('story-document-export', { endWording: exportWording('PDF') });
 
   private readonly versions = signal<readonly StoryVersionSummary[]>([]);
   /** The chosen version as the select holds it: '' for the draft. */
@@ -194,9 +192,9 @@ export class StoryExportPanel {
     const job = follower.job();
     return job?.status === 'Completed' && job.result ? (job.result as T) : null;
   }
+}
 
-  private announce(kind: 'ZIP' | 'PDF', job: FollowedJob): void {
-    if (job.status === 'Completed') this.toasts.show('success', `${kind} export ready: ${String(job.result?.['fileName'] ?? '')}`);
-    else if (job.status === 'Failed') this.toasts.show('error', `${kind} export failed: ${job.error ?? 'no reason given'}`);
-  }
+/** What the panel says when an export ends; a cancelled one shows on its card alone. */
+function exportWording(kind: 'ZIP' | 'PDF'): JobEndWording {
+  return { Completed: (job) => `${kind} export ready: ${String(job.result?.['fileName'] ?? '')}`, Failed: `${kind} export` };
 }

@@ -16,7 +16,13 @@ export class StoryForking {
 
   /** The fork job on screen and its controls, for a {@link JobCard}. */
   readonly follower = injectJobFollower('story-fork', {
-    onEnd: (job) => void this.finish(job),
+    endWording: {
+      Completed: (job) => (typeof job.result?.['storyId'] === 'string' ? `Forked into a new story${imagesCopying(job.result['mediaCount'])}` : { level: 'error', text: 'The fork finished without naming its new story' }),
+      Failed: 'Forking',
+      Cancelled: 'Forking was cancelled',
+      Superseded: 'A newer fork of this story replaced this one',
+    },
+    onEnd: (job) => void this.open(job),
     onLost: (error) => this.toasts.show('error', `Lost track of the fork job: ${errorMessage(error)}`),
   });
   readonly busy = this.follower.busy;
@@ -32,15 +38,14 @@ export class StoryForking {
     return this.follower.resume(storyId);
   }
 
-  private async finish(job: FollowedJob): Promise<void> {
-    if (job.status === 'Failed') return this.toasts.show('error', `Forking failed: ${job.error ?? 'no reason given'}`);
-    if (job.status === 'Cancelled') return this.toasts.show('info', 'Forking was cancelled');
-    if (job.status === 'Superseded') return this.toasts.show('info', 'A newer fork of this story replaced this one');
+  /** Opens the new story a finished fork made. */
+  private async open(job: FollowedJob): Promise<void> {
     const storyId = job.result?.['storyId'];
-    if (typeof storyId !== 'string') return this.toasts.show('error', 'The fork finished without naming its new story');
-    const mediaCount = job.result?.['mediaCount'];
-    const images = typeof mediaCount === 'number' && mediaCount > 0 ? `; copying its ${mediaCount} images` : '';
-    this.toasts.show('success', `Forked into a new story${images}`);
-    await this.router.navigate(['/stories', storyId]);
+    if (job.status === 'Completed' && typeof storyId === 'string') await this.router.navigate(['/stories', storyId]);
   }
+}
+
+/** "; copying its 3 images" when the fork has images to copy, else nothing. */
+function imagesCopying(mediaCount: unknown): string {
+  return typeof mediaCount === 'number' && mediaCount > 0 ? `; copying its ${mediaCount} images` : '';
 }

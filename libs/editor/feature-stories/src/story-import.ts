@@ -1,7 +1,7 @@
 import { ChangeDetectionStrategy, Component, computed, DestroyRef, inject, output } from '@angular/core';
 import { RouterLink } from '@angular/router';
 import type { JobStarted, StoryImportResult } from '@storyline/contracts';
-import { FileTransfer, injectJobFollower, UploadQueue, type FollowedJob } from '@storyline/editor/data-access';
+import { FileTransfer, injectJobFollower, UploadQueue } from '@storyline/editor/data-access';
 import { FileDrop, ToastService, UploadProgress } from '@storyline/editor/ui';
 import { JobCard } from './job-card';
 
@@ -73,7 +73,12 @@ export class StoryImport {
 
   private readonly files = inject(FileTransfer);
   private readonly toasts = inject(ToastService);
-  protected readonly job = injectJobFollower('story-import', { onEnd: (job) => this.announce(job) });
+  protected readonly job = injectJobFollower('story-import', {
+    endWording: { Completed: (job) => `Imported “${(job.result as StoryImportResult | null)?.title ?? 'the story'}”`, Failed: 'Import' },
+    onEnd: (job) => {
+      if (job.status === 'Completed' && job.result) this.imported.emit(job.result as StoryImportResult);
+    },
+  });
   protected readonly uploads = new UploadQueue<JobStarted>({
     upload: (file, onProgress, signal) => this.files.uploadImport(file, { onProgress, signal }),
     onUploaded: ({ jobId }) => this.job.follow(jobId),
@@ -102,15 +107,5 @@ export class StoryImport {
     this.job.reset();
     for (const item of this.uploads.items()) this.uploads.dismiss(item.id);
     this.uploads.add(file, archiveRefusal(file));
-  }
-
-  private announce(job: FollowedJob): void {
-    if (job.status === 'Completed') {
-      const result = job.result as StoryImportResult | null;
-      this.toasts.show('success', `Imported “${result?.title ?? 'the story'}”`);
-      if (result) this.imported.emit(result);
-    } else if (job.status === 'Failed') {
-      this.toasts.show('error', `Import failed: ${job.error ?? 'no reason given'}`);
-    }
   }
 }

@@ -1,11 +1,11 @@
 import { inject, Injectable, signal } from '@angular/core';
-import { errorMessage, injectJobFollower, injectTrpc, type FollowedJob } from '@storyline/editor/data-access';
+import { errorMessage, injectJobFollower, injectTrpc } from '@storyline/editor/data-access';
 import { ToastService } from '@storyline/editor/ui';
 
 /**
  * One story's publishing, for the editor page that provides it: starts a publish
  * job, follows it live (or picks up one that was already running when the page
- * opened), offers Retry when it failed, and announces how it ended. Watching
+ * opened), offers Retry when it failed, and says how it ended. Watching
  * stops when the page goes away.
  */
 @Injectable()
@@ -15,7 +15,16 @@ export class StoryPublishing {
 
   /** The publish job on screen and its controls, for a {@link JobCard}. */
   readonly follower = injectJobFollower('story-publish', {
-    onEnd: (job) => this.announce(job),
+    endWording: {
+      Completed: (job) => `Published version ${job.result?.['version']}`,
+      Failed: 'Publishing',
+      Superseded: 'A newer publish of this story replaced this one',
+      Cancelled: 'Publishing was cancelled',
+    },
+    onEnd: (job) => {
+      const version = job.result?.['version'];
+      if (job.status === 'Completed' && typeof version === 'number') this.publishedVersion.set(version);
+    },
     onLost: (error) => this.toasts.show('error', `Lost track of the publish job: ${errorMessage(error)}`),
   });
   /** The publish job on screen: the one started here or resumed, else null. */
@@ -37,25 +46,5 @@ export class StoryPublishing {
   resume(storyId: string): Promise<void> {
     this.follower.reset();
     return this.follower.resume(storyId);
-  }
-
-  private announce(job: FollowedJob): void {
-    switch (job.status) {
-      case 'Completed': {
-        const version = job.result?.['version'];
-        if (typeof version === 'number') this.publishedVersion.set(version);
-        this.toasts.show('success', `Published version ${version}`);
-        return;
-      }
-      case 'Failed':
-        this.toasts.show('error', `Publishing failed: ${job.error ?? 'no reason given'}`);
-        return;
-      case 'Superseded':
-        this.toasts.show('info', 'A newer publish of this story replaced this one');
-        return;
-      case 'Cancelled':
-        this.toasts.show('info', 'Publishing was cancelled');
-        return;
-    }
   }
 }

@@ -1,8 +1,7 @@
-import { ChangeDetectionStrategy, Component, effect, inject, input, output, signal, untracked } from '@angular/core';
+import { ChangeDetectionStrategy, Component, effect, input, output, signal, untracked } from '@angular/core';
 import { isTRPCClientError } from '@trpc/client';
 import type { StoryVersionSummary } from '@storyline/contracts';
-import { errorMessage, injectJobFollower, injectTrpc, type FollowedJob } from '@storyline/editor/data-access';
-import { ToastService } from '@storyline/editor/ui';
+import { errorMessage, injectJobFollower, injectTrpc } from '@storyline/editor/data-access';
 import { JobCard } from './job-card';
 
 const PUBLISHED_FORMAT = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
@@ -79,8 +78,18 @@ export class StoryVersionsPanel {
   readonly opened = output<number>();
 
   private readonly trpc = injectTrpc();
-  private readonly toasts = inject(ToastService);
-  protected readonly follower = injectJobFollower('story-version', { onEnd: (job) => this.announce(job) });
+  protected readonly follower = injectJobFollower('story-version', {
+    endWording: {
+      Completed: (job) => (typeof job.result?.['version'] === 'number' ? `Opened version ${job.result['version']} as the draft` : { level: 'error', text: 'The version job finished without naming its version' }),
+      Failed: 'Opening the version',
+      Superseded: 'A newer request to open a version replaced this one',
+      Cancelled: 'Opening the version was cancelled',
+    },
+    onEnd: (job) => {
+      const version = job.result?.['version'];
+      if (job.status === 'Completed' && typeof version === 'number') this.opened.emit(version);
+    },
+  });
 
   protected readonly versions = signal<readonly StoryVersionSummary[]>([]);
   /** The version waiting for the user to confirm discarding the draft's changes. */
@@ -136,24 +145,6 @@ export class StoryVersionsPanel {
       if (storyId === this.storyId()) this.versions.set(versions);
     } catch (error) {
       if (storyId === this.storyId()) this.error.set(`Could not list the published versions: ${errorMessage(error)}`);
-    }
-  }
-
-  private announce(job: FollowedJob): void {
-    switch (job.status) {
-      case 'Completed': {
-        const version = job.result?.['version'];
-        if (typeof version !== 'number') return this.toasts.show('error', 'The version job finished without naming its version');
-        this.toasts.show('success', `Opened version ${version} as the draft`);
-        this.opened.emit(version);
-        return;
-      }
-      case 'Failed':
-        return this.toasts.show('error', `Opening the version failed: ${job.error ?? 'no reason given'}`);
-      case 'Superseded':
-        return this.toasts.show('info', 'A newer request to open a version replaced this one');
-      case 'Cancelled':
-        return this.toasts.show('info', 'Opening the version was cancelled');
     }
   }
 }

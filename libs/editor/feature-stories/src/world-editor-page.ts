@@ -1,7 +1,7 @@
 import { ChangeDetectionStrategy, Component, computed, effect, inject, input, signal, untracked } from '@angular/core';
 import { RouterLink } from '@angular/router';
 import type { WorldImage, WorldImageUploaded, WorldItemDetail } from '@storyline/contracts';
-import { errorMessage, injectJobFollower, injectTrpc, uploadFile, type FollowedJob } from '@storyline/editor/data-access';
+import { errorMessage, injectJobFollower, injectTrpc, uploadFile } from '@storyline/editor/data-access';
 import { ToastService } from '@storyline/editor/ui';
 import { ItemForm } from './item-form';
 import { ItemTextFields } from './item-text-fields';
@@ -75,7 +75,15 @@ export class WorldEditorPage {
   protected readonly view = injectWorldKind();
   protected readonly kind = this.view.kind;
   protected readonly versioning = injectJobFollower(this.view.jobType, {
-    onEnd: (job) => this.announce(job),
+    endWording: {
+      Completed: (job) => `Took version ${job.result?.['version']}`,
+      Failed: 'Taking a version',
+      Superseded: `A newer version request of this ${this.view.label.toLowerCase()} replaced this one`,
+    },
+    onEnd: (job) => {
+      const version = job.result?.['version'];
+      if (job.status === 'Completed' && typeof version === 'number') this.latestVersion.set(version);
+    },
     onLost: (error) => this.toasts.show('error', `Lost track of the version job: ${errorMessage(error)}`),
   });
 
@@ -133,18 +141,6 @@ export class WorldEditorPage {
     } finally {
       this.uploading.set(null);
       field.value = '';
-    }
-  }
-
-  private announce(job: FollowedJob): void {
-    if (job.status === 'Completed') {
-      const version = job.result?.['version'];
-      if (typeof version === 'number') this.latestVersion.set(version);
-      this.toasts.show('success', `Took version ${version}`);
-    } else if (job.status === 'Failed') {
-      this.toasts.show('error', `Taking a version failed: ${job.error ?? 'no reason given'}`);
-    } else if (job.status === 'Superseded') {
-      this.toasts.show('info', `A newer version request of this ${this.view.label.toLowerCase()} replaced this one`);
     }
   }
 }

@@ -2,19 +2,39 @@ import { DestroyRef, inject } from '@angular/core';
 import { defer, finalize } from 'rxjs';
 import type { JobType } from '@storyline/contracts';
 import { injectTrpc } from '../api/provide-trpc';
-import { FollowedJobs } from './followed-jobs';
+import { jobEndedNotice } from '../notices/job-ended-notice';
+import { NoticeBoard } from '../notices/notice-board';
+import { FollowedJobs, type FollowedJob } from './followed-jobs';
+import { jobEndMessage, type JobEndMessage, type JobEndWording } from './job-end-wording';
 import { JobFollower, type JobFollowerOptions } from './job-follower';
 import { JobsOnScreen } from './jobs-on-screen';
+
+export interface PageJobFollowerOptions extends JobFollowerOptions {
+  /**
+   * The page's words for how its job ended, said as a toast before `onEnd` runs.
+   * Without them the follower says what a notice of the job's end would.
+   */
+  endWording?: JobEndWording;
+}
+
+/** What a notice of the job's end would say, for a page that brings no words of its own. */
+function noticeMessage(job: FollowedJob): JobEndMessage | null {
+  const notice = jobEndedNotice(job);
+  return notice && { level: notice.level, text: notice.message };
+}
 
 /**
  * A {@link JobFollower} for `type`, following through the {@link FollowedJobs} and
  * stopped when the calling component or service is destroyed. Call in an injection context.
- * The job it follows counts as on screen ({@link JobsOnScreen}), so its end is not also a notice.
+ * The job it follows counts as on screen ({@link JobsOnScreen}), and its end is said
+ * through the {@link NoticeBoard} in the page's words, so it is not also a notice.
  */
-export function injectJobFollower(type: JobType, options: JobFollowerOptions = {}): JobFollower {
+export function injectJobFollower(type: JobType, options: PageJobFollowerOptions = {}): JobFollower {
   const trpc = injectTrpc();
   const followed = inject(FollowedJobs);
   const onScreen = inject(JobsOnScreen);
+  const board = inject(NoticeBoard);
+  const { endWording, ...followerOptions } = options;
   const follower = new JobFollower(
     type,
     {
@@ -28,9 +48,9 @@ export function injectJobFollower(type: JobType, options: JobFollowerOptions = {
       cancel: (jobId) => trpc.jobs.cancel.mutate({ jobId }),
     },
     {
-      ...options,
+      ...followerOptions,
       onEnd: (job) => {
-        onScreen.markAnnounced(job.id);
+        board.say(job.id, endWording ? jobEndMessage(job, endWording) : noticeMessage(job));
         options.onEnd?.(job);
       },
     },

@@ -1,17 +1,17 @@
 import { Injectable } from '@angular/core';
 
-/** How many announced jobs are remembered; enough for any page's worth of jobs. */
-const ANNOUNCED_KEPT = 100;
+/** How many jobs whose end a page said are remembered; enough for any page's worth of jobs. */
+const SAID_KEPT = 100;
 
 /**
  * Which jobs a page of this tab shows now (a publish card, an export panel), and which
- * ones a page already announced as ended. A job's end is a notice only for a job no
- * page shows: the page that shows it says so itself, and one toast is enough.
+ * ones' end a page already said (through `NoticeBoard.say`). A job's end is a notice only
+ * for a job no page speaks for: the page that shows it says so itself, and one toast is enough.
  */
 @Injectable({ providedIn: 'root' })
 export class JobsOnScreen {
   private readonly shown = new Map<string, number>();
-  private readonly announced = new Set<string>();
+  private readonly said = new Set<string>();
 
   /** Marks a job as on screen until the returned function is called. */
   show(jobId: string): () => void {
@@ -26,15 +26,15 @@ export class JobsOnScreen {
     };
   }
 
-  /** A page told the user that this job ended. */
-  markAnnounced(jobId: string): void {
-    this.announced.delete(jobId);
-    this.announced.add(jobId);
-    if (this.announced.size > ANNOUNCED_KEPT) this.announced.delete(this.announced.values().next().value as string);
+  /** A page said how this job ended (or chose to say nothing): its end on the user stream is no notice. */
+  spokeOf(jobId: string): void {
+    this.said.delete(jobId);
+    this.said.add(jobId);
+    if (this.said.size > SAID_KEPT) this.said.delete(this.said.values().next().value as string);
   }
 
-  /** Whether a page shows this job or already announced its end. */
+  /** Whether a page shows this job or already said its end. */
   speaksFor(jobId: string): boolean {
-    return this.shown.has(jobId) || this.announced.has(jobId);
+    return this.shown.has(jobId) || this.said.has(jobId);
   }
 }

@@ -35,17 +35,17 @@ describe('noticeForEndedJob', () => {
     expect(noticeForEndedJob(ended, { userId: OWNER, speaksFor: (id) => onScreen.speaksFor(id) })).not.toBeNull();
   });
 
-  it('leaves a job on screen to its page, also once the page let go after announcing it', () => {
+  it('leaves a job on screen to its page, also once the page let go after saying its end', () => {
     const onScreen = new JobsOnScreen();
     const viewer = { userId: OWNER, speaksFor: (id: string) => onScreen.speaksFor(id) };
     const hide = onScreen.show(ended.id);
     expect(noticeForEndedJob(ended, viewer)).toBeNull();
-    onScreen.markAnnounced(ended.id);
+    onScreen.spokeOf(ended.id);
     hide();
     expect(noticeForEndedJob(ended, viewer)).toBeNull();
   });
 
-  it('makes a notice once the page showing the job is gone without announcing it', () => {
+  it('makes a notice once the page showing the job is gone without saying its end', () => {
     const onScreen = new JobsOnScreen();
     const hideOne = onScreen.show(ended.id);
     const hideTwo = onScreen.show(ended.id);

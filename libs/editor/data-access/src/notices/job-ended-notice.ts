@@ -1,4 +1,5 @@
 import type { JobType, JobView, Notice } from '@storyline/contracts';
+import { failedText } from '../following/job-end-wording';
 
 /** What each job type is called in a sentence. */
 const JOB_NAMES: Record<JobType, string> = {
@@ -39,7 +40,7 @@ export function jobEndedNotice(job: JobView): Notice | null {
       return { ...base, level: 'info', message: made ? `${name} is done: ${made}` : `${name} is done` };
     }
     case 'Failed':
-      return { ...base, level: 'warning', message: `${name} failed: ${job.error ?? 'no reason given'}` };
+      return { ...base, level: 'warning', message: failedText(name, job) };
     case 'Cancelled':
       return { ...base, level: 'info', message: `${name} was cancelled` };
     default:
