@@ -1,5 +1,4 @@
-export { epicsRoutes } from './epic-routes';
-export { storiesRoutes } from './stories-routes';
-export { StoryEditorPage } from './story-editor-page';
-export { StoryListPage } from './story-list-page';
-export { heroesRoutes, regionsRoutes } from './world-routes';
+// The routes the editor app loads lazily, and nothing else; the folders hold the pages.
+export { epicsRoutes } from './epics/epic-routes';
+export { storiesRoutes } from './stories/stories-routes';
+export { heroesRoutes, regionsRoutes } from './world/world-routes';

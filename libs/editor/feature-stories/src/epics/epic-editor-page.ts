@@ -4,10 +4,10 @@ import type { EpicDetail, EpicItem } from '@storyline/contracts';
 import { errorMessage, injectJobFollower, injectTrpc, type FollowedJob } from '@storyline/editor/data-access';
 import { ToastService } from '@storyline/editor/ui';
 import { EpicItemsEditor } from './epic-items-editor';
-import { ItemForm } from './item-form';
-import { ItemTextFields } from './item-text-fields';
-import { ItemVersionsPanel } from './item-versions-panel';
-import { JobCard } from './job-card';
+import { ItemForm } from '../items/item-form';
+import { ItemTextFields } from '../items/item-text-fields';
+import { ItemVersionsPanel } from '../items/item-versions-panel';
+import { JobCard } from '../jobs/job-card';
 
 /** Both of the epic's jobs: a newer request for the epic replaces the one under way. */
 const EPIC_SUPERSEDED = 'A newer request for this epic replaced this one';

@@ -2,7 +2,7 @@ import { ChangeDetectionStrategy, Component, computed, DestroyRef, effect, injec
 import { RouterLink } from '@angular/router';
 import { isTerminalStatus, type JobView, type MediaView, type StoryDetail } from '@storyline/contracts';
 import { injectJobFollower, injectTrpc } from '@storyline/editor/data-access';
-import { JobCard } from './job-card';
+import { JobCard } from '../jobs/job-card';
 
 /** On reopening a fork, its assets job is worth showing while it runs, or when it needs a retry. */
 const needsWatching = (job: JobView) => !isTerminalStatus(job.status) || job.status === 'Failed' || job.status === 'Cancelled';

@@ -3,10 +3,10 @@ import { RouterLink } from '@angular/router';
 import type { WorldImage, WorldImageUploaded, WorldItemDetail } from '@storyline/contracts';
 import { errorMessage, injectJobFollower, injectTrpc, uploadFile } from '@storyline/editor/data-access';
 import { ToastService } from '@storyline/editor/ui';
-import { ItemForm } from './item-form';
-import { ItemTextFields } from './item-text-fields';
-import { ItemVersionsPanel } from './item-versions-panel';
-import { JobCard } from './job-card';
+import { ItemForm } from '../items/item-form';
+import { ItemTextFields } from '../items/item-text-fields';
+import { ItemVersionsPanel } from '../items/item-versions-panel';
+import { JobCard } from '../jobs/job-card';
 import { injectWorldKind } from './world-kind';
 
 /**

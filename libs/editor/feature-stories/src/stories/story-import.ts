@@ -3,7 +3,7 @@ import { RouterLink } from '@angular/router';
 import type { JobStarted, StoryImportResult } from '@storyline/contracts';
 import { FileTransfer, injectJobFollower, UploadQueue } from '@storyline/editor/data-access';
 import { FileDrop, ToastService, UploadProgress } from '@storyline/editor/ui';
-import { JobCard } from './job-card';
+import { JobCard } from '../jobs/job-card';
 
 const ZIP_TYPES: readonly string[] = ['application/zip', 'application/x-zip-compressed', 'application/x-zip'];
 

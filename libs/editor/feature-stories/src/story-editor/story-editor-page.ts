@@ -4,14 +4,14 @@ import type { StoryDetail } from '@storyline/contracts';
 import { errorMessage, injectTrpc } from '@storyline/editor/data-access';
 import { DraftSaveQueue } from './draft-save-queue';
 import { DraftStatus } from './draft-status';
-import { ForkOrigin } from './fork-origin';
-import { JobCard } from './job-card';
-import { StoryExportPanel } from './story-export-panel';
+import { ForkOrigin } from '../story-jobs/fork-origin';
+import { JobCard } from '../jobs/job-card';
+import { StoryExportPanel } from '../story-jobs/story-export-panel';
 import { StoryDraft } from './story-draft';
-import { StoryForking } from './story-forking';
+import { StoryForking } from '../story-jobs/story-forking';
 import { StoryPagesEditor, type PageMediaAdded, type PageMediaRemoved } from './story-pages-editor';
-import { StoryPublishing } from './story-publishing';
-import { StoryVersionsPanel } from './story-versions-panel';
+import { StoryPublishing } from '../story-jobs/story-publishing';
+import { StoryVersionsPanel } from '../story-jobs/story-versions-panel';
 
 /**
  * Edits one story's draft (title, bilingual pages and their images), saves it,

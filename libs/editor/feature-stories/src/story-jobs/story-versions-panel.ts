@@ -2,7 +2,7 @@ import { ChangeDetectionStrategy, Component, effect, input, output, signal, untr
 import { isTRPCClientError } from '@trpc/client';
 import type { StoryVersionSummary } from '@storyline/contracts';
 import { errorMessage, injectJobFollower, injectTrpc } from '@storyline/editor/data-access';
-import { JobCard } from './job-card';
+import { JobCard } from '../jobs/job-card';
 
 const PUBLISHED_FORMAT = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 

@@ -1,6 +1,6 @@
 import { ChangeDetectionStrategy, Component } from '@angular/core';
 import { injectTrpc } from '@storyline/editor/data-access';
-import { ItemList, type ItemListText, type ItemRow } from './item-list';
+import { ItemList, type ItemListText, type ItemRow } from '../items/item-list';
 import { injectWorldKind } from './world-kind';
 
 /** The user's own regions or heroes (the route says which), newest first, and a form to add one. */

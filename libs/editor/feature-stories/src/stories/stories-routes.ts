@@ -1,5 +1,5 @@
 import type { Routes } from '@angular/router';
-import { StoryEditorPage } from './story-editor-page';
+import { StoryEditorPage } from '../story-editor/story-editor-page';
 import { StoryListPage } from './story-list-page';
 
 /** The stories feature, mounted under `/stories`; the editor's `id` input comes from the route. */

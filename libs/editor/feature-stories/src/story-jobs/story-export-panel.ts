@@ -9,7 +9,7 @@ import {
   type StoryVersionSummary,
 } from '@storyline/contracts';
 import { errorMessage, injectJobFollower, injectTrpc, type JobEndWording, type JobFollower } from '@storyline/editor/data-access';
-import { JobCard } from './job-card';
+import { JobCard } from '../jobs/job-card';
 
 const LANGUAGE_NAMES: Record<StoryLanguage, string> = { en: 'English', ro: 'Română' };
 const PUBLISHED_FORMAT = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium' });
