@@ -9,7 +9,6 @@ export { FileTransfer } from './files/file-transfer';
 export { uploadFile } from './files/upload-file';
 export { UploadQueue } from './files/upload-queue';
 export { FlagsStore } from './flags/flags-store';
-export type { FollowedJob } from './following/followed-jobs';
 export { injectJobFollower } from './following/inject-job-follower';
 export type { JobEndWording } from './following/job-end-wording';
 export type { JobFollower } from './following/job-follower';

@@ -1,6 +1,6 @@
 import { ChangeDetectionStrategy, Component, computed, input, output } from '@angular/core';
-import { isTerminalStatus } from '@storyline/contracts';
-import { JobProgress, type JobProgressView } from './job-progress';
+import { isTerminalStatus, type FollowedJob, type JobView } from '@storyline/contracts';
+import { JobProgress } from './job-progress';
 
 /**
  * A side panel listing the jobs under way and recently finished, each with its live
@@ -86,7 +86,7 @@ import { JobProgress, type JobProgressView } from './job-progress';
 })
 export class ActivityPanel {
   /** The jobs to list, in the order to show them. */
-  readonly jobs = input.required<readonly JobProgressView[]>();
+  readonly jobs = input.required<readonly (JobView | FollowedJob)[]>();
   /** The user asked to close the panel. */
   readonly closed = output();
   /** The user asked to start a failed or cancelled job again; carries its id. */

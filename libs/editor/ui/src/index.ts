@@ -4,7 +4,7 @@ export { CountBadge } from './count-badge';
 export { FileDrop } from './file-drop';
 export { formatByteSize } from './format-byte-size';
 export { formatElapsed } from './format-elapsed';
-export { JobProgress, type JobProgressView } from './job-progress';
+export { JobProgress } from './job-progress';
 export { NoticesMenu } from './notices-menu';
 export { SecondClock } from './second-clock';
 export { ToastHost } from './toast-host';

@@ -1,10 +1,7 @@
 import { booleanAttribute, ChangeDetectionStrategy, Component, computed, effect, inject, input } from '@angular/core';
-import { isTerminalStatus, type JobStatus, type JobView, type Transport } from '@storyline/contracts';
+import { isTerminalStatus, type FollowedJob, type JobStatus, type JobView } from '@storyline/contracts';
 import { formatElapsed } from './format-elapsed';
 import { SecondClock } from './second-clock';
-
-/** What {@link JobProgress} shows: a job and, when the editor follows it, how its updates arrive. */
-export type JobProgressView = JobView & { transport?: Transport; fellBack?: boolean };
 
 const STATUS_TONES: Record<JobStatus, 'muted' | 'active' | 'success' | 'danger'> = {
   Queued: 'muted',
@@ -41,10 +38,10 @@ const STATUS_TONES: Record<JobStatus, 'muted' | 'active' | 'success' | 'danger'>
       @if (job().error; as error) {
         <p class="job__error" data-testid="job-error">{{ error }}</p>
       }
-      @if (job().transport; as transport) {
+      @if (followed(); as followed) {
         <p class="job__transport">
-          Updates by <span data-testid="job-transport">{{ transport }}</span>
-          @if (job().fellBack) {
+          Updates by <span data-testid="job-transport">{{ followed.transport }}</span>
+          @if (followed.fellBack) {
             <span class="job__fallback" data-testid="job-fallback">(live updates unavailable, checking periodically)</span>
           }
         </p>
@@ -86,11 +83,16 @@ const STATUS_TONES: Record<JobStatus, 'muted' | 'active' | 'success' | 'danger'>
   `,
 })
 export class JobProgress {
-  readonly job = input.required<JobProgressView>();
+  /** A job, or one the editor follows, which also says how its updates arrive. */
+  readonly job = input.required<JobView | FollowedJob>();
   /** Tighter and frameless, for lists of many jobs. */
   readonly compact = input(false, { transform: booleanAttribute });
 
   private readonly clock = inject(SecondClock);
+  protected readonly followed = computed(() => {
+    const job = this.job();
+    return 'transport' in job ? job : null;
+  });
   protected readonly terminal = computed(() => isTerminalStatus(this.job().status));
   protected readonly tone = computed(() => STATUS_TONES[this.job().status]);
   protected readonly elapsed = computed(() => {

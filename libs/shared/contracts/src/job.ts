@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { JobSeqText } from './log-position';
-import { JobStatus, JobType } from './job-type';
+import { JobStatus, JobType, type Transport } from './job-type';
 
 export const JobId = z.uuid({ message: 'jobId must be a UUID' });
 
@@ -26,6 +26,16 @@ export const JobView = z.object({
   parentJobId: z.string().nullable(),
 });
 export type JobView = z.infer<typeof JobView>;
+
+/**
+ * A job the editor follows: its view as it stands, and how its updates arrive
+ * (the job type's flag picks the transport). The page and the job list show both.
+ */
+export type FollowedJob = JobView & {
+  transport: Transport;
+  /** Push was chosen but the user stream is unavailable, so this job is being polled instead. */
+  fellBack: boolean;
+};
 
 export const GetJobInput = z.object({ jobId: JobId });
 export type GetJobInput = z.infer<typeof GetJobInput>;

@@ -1,8 +1,8 @@
 import { computed, inject, Injectable, signal } from '@angular/core';
 import type { Subscription } from 'rxjs';
-import { isTerminalStatus, type JobView } from '@storyline/contracts';
+import { isTerminalStatus, type FollowedJob, type JobView } from '@storyline/contracts';
 import { injectTrpc } from '../api/provide-trpc';
-import { FollowedJobs, type FollowedJob } from '../following/followed-jobs';
+import { FollowedJobs } from '../following/followed-jobs';
 import { UserStream } from '../user-stream/user-stream';
 
 /**

@@ -1,9 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { BehaviorSubject, Subject, type Observable } from 'rxjs';
-import type { JobStatus, JobView } from '@storyline/contracts';
+import type { FollowedJob, JobStatus, JobView } from '@storyline/contracts';
 import type { UserStreamState } from '../user-stream/connect-user-stream';
 import { followByPush, type PushSource } from './follow-by-push';
-import type { FollowedJob } from './followed-jobs';
 import { aJobView } from '../testing/a-job-view';
 
 const JOB_ID = '7d1c4c5e-0000-4000-8000-000000000001';

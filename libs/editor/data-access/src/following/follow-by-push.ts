@@ -16,9 +16,8 @@ import {
   throwError,
   timer,
 } from 'rxjs';
-import { isTerminalStatus, type JobView, type Transport } from '@storyline/contracts';
+import { isTerminalStatus, type FollowedJob, type JobView, type Transport } from '@storyline/contracts';
 import type { UserStreamState } from '../user-stream/connect-user-stream';
-import type { FollowedJob } from './followed-jobs';
 
 /** What {@link followByPush} follows a job with. */
 export interface PushSource {

@@ -1,6 +1,6 @@
 import { inject, Injectable } from '@angular/core';
 import { defer, finalize, map, Observable, of, ReplaySubject, share, switchMap, tap } from 'rxjs';
-import { isTerminalStatus, type JobType, type JobView, type Transport } from '@storyline/contracts';
+import { isTerminalStatus, type FollowedJob, type JobType, type JobView, type Transport } from '@storyline/contracts';
 import { isPermanentError } from '../api/is-permanent-error';
 import { injectTrpc } from '../api/provide-trpc';
 import { FlagsStore } from '../flags/flags-store';
@@ -8,13 +8,6 @@ import { UserStream } from '../user-stream/user-stream';
 import { followByPush } from './follow-by-push';
 import { pollJob } from './poll-job';
 import { shadowJob, type ShadowOutcome } from './shadow-job';
-
-/** A followed job: its view as it stands, and how its updates arrive. */
-export type FollowedJob = JobView & {
-  transport: Transport;
-  /** Push was chosen but the user stream is unavailable, so this job is being polled instead. */
-  fellBack: boolean;
-};
 
 /** A job nobody hears of for this long is given up on rather than polled for ever. */
 const POLL_TIMEOUT_MS = 20 * 60_000;

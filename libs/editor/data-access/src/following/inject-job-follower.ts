@@ -1,10 +1,10 @@
 import { DestroyRef, inject } from '@angular/core';
 import { defer, finalize } from 'rxjs';
-import type { JobType } from '@storyline/contracts';
+import type { FollowedJob, JobType } from '@storyline/contracts';
 import { injectTrpc } from '../api/provide-trpc';
 import { jobEndedNotice } from '../notices/job-ended-notice';
 import { NoticeBoard } from '../notices/notice-board';
-import { FollowedJobs, type FollowedJob } from './followed-jobs';
+import { FollowedJobs } from './followed-jobs';
 import { jobEndMessage, type JobEndMessage, type JobEndWording } from './job-end-wording';
 import { JobFollower, type JobFollowerOptions } from './job-follower';
 import { JobsOnScreen } from './jobs-on-screen';

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { JobStatus, JobView } from '@storyline/contracts';
+import type { FollowedJob, JobStatus, JobView } from '@storyline/contracts';
 import { jobEndMessage, type JobEndWording } from './job-end-wording';
-import type { FollowedJob } from './followed-jobs';
 import { aJobView } from '../testing/a-job-view';
 
 const ended = (status: JobStatus, overrides: Partial<JobView> = {}): FollowedJob => ({ ...aJobView({ status, ...overrides }), transport: 'push', fellBack: false });

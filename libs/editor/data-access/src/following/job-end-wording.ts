@@ -1,4 +1,4 @@
-import type { FollowedJob } from './followed-jobs';
+import type { FollowedJob } from '@storyline/contracts';
 
 /** What is said when a job followed on a page ends: a toast's text and how it looks. */
 export interface JobEndMessage {

@@ -1,8 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { Subject } from 'rxjs';
-import type { JobStatus, JobView } from '@storyline/contracts';
+import type { FollowedJob, JobStatus, JobView } from '@storyline/contracts';
 import { JobFollower, type JobFollowerSource } from './job-follower';
-import type { FollowedJob } from './followed-jobs';
 import { aJobView } from '../testing/a-job-view';
 
 const TARGET = '7d1c4c5e-0000-4000-8000-0000000000aa';

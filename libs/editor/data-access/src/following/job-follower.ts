@@ -1,7 +1,6 @@
 import { computed, signal } from '@angular/core';
 import type { Observable, Subscription } from 'rxjs';
-import { isTerminalStatus, type JobStarted, type JobType, type JobView } from '@storyline/contracts';
-import type { FollowedJob } from './followed-jobs';
+import { isTerminalStatus, type FollowedJob, type JobStarted, type JobType, type JobView } from '@storyline/contracts';
 
 /** What a {@link JobFollower} needs from the API; `injectJobFollower` wires the real ones. */
 export interface JobFollowerSource {

@@ -1,7 +1,7 @@
 import { ChangeDetectionStrategy, Component, computed, effect, inject, input, signal, untracked } from '@angular/core';
 import { RouterLink } from '@angular/router';
-import type { EpicDetail, EpicItem } from '@storyline/contracts';
-import { errorMessage, injectJobFollower, injectTrpc, type FollowedJob } from '@storyline/editor/data-access';
+import type { EpicDetail, EpicItem, FollowedJob } from '@storyline/contracts';
+import { errorMessage, injectJobFollower, injectTrpc } from '@storyline/editor/data-access';
 import { ToastService } from '@storyline/editor/ui';
 import { EpicItemsEditor } from './epic-items-editor';
 import { ItemForm } from '../items/item-form';

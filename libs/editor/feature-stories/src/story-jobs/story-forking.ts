@@ -1,6 +1,7 @@
 import { inject, Injectable } from '@angular/core';
 import { Router } from '@angular/router';
-import { errorMessage, injectJobFollower, injectTrpc, type FollowedJob } from '@storyline/editor/data-access';
+import type { FollowedJob } from '@storyline/contracts';
+import { errorMessage, injectJobFollower, injectTrpc } from '@storyline/editor/data-access';
 import { ToastService } from '@storyline/editor/ui';
 
 /**

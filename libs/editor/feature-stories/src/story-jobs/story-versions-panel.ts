@@ -1,10 +1,18 @@
 import { ChangeDetectionStrategy, Component, effect, input, output, signal, untracked } from '@angular/core';
 import { isTRPCClientError } from '@trpc/client';
 import type { StoryVersionSummary } from '@storyline/contracts';
-import { errorMessage, injectJobFollower, injectTrpc } from '@storyline/editor/data-access';
+import { errorMessage, injectJobFollower, injectTrpc, type JobEndWording } from '@storyline/editor/data-access';
 import { JobCard } from '../jobs/job-card';
 
 const PUBLISHED_FORMAT = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+
+/** What the panel says when opening a version as the draft ends. */
+const OPENING_WORDING: JobEndWording = {
+  Completed: (job) => (typeof job.result?.['version'] === 'number' ? `Opened version ${job.result['version']} as the draft` : { level: 'error', text: 'The version job finished without naming its version' }),
+  Failed: 'Opening the version',
+  Superseded: 'A newer request to open a version replaced this one',
+  Cancelled: 'Opening the version was cancelled',
+};
 
 /** Whether the API refused because the draft has unpublished changes. */
 function isConflict(error: unknown): boolean {
@@ -79,12 +87,7 @@ export class StoryVersionsPanel {
 
   private readonly trpc = injectTrpc();
   protected readonly follower = injectJobFollower('story-version', {
-    endWording: {
-      Completed: (job) => (typeof job.result?.['version'] === 'number' ? `Opened version ${job.result['version']} as the draft` : { level: 'error', text: 'The version job finished without naming its version' }),
-      Failed: 'Opening the version',
-      Superseded: 'A newer request to open a version replaced this one',
-      Cancelled: 'Opening the version was cancelled',
-    },
+    endWording: OPENING_WORDING,
     onEnd: (job) => {
       const version = job.result?.['version'];
       if (job.status === 'Completed' && typeof version === 'number') this.opened.emit(version);
