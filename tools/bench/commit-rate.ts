@@ -10,7 +10,7 @@ export interface CommitRate {
 }
 
 /**
- * What commit-ordered feed positions cost writers: transactions like the worker's (job row +
+ * What commit-ordered log positions cost writers: transactions like the worker's (job row +
  * event + NOTIFY), as fast as `connections` sessions can commit them, with the trigger that
  * gives each event its position at commit under one lock, and with it disabled. In a database
  * of its own, since events written without the trigger have no position. Each pair is

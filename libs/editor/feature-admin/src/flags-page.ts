@@ -83,7 +83,7 @@ export class FlagsPage {
   );
 
   constructor() {
-    // Reread on opening: while the job feed is down, the copy may miss another admin's change.
+    // Reread on opening: while the user stream is down, the copy may miss another admin's change.
     this.store.refresh().catch((error: unknown) => this.loadError.set(errorMessage(error)));
   }
 

@@ -41,7 +41,7 @@ const toLines = (series: OpsSeries[], suffix = ''): ChartLine[] =>
           <p class="muted">Waiting for the first sample…</p>
         } @else {
           <table class="card streams">
-            <thead><tr><th scope="col">Process</th><th scope="col">Job feeds</th><th scope="col">Job watches</th><th scope="col">Events/s</th><th scope="col">Latency p50 / p99</th></tr></thead>
+            <thead><tr><th scope="col">Process</th><th scope="col">User streams</th><th scope="col">Watched jobs</th><th scope="col">Events/s</th><th scope="col">Latency p50 / p99</th></tr></thead>
             <tbody>
               @for (sample of latest(); track sample.process) {
                 <tr data-testid="ops-streams-row" [attr.data-process]="sample.process">

@@ -128,7 +128,7 @@ export const jobEvents = pgTable(
     kind: text('kind').notNull(),
     data: jsonb('data').$type<Record<string, unknown>>().notNull(),
     /**
-     * The event's place in the feed, in commit order: given as its transaction commits,
+     * The event's place in the event log, in commit order: given as its transaction commits,
      * under one lock (migration 0009's trigger), so no event can ever become visible
      * below a position a reader has passed. Null only inside the writing transaction.
      */

@@ -43,7 +43,7 @@ export async function recordJobChange(tx: Tx, jobId: string, change: JobChange):
 }
 
 /**
- * Wakes the API processes' feed readers. The payload only names the event (always far
+ * Wakes the API processes' log readers. The payload only names the event (always far
  * below Postgres's 8000-byte limit); readers take the event itself from the table.
  */
 export async function notifyJobEvent(tx: Tx, event: Pick<JobEvent, 'jobId' | 'seq'>): Promise<void> {

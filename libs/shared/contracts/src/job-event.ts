@@ -31,7 +31,7 @@ export type JobStreamMessage = { kind: 'snapshot'; job: JobView } | { kind: 'eve
  */
 export type JobFeedMessage =
   | { kind: 'snapshot'; jobs: JobView[]; flags: JobTypeFlag[] }
-  /** `ownerId`: whose job it is, which events themselves do not say (an admin's feed carries everyone's). */
+  /** `ownerId`: whose job it is, which events themselves do not say (an admin's user stream carries everyone's). */
   | { kind: 'event'; jobType: JobType; ownerId?: string; event: JobEvent }
   | { kind: 'flags'; flags: JobTypeFlag[] }
   | { kind: 'notice'; notice: Notice }

@@ -77,7 +77,7 @@ export class ForkOrigin {
 
   /**
    * Rereads the media; updates arriving meanwhile make one more read, not one each.
-   * (The story comes from the input: a job view the feed built from events has no target.)
+   * (The story comes from the input: a job view the user stream built from events has no target.)
    */
   private async refresh(): Promise<void> {
     const storyId = this.storyId();
