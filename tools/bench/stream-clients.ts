@@ -5,7 +5,7 @@
  * follows their jobs by polling (`publish-and-poll.ts`). Commands arrive over IPC.
  */
 import { Agent, request, type ClientRequest, type IncomingMessage } from 'node:http';
-import type { JobFeedMessage } from '@storyline/contracts';
+import type { UserStreamMessage } from '@storyline/contracts';
 import { nextPollDelay, publishAndPoll, publishStories, type PollSchedule, type StoryToPublish } from './publish-and-poll';
 
 export type ClientCommand =
@@ -87,7 +87,7 @@ function onFrame(stream: Stream, frame: string): boolean {
   const dataAt = frame.indexOf('data: {');
   if (dataAt < 0 || frame.startsWith('event:')) return false;
   const lineEnd = frame.indexOf('\n', dataAt);
-  const message = JSON.parse(frame.slice(dataAt + 6, lineEnd < 0 ? undefined : lineEnd)) as JobFeedMessage;
+  const message = JSON.parse(frame.slice(dataAt + 6, lineEnd < 0 ? undefined : lineEnd)) as UserStreamMessage;
   if (message.kind === 'snapshot') {
     for (const job of message.jobs) stream.lastSeq.set(job.id, job.lastSeq);
     return true;

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { JobFeedMessage } from '@storyline/contracts';
+import type { UserStreamMessage } from '@storyline/contracts';
 import { createTestDatabase, type TestDatabase } from '@storyline/db/testing';
 import '../testing/provided-context';
 import { seedDemoData } from '../start/seed-demo-data';
@@ -27,14 +27,14 @@ describe('an API process receiving SIGTERM', () => {
   it('finishes requests in flight, drops its streams so clients reconnect to another process, and exits', async () => {
     const cookie = await loginCookie(balancer.url, 'alice', 'alice-storyline');
     const client = createClusterClient(() => balancer.url, balancer.url, cookie);
-    const received: JobFeedMessage[] = [];
+    const received: UserStreamMessage[] = [];
     let stoppedAt = 0;
     let resumedAt = 0;
     const subscription = client.jobs.onMyJobs.subscribe(
       {},
       {
         onData: ({ data }) => {
-          received.push(data as JobFeedMessage);
+          received.push(data as UserStreamMessage);
           if (stoppedAt && !resumedAt) resumedAt = Date.now();
         },
       },

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
-import type { JobEvent, JobFeedMessage } from '@storyline/contracts';
+import type { JobEvent, UserStreamMessage } from '@storyline/contracts';
 import { createTestDatabase, type TestDatabase } from '@storyline/db/testing';
 import { publishNewStory } from '@storyline/api-server/testing';
 import { until } from '../testing/eventually';
@@ -39,7 +39,7 @@ describe('2 API and 2 worker processes behind a load balancer', () => {
     const cookie = await loginCookie(urlA, 'alice', 'alice-storyline');
     const client = createClusterClient(() => balancer.url, urlB, cookie);
 
-    const received: Array<{ id: string; data: JobFeedMessage }> = [];
+    const received: Array<{ id: string; data: UserStreamMessage }> = [];
     let killedAt = 0;
     let resumedAt = 0;
     const subscription = client.jobs.onMyJobs.subscribe(

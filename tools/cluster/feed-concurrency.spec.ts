@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createApi, type Api } from '@storyline/api-server';
-import type { JobFeedMessage } from '@storyline/contracts';
+import type { UserStreamMessage } from '@storyline/contracts';
 import { jobs, users } from '@storyline/db';
 import { createTestDatabase, type TestDatabase } from '@storyline/db/testing';
 import pino from 'pino';
@@ -48,8 +48,8 @@ function runWriter(jobIds: string[]): Promise<number> {
  * subscribe starts with one: the snapshot, or the flags on a resume).
  */
 function connectFor(client: ClusterClient, lastEventId: string | undefined, stayMs: number) {
-  return new Promise<{ messages: Array<{ id: string; data: JobFeedMessage }>; firstAfterMs: number | null }>((resolve, reject) => {
-    const messages: Array<{ id: string; data: JobFeedMessage }> = [];
+  return new Promise<{ messages: Array<{ id: string; data: UserStreamMessage }>; firstAfterMs: number | null }>((resolve, reject) => {
+    const messages: Array<{ id: string; data: UserStreamMessage }> = [];
     const openedAt = Date.now();
     let firstAfterMs: number | null = null;
     const subscription = client.jobs.onMyJobs.subscribe(
@@ -92,7 +92,7 @@ describe('the per-user stream under concurrent writers', () => {
     const newest = new Map<string, number>();
     let outOfOrder = 0;
     const resumeTimes: number[] = [];
-    const take = (messages: Array<{ id: string; data: JobFeedMessage }>) => {
+    const take = (messages: Array<{ id: string; data: UserStreamMessage }>) => {
       for (const message of messages) {
         cursor = message.id;
         if (message.data.kind !== 'event') continue;

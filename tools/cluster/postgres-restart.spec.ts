@@ -7,7 +7,7 @@ import getPort from 'get-port';
 import pino from 'pino';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { createApi, type Api } from '@storyline/api-server';
-import type { JobEvent, JobFeedMessage } from '@storyline/contracts';
+import type { JobEvent, UserStreamMessage } from '@storyline/contracts';
 import { createDatabase, migrateDatabase, type Database } from '@storyline/db';
 import { startEmbeddedPostgres, type RunningPostgres } from '@storyline/db/embedded';
 import { createJobDefinitions } from '@storyline/job-handlers';
@@ -59,8 +59,8 @@ describe('Postgres restarted in the middle of a job', () => {
     cleanups.push(() => worker.stop());
 
     const client = createClusterClient(() => url, url, await loginCookie(url, 'alice', 'alice-storyline'));
-    const received: JobFeedMessage[] = [];
-    const subscription = client.jobs.onMyJobs.subscribe({}, { onData: ({ data }) => received.push(data as JobFeedMessage) });
+    const received: UserStreamMessage[] = [];
+    const subscription = client.jobs.onMyJobs.subscribe({}, { onData: ({ data }) => received.push(data as UserStreamMessage) });
     cleanups.push(async () => subscription.unsubscribe());
     await until(() => received.length > 0, 'the snapshot');
 

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { JobFeedMessage, Notice, OpsSample } from '@storyline/contracts';
+import type { UserStreamMessage, Notice, OpsSample } from '@storyline/contracts';
 import { parseLogPosition } from './log-position';
 import type { LogItem, LogReader } from './log-reader';
 import { createStreamHub, type StreamHub } from './stream-hub';
@@ -36,7 +36,7 @@ function fakeLogReader(position = '93') {
 }
 
 const account = (userId: string, seesAll = false) => ({ userId, seesAll, sessionKey: `s-${userId}`, expiresAt: new Date(Date.now() + 60_000) });
-const noticesIn = (sink: ReturnType<typeof recordingSink<JobFeedMessage>>) => sink.sent.filter((delivery) => delivery.message.kind === 'notice');
+const noticesIn = (sink: ReturnType<typeof recordingSink<UserStreamMessage>>) => sink.sent.filter((delivery) => delivery.message.kind === 'notice');
 
 let hub: StreamHub | undefined;
 afterEach(() => hub?.close());
@@ -50,7 +50,7 @@ describe('notices through the stream hub', () => {
   it('sends a broadcast to every user stream as one frame, at the log reader’s position', async () => {
     const { logReader, push } = fakeLogReader();
     const hub = startHub(logReader);
-    const sinks = [recordingSink<JobFeedMessage>(), recordingSink<JobFeedMessage>(), recordingSink<JobFeedMessage>()];
+    const sinks = [recordingSink<UserStreamMessage>(), recordingSink<UserStreamMessage>(), recordingSink<UserStreamMessage>()];
     await hub.openUserStream(sinks[0], { account: account('alice'), after: null });
     await hub.openUserStream(sinks[1], { account: account('bob'), after: null });
     await hub.openUserStream(sinks[2], { account: account('root', true), after: null });
@@ -66,9 +66,9 @@ describe('notices through the stream hub', () => {
   it('sends a user’s notice to that user’s streams alone, even when others are admins', async () => {
     const { logReader, push } = fakeLogReader();
     const hub = startHub(logReader);
-    const alice = recordingSink<JobFeedMessage>();
-    const bob = recordingSink<JobFeedMessage>();
-    const admin = recordingSink<JobFeedMessage>();
+    const alice = recordingSink<UserStreamMessage>();
+    const bob = recordingSink<UserStreamMessage>();
+    const admin = recordingSink<UserStreamMessage>();
     await hub.openUserStream(alice, { account: account('alice'), after: null });
     await hub.openUserStream(bob, { account: account('bob'), after: null });
     await hub.openUserStream(admin, { account: account('root', true), after: null });
@@ -83,7 +83,7 @@ describe('notices through the stream hub', () => {
     const { logReader, push, holdSnapshots } = fakeLogReader('120');
     const hub = startHub(logReader);
     const release = holdSnapshots();
-    const sink = recordingSink<JobFeedMessage>();
+    const sink = recordingSink<UserStreamMessage>();
     const opening = hub.openUserStream(sink, { account: account('alice'), after: null });
     await new Promise((resolve) => setTimeout(resolve, 0));
     push({ type: 'notice', notice: { notice: notice('n4'), userId: null } });
@@ -110,7 +110,7 @@ describe('ops samples through the stream hub', () => {
   it('sends a sample to admins’ live user streams alone, as one frame, and counts them', async () => {
     const { logReader, push } = fakeLogReader();
     const hub = startHub(logReader);
-    const [alice, root, ops] = [recordingSink<JobFeedMessage>(), recordingSink<JobFeedMessage>(), recordingSink<JobFeedMessage>()];
+    const [alice, root, ops] = [recordingSink<UserStreamMessage>(), recordingSink<UserStreamMessage>(), recordingSink<UserStreamMessage>()];
     await hub.openUserStream(alice, { account: account('alice'), after: null });
     await hub.openUserStream(root, { account: account('root', true), after: null });
     await hub.openUserStream(ops, { account: account('ops', true), after: null });
@@ -126,7 +126,7 @@ describe('ops samples through the stream hub', () => {
     const { logReader, push, holdSnapshots } = fakeLogReader();
     const hub = startHub(logReader);
     const release = holdSnapshots();
-    const sink = recordingSink<JobFeedMessage>();
+    const sink = recordingSink<UserStreamMessage>();
     const opening = hub.openUserStream(sink, { account: account('root', true), after: null });
     push({ type: 'ops', sample });
     release();

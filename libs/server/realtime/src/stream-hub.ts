@@ -1,4 +1,4 @@
-import type { JobEvent, JobFeedMessage, JobStreamMessage, JobTypeFlag, JobView, OpsSample } from '@storyline/contracts';
+import type { JobEvent, UserStreamMessage, WatchedJobMessage, JobTypeFlag, JobView, OpsSample } from '@storyline/contracts';
 import { UserStream, userStreamDelivery, type UserStreamDelivery } from './user-stream';
 import { formatLogPosition } from './log-position';
 import type { LogEvent, LogItem, LogReader } from './log-reader';
@@ -30,9 +30,9 @@ export interface StreamHubOptions extends StreamLimitOptions {
 
 export interface StreamHub {
   /** Opens a `jobs.onMyJobs` stream: snapshot or replay, then live. Throws `StreamLimitError` when it may not open. */
-  openUserStream(sink: StreamSink<JobFeedMessage>, options: { account: StreamAccount; after: string | null }): Promise<void>;
+  openUserStream(sink: StreamSink<UserStreamMessage>, options: { account: StreamAccount; after: string | null }): Promise<void>;
   /** Opens a `jobs.watch` stream for one job the account may see. Throws `StreamLimitError` when it may not open. */
-  openWatchedJob(sink: StreamSink<JobStreamMessage>, options: { account: StreamAccount; jobId: string; afterSeq: number | null }): Promise<void>;
+  openWatchedJob(sink: StreamSink<WatchedJobMessage>, options: { account: StreamAccount; jobId: string; afterSeq: number | null }): Promise<void>;
   /** Ends every stream of a session (logout), and refuses it new ones; returns how many ended. */
   endSession(sessionKey: string, message?: string): number;
   /** The sessions holding streams now, for checking them against the database. */
@@ -95,7 +95,7 @@ export function createStreamHub(options: StreamHubOptions): StreamHub {
   const routeNotice = ({ notice, userId }: RoutedNotice) => {
     const at = logReader.lastPosition();
     let delivery: UserStreamDelivery | undefined;
-    const shared = () => (delivery ??= createDelivery<JobFeedMessage>(formatLogPosition(at), { kind: 'notice', notice }));
+    const shared = () => (delivery ??= createDelivery<UserStreamMessage>(formatLogPosition(at), { kind: 'notice', notice }));
     const targets = userId === null ? index.all : [...(index.byOwner.get(userId) ?? []), ...index.admins];
     let sent = 0;
     for (const subscription of targets) {
@@ -113,7 +113,7 @@ export function createStreamHub(options: StreamHubOptions): StreamHub {
   const routeOps = (sample: OpsSample) => {
     const at = logReader.lastPosition();
     let delivery: UserStreamDelivery | undefined;
-    const shared = () => (delivery ??= createDelivery<JobFeedMessage>(formatLogPosition(at), { kind: 'ops', sample }));
+    const shared = () => (delivery ??= createDelivery<UserStreamMessage>(formatLogPosition(at), { kind: 'ops', sample }));
     for (const subscription of index.admins) {
       try {
         subscription.ops(sample, shared, at);

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import type { JobStreamMessage } from '@storyline/contracts';
+import type { WatchedJobMessage } from '@storyline/contracts';
 import { WatchedJobStream } from './watched-job-stream';
 import { StreamIndex, StreamLimitError } from './stream-index';
 import { recordingSink } from './testing-sink';
 
 const account = (userId: string, sessionKey = `s-${userId}`) => ({ userId, seesAll: false, sessionKey, expiresAt: new Date(Date.now() + 60_000) });
 const subscription = () => {
-  const sink = recordingSink<JobStreamMessage>();
+  const sink = recordingSink<WatchedJobMessage>();
   return new WatchedJobStream({ sink, jobId: 'j', afterSeq: null, readJob: async () => null, readEventsAfter: async () => [], maxPending: 1, replayBatch: 1 });
 };
 

@@ -1,16 +1,16 @@
-import type { JobFeedMessage, JobTypeFlag, Notice, OpsSample } from '@storyline/contracts';
+import type { UserStreamMessage, JobTypeFlag, Notice, OpsSample } from '@storyline/contracts';
 import { LOG_START, compareLogPositions, formatLogPosition, parseLogPosition, type LogPosition } from './log-position';
 import type { LogEvent, LogReader } from './log-reader';
 import { createDelivery, type StreamDelivery, type StreamSink } from './stream-sink';
 
-export type UserStreamDelivery = StreamDelivery<JobFeedMessage>;
+export type UserStreamDelivery = StreamDelivery<UserStreamMessage>;
 
 /** Notices a stream still catching up holds; a flood beyond it keeps only the newest. */
 const MAX_WAITING_NOTICES = 20;
 
 export interface UserStreamOptions {
   logReader: LogReader;
-  sink: StreamSink<JobFeedMessage>;
+  sink: StreamSink<UserStreamMessage>;
   /** Whose jobs: one owner's, or everybody's (admins). */
   ownerId: string | null;
   /** Whose stream it is, for notices sent to one user. */
@@ -47,7 +47,7 @@ export class UserStream {
     this.sent = parseLogPosition(options.after ?? LOG_START);
   }
 
-  get sink(): StreamSink<JobFeedMessage> {
+  get sink(): StreamSink<UserStreamMessage> {
     return this.options.sink;
   }
 
@@ -142,7 +142,7 @@ export class UserStream {
     }
   }
 
-  private ownDelivery(message: JobFeedMessage): UserStreamDelivery {
+  private ownDelivery(message: UserStreamMessage): UserStreamDelivery {
     return createDelivery(formatLogPosition(this.sent), message);
   }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { JobEvent, JobStreamMessage, JobView } from '@storyline/contracts';
+import type { JobEvent, WatchedJobMessage, JobView } from '@storyline/contracts';
 import { WatchedJobStream } from './watched-job-stream';
 import { createDelivery } from './stream-sink';
 import { recordingSink } from './testing-sink';
@@ -30,13 +30,13 @@ function table(initial: JobEvent[]) {
   };
 }
 
-const seqsOf = (sent: Array<{ message: JobStreamMessage }>) => sent.flatMap((d) => (d.message.kind === 'event' ? [d.message.event.seq] : []));
+const seqsOf = (sent: Array<{ message: WatchedJobMessage }>) => sent.flatMap((d) => (d.message.kind === 'event' ? [d.message.event.seq] : []));
 const flush = () => new Promise((resolve) => setImmediate(resolve));
 
 describe('WatchedJobStream', () => {
   it('does not go live on a hole among the events that arrived while it read back a gap', async () => {
     const events = table([progress(1), progress(2)]);
-    const sink = recordingSink<JobStreamMessage>();
+    const sink = recordingSink<WatchedJobMessage>();
     const subscription = new WatchedJobStream({ sink, jobId: JOB, afterSeq: 2, readJob: async () => job(2), readEventsAfter: events.readEventsAfter, maxPending: 100, replayBatch: 50 });
     await subscription.start();
     const offer = (event: JobEvent) => subscription.offer(event, () => createDelivery(String(event.seq), { kind: 'event', event }));
@@ -61,7 +61,7 @@ describe('WatchedJobStream', () => {
   });
 
   it('ends a gap it cannot read back with a retryable error instead of going quiet', async () => {
-    const sink = recordingSink<JobStreamMessage>();
+    const sink = recordingSink<WatchedJobMessage>();
     let fail = false;
     const subscription = new WatchedJobStream({
       sink,
@@ -83,7 +83,7 @@ describe('WatchedJobStream', () => {
   });
 
   it('returns at once when resuming a finished job whose every event the client has', async () => {
-    const sink = recordingSink<JobStreamMessage>();
+    const sink = recordingSink<WatchedJobMessage>();
     const subscription = new WatchedJobStream({ sink, jobId: JOB, afterSeq: 5, readJob: async () => job(5, 'Completed'), readEventsAfter: async () => [], maxPending: 10, replayBatch: 50 });
     await subscription.start();
     expect(sink.sent).toEqual([]);

@@ -1,10 +1,10 @@
-import { isTerminalEvent, isTerminalStatus, type JobEvent, type JobStreamMessage, type JobView } from '@storyline/contracts';
+import { isTerminalEvent, isTerminalStatus, type JobEvent, type WatchedJobMessage, type JobView } from '@storyline/contracts';
 import { createDelivery, type StreamDelivery, type StreamSink } from './stream-sink';
 
-export type WatchedJobDelivery = StreamDelivery<JobStreamMessage>;
+export type WatchedJobDelivery = StreamDelivery<WatchedJobMessage>;
 
 export interface WatchedJobStreamOptions {
-  sink: StreamSink<JobStreamMessage>;
+  sink: StreamSink<WatchedJobMessage>;
   jobId: string;
   /** The last sequence the client saw; null for a fresh start with the job's state. */
   afterSeq: number | null;
@@ -32,7 +32,7 @@ export class WatchedJobStream {
     this.jobId = options.jobId;
   }
 
-  get sink(): StreamSink<JobStreamMessage> {
+  get sink(): StreamSink<WatchedJobMessage> {
     return this.options.sink;
   }
 

@@ -20,16 +20,16 @@ export const JobEvent = z.discriminatedUnion('kind', [
 export type JobEvent = z.infer<typeof JobEvent>;
 export type JobEventKind = JobEvent['kind'];
 
-/** What a watch stream carries: first the job as it stands, then each event. */
-export type JobStreamMessage = { kind: 'snapshot'; job: JobView } | { kind: 'event'; event: JobEvent };
+/** What a watched job's stream (`jobs.watch`) carries: first the job as it stands, then each event. */
+export type WatchedJobMessage = { kind: 'snapshot'; job: JobView } | { kind: 'event'; event: JobEvent };
 
 /**
- * What the one-stream-per-tab subscription carries: on a fresh start the current
+ * What a user stream (`jobs.onMyJobs`) carries: on a fresh start the current
  * state of the jobs concerned and the flags; then each event of those jobs, and the
  * flags again whenever an admin changes one, and notices (an admin's broadcast, or one
  * for this user) as they are sent.
  */
-export type JobFeedMessage =
+export type UserStreamMessage =
   | { kind: 'snapshot'; jobs: JobView[]; flags: JobTypeFlag[] }
   /** `ownerId`: whose job it is, which events themselves do not say (an admin's user stream carries everyone's). */
   | { kind: 'event'; jobType: JobType; ownerId?: string; event: JobEvent }

@@ -14,7 +14,7 @@ export const LogPositionText = z
   .string()
   .refine(
     (value) => /^\d{1,16}$/.test(value) && Number(value) <= Number.MAX_SAFE_INTEGER,
-    'lastEventId must be a feed position such as 4711, as the stream sent it',
+    'lastEventId must be a log position such as 4711, as the stream sent it',
   );
 export type LogPositionText = z.infer<typeof LogPositionText>;
 

@@ -1,6 +1,6 @@
 import { and, desc, eq } from 'drizzle-orm';
 import { randomUUID } from 'node:crypto';
-import { CancelJobInput, DomainError, GetJobInput, JobType, OnMyJobsInput, RetryJobInput, WatchJobInput, type JobFeedMessage, type JobStreamMessage } from '@storyline/contracts';
+import { CancelJobInput, DomainError, GetJobInput, JobType, OnMyJobsInput, RetryJobInput, WatchJobInput, type UserStreamMessage, type WatchedJobMessage } from '@storyline/contracts';
 import { jobs } from '@storyline/db';
 import { cancelJob, enqueueJob, getJobFor, insertJob, toJobView } from '@storyline/jobs';
 import { z } from 'zod';
@@ -81,7 +81,7 @@ export const jobsRouter = router({
    */
   watch: authedProcedure.input(WatchJobInput).subscription(async ({ ctx, input, signal }) => {
     const prepared = await prepareWatchedJob(ctx, input);
-    const { sink, messages } = createIterableSink<JobStreamMessage>(IN_PROCESS_QUEUE, signal);
+    const { sink, messages } = createIterableSink<WatchedJobMessage>(IN_PROCESS_QUEUE, signal);
     void ctx.hub.openWatchedJob(sink, prepared).catch((error: unknown) => failStream(ctx, sink, error));
     return messages;
   }),
@@ -100,7 +100,7 @@ export const jobsRouter = router({
    */
   onMyJobs: authedProcedure.input(OnMyJobsInput).subscription(async ({ ctx, input, signal }) => {
     const prepared = await prepareUserStream(ctx, input);
-    const { sink, messages } = createIterableSink<JobFeedMessage>(IN_PROCESS_QUEUE, signal);
+    const { sink, messages } = createIterableSink<UserStreamMessage>(IN_PROCESS_QUEUE, signal);
     void ctx.hub.openUserStream(sink, prepared).catch((error: unknown) => failStream(ctx, sink, error));
     return messages;
   }),

@@ -1,6 +1,6 @@
 import type { Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { JobFeedMessage } from '@storyline/contracts';
+import type { UserStreamMessage } from '@storyline/contracts';
 import { createDelivery, type StreamSink } from '@storyline/realtime';
 import pino from 'pino';
 import { appendEvents, openRawStream, publishNewStory, startTestStack, type RawStream, type TestStack } from '../testing';
@@ -25,7 +25,7 @@ beforeAll(async () => {
 afterAll(() => stack?.close());
 
 const open = (cookie = aliceCookie, options: Parameters<typeof openRawStream>[1] = {}) => openRawStream(stack.baseUrl, { cookie, ...options });
-const gotSnapshot = (stream: RawStream) => stream.messages<JobFeedMessage>().some((m) => m.data.kind === 'snapshot');
+const gotSnapshot = (stream: RawStream) => stream.messages<UserStreamMessage>().some((m) => m.data.kind === 'snapshot');
 
 /** The API still answers, and a well-behaved stream still gets a new event at once. */
 async function expectStillServing(): Promise<void> {
@@ -33,7 +33,7 @@ async function expectStillServing(): Promise<void> {
   const stream = open();
   await until(() => gotSnapshot(stream), 'a snapshot on a fresh stream');
   const [seq] = await appendEvents(stack.database.db, aliceJob, 1);
-  await until(() => stream.messages<JobFeedMessage>().some((m) => m.data.kind === 'event' && m.data.event.seq === seq), 'the new event');
+  await until(() => stream.messages<UserStreamMessage>().some((m) => m.data.kind === 'event' && m.data.event.seq === seq), 'the new event');
   stream.socket.destroy();
   await until(() => stack.api.openStreams() === 0, 'every stream closed');
 }
@@ -89,15 +89,15 @@ describe('the stream server against misbehaving clients', () => {
     const error = JSON.parse(last?.data ?? '{}') as { message: string; data: { code: string } };
     expect(error.data.code).toBe('SERVICE_UNAVAILABLE');
     expect(error.message).toMatch(/fell more than 64 KiB behind/);
-    const before = stream.messages<JobFeedMessage>();
+    const before = stream.messages<UserStreamMessage>();
     const lastId = before.filter((m) => m.id).at(-1)?.id as string;
 
     const resumed = open(aliceCookie, { lastEventId: lastId });
-    const seqsOf = (messages: Array<{ data: JobFeedMessage }>) =>
+    const seqsOf = (messages: Array<{ data: UserStreamMessage }>) =>
       messages.flatMap((m) => (m.data.kind === 'event' && m.data.event.jobId === aliceJob ? [m.data.event.seq] : []));
     await until(() => seqsOf(resumed.messages()).at(-1) === written.at(-1), 'the resumed stream reaching the last event', 60_000);
     resumed.socket.destroy();
-    const received = [...seqsOf(before), ...seqsOf(resumed.messages<JobFeedMessage>())];
+    const received = [...seqsOf(before), ...seqsOf(resumed.messages<UserStreamMessage>())];
     expect(received.filter((seq) => seq >= written[0])).toEqual(written);
   }, 120_000);
 
@@ -126,7 +126,7 @@ describe('the stream server against misbehaving clients', () => {
     await until(() => gotSnapshot(stream), 'the snapshot');
     expect(stream.text().length).toBeGreaterThan(BUFFER_BOUND * 2);
     const written = await appendEvents(stack.database.db, aliceJob, 50, { perTransaction: 1 });
-    await until(() => stream.messages<JobFeedMessage>().some((m) => m.data.kind === 'event' && m.data.event.seq === written.at(-1)), 'every event after it');
+    await until(() => stream.messages<UserStreamMessage>().some((m) => m.data.kind === 'event' && m.data.event.seq === written.at(-1)), 'every event after it');
     expect(stream.frames().some((frame) => frame.event === 'serialized-error')).toBe(false);
     stream.socket.destroy();
     await stack.database.sql`delete from jobs where message = ${filler}`;
@@ -138,7 +138,7 @@ describe('the stream server against misbehaving clients', () => {
 
   it('routes an event only to its owner’s and admins’ streams, encoding its frame once', async () => {
     const seen = new Map<string, Buffer[]>();
-    const sink = (name: string): StreamSink<JobFeedMessage> => {
+    const sink = (name: string): StreamSink<UserStreamMessage> => {
       const frames: Buffer[] = [];
       seen.set(name, frames);
       const listeners: Array<() => void> = [];

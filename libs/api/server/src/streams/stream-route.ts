@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { TRPCError } from '@trpc/server';
-import { OnMyJobsInput, WatchJobInput, type JobFeedMessage, type JobStreamMessage } from '@storyline/contracts';
+import { OnMyJobsInput, WatchJobInput, type UserStreamMessage, type WatchedJobMessage } from '@storyline/contracts';
 import { errorFrame, type StreamHub } from '@storyline/realtime';
 import type { Logger } from 'pino';
 import type { ZodType } from 'zod';
@@ -68,7 +68,7 @@ export function createStreamRoute(options: StreamRouteOptions) {
 
   return async function serveStream(req: IncomingMessage, res: ServerResponse, path: StreamPath, url: URL): Promise<void> {
     const { kind } = STREAMS[path];
-    const sink: SseSink<JobFeedMessage | JobStreamMessage> = createSseSink(res, {
+    const sink: SseSink<UserStreamMessage | WatchedJobMessage> = createSseSink(res, {
       maxBufferedBytes: options.limits.maxBufferedBytes,
       closeGraceMs: 5_000,
       stallTimeoutMs: 30_000,

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { JobFeedMessage } from '@storyline/contracts';
+import type { UserStreamMessage } from '@storyline/contracts';
 import { createSession, SESSION_COOKIE } from '@storyline/api-router';
 import { createApi, type Api } from '../http/create-api';
 import { log, openRawStream, startTestStack, type RawStream, type TestStack } from '../testing';
@@ -23,7 +23,7 @@ afterAll(async () => {
   await stack?.close();
 });
 
-const live = (stream: RawStream) => stream.messages<JobFeedMessage>().some((m) => m.data.kind === 'snapshot');
+const live = (stream: RawStream) => stream.messages<UserStreamMessage>().some((m) => m.data.kind === 'snapshot');
 const errorOf = (stream: RawStream) => {
   const frame = stream.frames().find((f) => f.event === 'serialized-error');
   return frame?.data ? (JSON.parse(frame.data) as { message: string; data: { code: string } }) : null;

@@ -1,9 +1,9 @@
-import type { JobStreamMessage, WatchJobInput } from '@storyline/contracts';
+import type { WatchedJobMessage, WatchJobInput } from '@storyline/contracts';
 import type { TestClient } from './test-stack';
 
 export interface Received {
   id: string;
-  data: JobStreamMessage;
+  data: WatchedJobMessage;
 }
 
 /** Watches a job until its stream ends, returning every message with its event id. */

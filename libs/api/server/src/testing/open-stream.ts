@@ -1,4 +1,4 @@
-import type { JobEvent, JobFeedMessage, JobStreamMessage, WatchJobInput } from '@storyline/contracts';
+import type { JobEvent, UserStreamMessage, WatchedJobMessage, WatchJobInput } from '@storyline/contracts';
 import type { TestClient } from './test-stack';
 
 /** A stream a test holds open: every message with its event id, as it arrived. */
@@ -40,16 +40,16 @@ function describe({ id, data }: { id: string; data: unknown }): string {
 }
 
 /** Opens `jobs.onMyJobs`, fresh or resuming after `lastEventId`. */
-export function openUserStream(client: TestClient, lastEventId?: string): OpenStream<JobFeedMessage> {
+export function openUserStream(client: TestClient, lastEventId?: string): OpenStream<UserStreamMessage> {
   return holdOpen((on) => client.jobs.onMyJobs.subscribe({ lastEventId }, on));
 }
 
 /** Opens `jobs.watch` for one job. */
-export function openWatch(client: TestClient, input: WatchJobInput): OpenStream<JobStreamMessage> {
+export function openWatch(client: TestClient, input: WatchJobInput): OpenStream<WatchedJobMessage> {
   return holdOpen((on) => client.jobs.watch.subscribe(input, on));
 }
 
 /** The events of one job a stream carried, in the order they arrived. */
-export function eventsOf(stream: OpenStream<JobFeedMessage> | OpenStream<JobStreamMessage>, jobId: string): JobEvent[] {
+export function eventsOf(stream: OpenStream<UserStreamMessage> | OpenStream<WatchedJobMessage>, jobId: string): JobEvent[] {
   return stream.messages.flatMap(({ data }) => (data.kind === 'event' && data.event.jobId === jobId ? [data.event] : []));
 }

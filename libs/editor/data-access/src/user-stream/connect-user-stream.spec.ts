@@ -1,11 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { TRPCClientError } from '@trpc/client';
 import { Subject } from 'rxjs';
-import type { JobFeedMessage } from '@storyline/contracts';
+import type { UserStreamMessage } from '@storyline/contracts';
 import { connectUserStream, type UserStreamEnvelope, type UserStreamUpdate } from './connect-user-stream';
 
-const flags: JobFeedMessage = { kind: 'flags', flags: [{ jobType: 'story-publish', transport: 'push' }] };
-const snapshot: JobFeedMessage = { kind: 'snapshot', jobs: [], flags: [] };
+const flags: UserStreamMessage = { kind: 'flags', flags: [{ jobType: 'story-publish', transport: 'push' }] };
+const snapshot: UserStreamMessage = { kind: 'snapshot', jobs: [], flags: [] };
 
 /** A fake server: each connection is a Subject the test drives, opened with the position it resumed from. */
 function fakeServer() {

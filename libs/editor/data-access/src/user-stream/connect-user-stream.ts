@@ -1,6 +1,6 @@
 import { isTRPCClientError } from '@trpc/client';
 import { Observable, type Subscription } from 'rxjs';
-import type { JobFeedMessage } from '@storyline/contracts';
+import type { UserStreamMessage } from '@storyline/contracts';
 
 /**
  * How the user stream stands: `live` while it delivers, `reconnecting` while it is
@@ -13,7 +13,7 @@ export type UserStreamState = 'live' | 'reconnecting' | 'unavailable';
 /** A user stream message with the position it leaves the reader at, as `tracked()` sends it. */
 export interface UserStreamEnvelope {
   id: string;
-  data: JobFeedMessage;
+  data: UserStreamMessage;
 }
 
 /**
@@ -25,7 +25,7 @@ export interface UserStreamEnvelope {
 export type OpenUserStream = (lastEventId: string | null) => Observable<UserStreamEnvelope>;
 
 /** What {@link connectUserStream} reports: a change of connection state, or a message. */
-export type UserStreamUpdate = { kind: 'state'; state: UserStreamState } | { kind: 'message'; message: JobFeedMessage };
+export type UserStreamUpdate = { kind: 'state'; state: UserStreamState } | { kind: 'message'; message: UserStreamMessage };
 
 /** The waits between reconnect attempts; after the last one push counts as unavailable. */
 export const PUSH_RETRY_DELAYS_MS: readonly number[] = [1_000, 2_000, 4_000, 8_000, 16_000];

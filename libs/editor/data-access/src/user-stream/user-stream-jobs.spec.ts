@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { JobEvent, JobFeedMessage, JobView } from '@storyline/contracts';
+import type { JobEvent, UserStreamMessage, JobView } from '@storyline/contracts';
 import { jobViewFromFirstEvent, RECENT_JOBS_MS, UserStreamJobs } from './user-stream-jobs';
 import { aJobView } from '../testing/a-job-view';
 
@@ -19,12 +19,12 @@ function view(id: string, overrides: Partial<JobView> = {}): JobView {
 }
 
 type EventBody = JobEvent extends infer E ? (E extends JobEvent ? Omit<E, 'at'> : never) : never;
-const event = (body: EventBody): JobFeedMessage => ({
+const event = (body: EventBody): UserStreamMessage => ({
   kind: 'event',
   jobType: 'story-publish',
   event: { ...body, at: '2030-01-01T00:59:30.000Z' } as JobEvent,
 });
-const snapshot = (...jobs: JobView[]): JobFeedMessage => ({ kind: 'snapshot', jobs, flags: [] });
+const snapshot = (...jobs: JobView[]): UserStreamMessage => ({ kind: 'snapshot', jobs, flags: [] });
 
 describe('UserStreamJobs', () => {
   it('replaces every job with a snapshot', () => {
@@ -115,7 +115,7 @@ describe('UserStreamJobs', () => {
 
   it('keeps the owner the stream names for a job it first hears of', () => {
     const store = new UserStreamJobs(() => NOW);
-    store.apply({ ...event({ kind: 'status', jobId: A, seq: 1, status: 'Queued', message: null }), ownerId: 'owner-1' } as JobFeedMessage);
+    store.apply({ ...event({ kind: 'status', jobId: A, seq: 1, status: 'Queued', message: null }), ownerId: 'owner-1' } as UserStreamMessage);
     expect(store.jobs.get(A)?.ownerId).toBe('owner-1');
   });
 

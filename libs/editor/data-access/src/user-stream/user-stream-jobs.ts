@@ -1,5 +1,5 @@
 import { BehaviorSubject, distinctUntilChanged, map, type Observable } from 'rxjs';
-import { applyJobEvent, isTerminalStatus, type JobEvent, type JobFeedMessage, type JobType, type JobView } from '@storyline/contracts';
+import { applyJobEvent, isTerminalStatus, type JobEvent, type UserStreamMessage, type JobType, type JobView } from '@storyline/contracts';
 
 /** Finished jobs stay listed this long, the window the server's snapshot covers too. */
 export const RECENT_JOBS_MS = 15 * 60_000;
@@ -37,7 +37,7 @@ export class UserStreamJobs {
    * `jobs.get` and handed to {@link seed}: the stream sent a later event of a job it
    * never introduced, which only happens when the snapshot left the job out.
    */
-  apply(message: JobFeedMessage): string[] {
+  apply(message: UserStreamMessage): string[] {
     if (message.kind === 'snapshot') {
       this.waiting.clear();
       this.publish(new Map(message.jobs.map((job) => [job.id, job])));

@@ -1,7 +1,7 @@
 import { computed, effect, inject, Injectable, untracked } from '@angular/core';
 import { toSignal } from '@angular/core/rxjs-interop';
 import { BehaviorSubject, Observable, Subject, type Subscription } from 'rxjs';
-import { isTerminalStatus, type JobEventKind, type JobFeedMessage, type JobView, type Notice, type OpsSample } from '@storyline/contracts';
+import { isTerminalStatus, type JobEventKind, type UserStreamMessage, type JobView, type Notice, type OpsSample } from '@storyline/contracts';
 import { AuthStore, isUnauthorized } from '../auth/auth-store';
 import { injectTrpc } from '../api/provide-trpc';
 import { FlagsStore } from '../flags/flags-store';
@@ -95,7 +95,7 @@ export class UserStream {
     });
   }
 
-  private take(message: JobFeedMessage): void {
+  private take(message: UserStreamMessage): void {
     if (message.kind === 'notice') return this.noticeSubject.next(message.notice);
     if (message.kind === 'ops') return this.opsSubject.next(message.sample);
     if (message.kind !== 'event') this.flags.receive(message.flags);

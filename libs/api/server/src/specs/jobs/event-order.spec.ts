@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import type { JobEvent, JobFeedMessage } from '@storyline/contracts';
+import type { JobEvent, UserStreamMessage } from '@storyline/contracts';
 import { recordJobChange } from '@storyline/jobs';
 import { appendEvents } from '../../testing/append-events';
 import { beginHeld } from '../../testing/held-transaction';
@@ -84,7 +84,7 @@ describe('the order of a job’s events on every stream', () => {
     const last = await sentinel(two.jobId, userStream);
     userStream.close();
 
-    const ours = (stream: OpenStream<JobFeedMessage>) =>
+    const ours = (stream: OpenStream<UserStreamMessage>) =>
       stream.messages.flatMap(({ id, data }) =>
         data.kind === 'event' && [one.jobId, two.jobId].includes(data.event.jobId) ? [{ id, key: `${data.event.jobId}:${data.event.seq}` }] : [],
       );

@@ -58,10 +58,10 @@ describe('jobs.onMyJobs', () => {
     userStream.close();
   });
 
-  it('refuses a lastEventId that is not a feed position', async () => {
+  it('refuses a lastEventId that is not a log position', async () => {
     await expect(
       new Promise((resolve, reject) => alice.jobs.onMyJobs.subscribe({ lastEventId: 'abc' }, { onData: resolve, onError: reject })),
-    ).rejects.toThrow(/feed position/);
+    ).rejects.toThrow(/log position/);
   });
 
   it('reads nothing while no stream is open, and a stream opened afterwards misses nothing', async () => {

@@ -1,6 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import { describe, expect, inject, it } from 'vitest';
-import type { JobFeedMessage, Notice } from '@storyline/contracts';
+import type { UserStreamMessage, Notice } from '@storyline/contracts';
 import { recordNotice } from '@storyline/realtime';
 import { createApi, type Api } from '../../http/create-api';
 import { openRawStream } from '../../testing/raw-stream';
@@ -15,7 +15,7 @@ let admin: TestClient;
 
 useTestStack((started) => ({ stack, alice, bob, admin } = started));
 
-type Message = { id: string; data: JobFeedMessage };
+type Message = { id: string; data: UserStreamMessage };
 
 async function until(predicate: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -33,7 +33,7 @@ async function openUserStream(client: TestClient, lastEventId?: string) {
   return { messages, close: () => subscription.unsubscribe() };
 }
 
-const noticesOf = (messages: Array<{ data: JobFeedMessage }>): Notice[] =>
+const noticesOf = (messages: Array<{ data: UserStreamMessage }>): Notice[] =>
   messages.flatMap((m) => (m.data.kind === 'notice' ? [m.data.notice] : []));
 
 describe('notices.broadcast', () => {
@@ -59,10 +59,10 @@ describe('notices.broadcast', () => {
       await new Promise<void>((resolve) => other.server.listen(0, '127.0.0.1', resolve));
       const otherUrl = `http://127.0.0.1:${(other.server.address() as AddressInfo).port}`;
       const stream = openRawStream(otherUrl, { cookie: await stack.loginCookie('bob'), input: {} });
-      await until(() => stream.messages<JobFeedMessage>().some((m) => m.data.kind === 'snapshot'), 'the other process’s stream');
+      await until(() => stream.messages<UserStreamMessage>().some((m) => m.data.kind === 'snapshot'), 'the other process’s stream');
       const sent = await admin.notices.broadcast.mutate({ message: 'Deploying now' });
-      await until(() => noticesOf(stream.messages<JobFeedMessage>()).length > 0, 'the notice on the other process');
-      expect(noticesOf(stream.messages<JobFeedMessage>())).toEqual([sent]);
+      await until(() => noticesOf(stream.messages<UserStreamMessage>()).length > 0, 'the notice on the other process');
+      expect(noticesOf(stream.messages<UserStreamMessage>())).toEqual([sent]);
       stream.socket.destroy();
     } finally {
       await other.close();

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { TRPCClientError } from '@trpc/client';
-import type { JobFeedMessage, OpsSample } from '@storyline/contracts';
+import type { UserStreamMessage, OpsSample } from '@storyline/contracts';
 import type { JobDefinition } from '@storyline/jobs';
 import { eventually } from '../../../../../../tools/testing/eventually';
 import { jobEnded } from '../../testing/job-ended';
@@ -15,7 +15,7 @@ let admin: TestClient;
 
 useTestStack((started) => ({ stack, alice, admin } = started), { opsSampleMs: 100 });
 
-type Message = { id: string; data: JobFeedMessage };
+type Message = { id: string; data: UserStreamMessage };
 
 /** Opens `onMyJobs` and resolves once it is live (its first message arrived). */
 async function openUserStream(client: TestClient) {
