@@ -17,74 +17,57 @@ const imageColumns = () => ({
   imageByteSize: integer('image_byte_size'),
 });
 
+/** What a region and a hero both are: an owner's named, described, pictured item, with its latest version number. */
+const worldItemColumns = () => ({
+  id: uuid('id').primaryKey().defaultRandom(),
+  ownerId: uuid('owner_id')
+    .notNull()
+    .references(() => users.id),
+  name: text('name').notNull(),
+  description: jsonb('description').$type<LocalizedText>().notNull(),
+  ...imageColumns(),
+  latestVersion: integer('latest_version'),
+  createdAt: createdAt(),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+});
+
+/** What a version of either keeps: its number, the item's texts and image as they were, and the job that took it. */
+const worldVersionColumns = () => ({
+  id: uuid('id').primaryKey().defaultRandom(),
+  version: integer('version').notNull(),
+  name: text('name').notNull(),
+  description: jsonb('description').$type<LocalizedText>().notNull(),
+  ...imageColumns(),
+  jobId: uuid('job_id'),
+  createdAt: createdAt(),
+});
+
 /** A place of the story world: a name, a description in every language, an image. */
-export const regions = pgTable(
-  'regions',
-  {
-    id: uuid('id').primaryKey().defaultRandom(),
-    ownerId: uuid('owner_id')
-      .notNull()
-      .references(() => users.id),
-    name: text('name').notNull(),
-    description: jsonb('description').$type<LocalizedText>().notNull(),
-    ...imageColumns(),
-    latestVersion: integer('latest_version'),
-    createdAt: createdAt(),
-    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
-  },
-  (t) => [index('regions_owner_idx').on(t.ownerId)],
-);
+export const regions = pgTable('regions', worldItemColumns(), (t) => [index('regions_owner_idx').on(t.ownerId)]);
 
 /** Immutable snapshots of a region, taken by `region-version` jobs. */
 export const regionVersions = pgTable(
   'region_versions',
   {
-    id: uuid('id').primaryKey().defaultRandom(),
+    ...worldVersionColumns(),
     regionId: uuid('region_id')
       .notNull()
       .references(() => regions.id, { onDelete: 'cascade' }),
-    version: integer('version').notNull(),
-    name: text('name').notNull(),
-    description: jsonb('description').$type<LocalizedText>().notNull(),
-    ...imageColumns(),
-    jobId: uuid('job_id'),
-    createdAt: createdAt(),
   },
   (t) => [uniqueIndex('region_versions_region_version_uq').on(t.regionId, t.version)],
 );
 
 /** A character of the story world: a name, a description in every language, an image. */
-export const heroes = pgTable(
-  'heroes',
-  {
-    id: uuid('id').primaryKey().defaultRandom(),
-    ownerId: uuid('owner_id')
-      .notNull()
-      .references(() => users.id),
-    name: text('name').notNull(),
-    description: jsonb('description').$type<LocalizedText>().notNull(),
-    ...imageColumns(),
-    latestVersion: integer('latest_version'),
-    createdAt: createdAt(),
-    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
-  },
-  (t) => [index('heroes_owner_idx').on(t.ownerId)],
-);
+export const heroes = pgTable('heroes', worldItemColumns(), (t) => [index('heroes_owner_idx').on(t.ownerId)]);
 
 /** Immutable snapshots of a hero, taken by `hero-version` jobs. */
 export const heroVersions = pgTable(
   'hero_versions',
   {
-    id: uuid('id').primaryKey().defaultRandom(),
+    ...worldVersionColumns(),
     heroId: uuid('hero_id')
       .notNull()
       .references(() => heroes.id, { onDelete: 'cascade' }),
-    version: integer('version').notNull(),
-    name: text('name').notNull(),
-    description: jsonb('description').$type<LocalizedText>().notNull(),
-    ...imageColumns(),
-    jobId: uuid('job_id'),
-    createdAt: createdAt(),
   },
   (t) => [uniqueIndex('hero_versions_hero_version_uq').on(t.heroId, t.version)],
 );
