@@ -22,8 +22,7 @@ function environmentVariables(): Set<string> {
   for (const file of ['apps', 'libs', 'tools', 'e2e'].flatMap(sourceFiles)) {
     const text = read(file);
     if (file.endsWith('/env.ts')) for (const [, name] of text.matchAll(/^ {2}([A-Z][A-Z0-9_]+): z\./gm)) names.add(name);
-    for (const [, name] of text.matchAll(/process\.env(?:\['([A-Z][A-Z0-9_]+)'\]|\.([A-Z][A-Z0-9_]+))/g)) if (name) names.add(name);
-    for (const [, , name] of text.matchAll(/process\.env(\.)([A-Z][A-Z0-9_]+)/g)) names.add(name);
+    for (const [, bracketed, dotted] of text.matchAll(/process\.env(?:\['([A-Z][A-Z0-9_]+)'\]|\.([A-Z][A-Z0-9_]+))/g)) names.add(bracketed ?? dotted);
   }
   // Set by the platform, not by a Storyline user.
   for (const name of ['CI', 'HOME', 'PATH']) names.delete(name);
