@@ -17,14 +17,19 @@ const imageColumns = () => ({
   imageByteSize: integer('image_byte_size'),
 });
 
-/** What a region and a hero both are: an owner's named, described, pictured item, with its latest version number. */
-const worldItemColumns = () => ({
+/** What regions, heroes and epics all are: an owner's item with a name and a description in every language. */
+const ownedItemColumns = () => ({
   id: uuid('id').primaryKey().defaultRandom(),
   ownerId: uuid('owner_id')
     .notNull()
     .references(() => users.id),
   name: text('name').notNull(),
   description: jsonb('description').$type<LocalizedText>().notNull(),
+});
+
+/** What a region and a hero both are: an owned item with an image and its latest version number. */
+const worldItemColumns = () => ({
+  ...ownedItemColumns(),
   ...imageColumns(),
   latestVersion: integer('latest_version'),
   createdAt: createdAt(),
@@ -82,12 +87,7 @@ export type EpicMember = { kind: EpicItemKind; id: string; name: string; version
 export const epics = pgTable(
   'epics',
   {
-    id: uuid('id').primaryKey().defaultRandom(),
-    ownerId: uuid('owner_id')
-      .notNull()
-      .references(() => users.id),
-    name: text('name').notNull(),
-    description: jsonb('description').$type<LocalizedText>().notNull(),
+    ...ownedItemColumns(),
     publishedVersion: integer('published_version'),
     latestVersion: integer('latest_version'),
     createdAt: createdAt(),
