@@ -1,6 +1,6 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import getPort from 'get-port';
 import { createTestDatabase, prepareTemplateDatabase, type TestDatabase } from '@storyline/db/testing';
@@ -24,18 +24,24 @@ export interface BenchStack {
 export interface BenchStackOptions {
   /** Postgres server settings a section needs (`track_commit_timestamp`, say); none by default. */
   postgresSettings?: Record<string, string>;
+  /** Builds the editor too and has the API serve it at its base URL, as `npm start` does; off by default. */
+  editor?: boolean;
 }
+
+/** Where `nx run editor:build` puts the editor the API serves. */
+const EDITOR_DIST = 'dist/apps/editor/browser';
 
 /**
  * Real Postgres and Azurite on free ports, and the built API as its own process, as `npm start`
- * runs it. A start that fails half-way stops what it had started.
+ * runs it (with the built editor when `options.editor`). A start that fails half-way stops what it had started.
  */
 export async function startBenchStack(options: BenchStackOptions = {}): Promise<BenchStack> {
-  const build = spawnSync(resolve('node_modules/.bin/nx'), ['run', 'api:build', '--outputStyle=stream'], {
-    stdio: ['ignore', 'ignore', 'inherit'],
-    env: { ...process.env, NX_DAEMON: 'false', NX_TUI: 'false' },
-  });
-  if (build.status !== 0) throw new Error('building the API failed');
+  build('api');
+  if (options.editor) {
+    build('editor');
+    // The API serves nothing, silently, from a folder that is not there.
+    if (!existsSync(resolve(EDITOR_DIST, 'index.html'))) throw new Error(`the editor build left no ${EDITOR_DIST}/index.html`);
+  }
   const stops: Array<() => Promise<void>> = [];
   const stop = () => stopAll(stops);
   try {
@@ -44,6 +50,14 @@ export async function startBenchStack(options: BenchStackOptions = {}): Promise<
     await stop();
     throw error;
   }
+}
+
+function build(project: 'api' | 'editor'): void {
+  const run = spawnSync(resolve('node_modules/.bin/nx'), ['run', `${project}:build`, '--outputStyle=stream'], {
+    stdio: ['ignore', 'ignore', 'inherit'],
+    env: { ...process.env, NX_DAEMON: 'false', NX_TUI: 'false' },
+  });
+  if (run.status !== 0) throw new Error(`building the ${project === 'api' ? 'API' : 'editor'} failed`);
 }
 
 async function startStack(options: BenchStackOptions, stops: Array<() => Promise<void>>, stop: () => Promise<void>): Promise<BenchStack> {
@@ -65,7 +79,7 @@ async function startStack(options: BenchStackOptions, stops: Array<() => Promise
       AZURE_STORAGE_CONNECTION_STRING: azurite.connectionString,
       PORT: String(port),
       LOG_LEVEL: 'warn',
-      EDITOR_DIST: '/nonexistent',
+      EDITOR_DIST: options.editor ? resolve(EDITOR_DIST) : '/nonexistent',
       STREAMS_MAX: '20000',
       STREAMS_PER_USER_MAX: '1000',
     },

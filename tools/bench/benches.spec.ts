@@ -66,7 +66,7 @@ describe('every npm run bench* script, in its smoke mode (BENCH_SMOKE=1)', () =>
   const timeout = BENCH_TIMEOUT_MS + STOP_GRACE_MS + 30_000;
 
   it('covers every bench script package.json names', () => {
-    expect(Object.keys(scripts).filter((name) => /^bench(:|$)/.test(name)).sort()).toEqual(['bench', 'bench:files', 'bench:streams']);
+    expect(Object.keys(scripts).filter((name) => /^bench(:|$)/.test(name)).sort()).toEqual(['bench', 'bench:files', 'bench:streams', 'bench:tabs']);
   });
 
   it('bench runs to its end and prints push and polling side by side', { timeout }, async () => {
@@ -100,5 +100,23 @@ describe('every npm run bench* script, in its smoke mode (BENCH_SMOKE=1)', () =>
     expect(run.stdout).toContain('Push: 0 events doubled, 0 skipped');
     expect(run.stdout).toMatch(/^\| push: one onMyJobs stream each \| 0\.0 \|/m);
     expect(run.stdout).toMatch(/^pickup Queued → Running, p50 +\d+\.\d ms +\d+\.\d ms$/m);
+  });
+
+  it('bench:tabs times every event in 1 and in 3 tabs, all of them live', { timeout }, async () => {
+    const run = await runSmoke('bench:tabs');
+    expect(run.code, tail(run)).toBe(0);
+    expect(run.stdout).toContain('## Tabs: one stream per browser');
+    // Three tabs stay under Chromium's six connections per host, a stream per tab or one per browser: all go live.
+    for (const [label, tabs] of [['1 tab', 1], ['3 tabs', 3]] as const) {
+      const cells = new RegExp(`^\\| ${label} \\| (.+) \\|$`, 'm').exec(run.stdout)?.[1].split(' | ') ?? [];
+      expect(cells, tail(run)).toHaveLength(9);
+      const [written, shown, missing] = cells.slice(0, 3).map(Number);
+      expect(written, label).toBe(15);
+      expect(shown + missing, label).toBe(tabs * written);
+      // An event may go unshown when two land in one render on a busy machine; most must show.
+      expect(shown, label).toBeGreaterThanOrEqual(0.9 * tabs * written);
+      expect(cells.slice(3, 6).every((cell) => /^-?\d+$/.test(cell)), label).toBe(true);
+      expect(cells[6], label).toBe(`${tabs} of ${tabs}`);
+    }
   });
 });
