@@ -13,6 +13,8 @@ export interface LogEvent {
   at: LogPosition;
   ownerId: string;
   jobType: JobType;
+  /** What the job works on (a story, an epic…), so a page showing it can pick up a job started elsewhere. */
+  targetId: string;
   event: JobEvent;
 }
 
@@ -67,6 +69,7 @@ interface LogRow {
   position: string;
   owner_id: string;
   type: JobType;
+  target_id: string;
 }
 
 const BATCH = 500;
@@ -116,7 +119,7 @@ export async function createLogReader(options: LogReaderOptions): Promise<LogRea
 
   const readOn = async (client: Database['sql'], position: LogPosition, ownerId: string | null, limit: number): Promise<LogEvent[]> => {
     const rows = await client<LogRow[]>`
-      select e.id, e.job_id, e.seq, e.kind, e.data, e.created_at, e.position::text as position, j.owner_id, j.type
+      select e.id, e.job_id, e.seq, e.kind, e.data, e.created_at, e.position::text as position, j.owner_id, j.type, j.target_id
       from job_events e join jobs j on j.id = e.job_id
       where e.position > ${position}
         ${ownerId ? client`and j.owner_id = ${ownerId}` : client``}
@@ -256,5 +259,5 @@ export async function createLogReader(options: LogReaderOptions): Promise<LogRea
 function toLogEvent(row: LogRow): LogEvent {
   const event = { ...row.data, jobId: row.job_id, seq: row.seq, at: new Date(row.created_at).toISOString(), kind: row.kind } as JobEvent;
   const at = parseLogPosition(row.position);
-  return { position: formatLogPosition(at), at, ownerId: row.owner_id, jobType: row.type, event };
+  return { position: formatLogPosition(at), at, ownerId: row.owner_id, jobType: row.type, targetId: row.target_id, event };
 }

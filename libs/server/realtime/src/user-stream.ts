@@ -162,5 +162,5 @@ export class UserStream {
 
 /** The user stream message of one event of the log; the hub makes it once and every user stream sends it. */
 export function userStreamDelivery(item: LogEvent): UserStreamDelivery {
-  return createDelivery(item.position, { kind: 'event', jobType: item.jobType, ownerId: item.ownerId, event: item.event });
+  return createDelivery(item.position, { kind: 'event', jobType: item.jobType, ownerId: item.ownerId, targetId: item.targetId, event: item.event });
 }

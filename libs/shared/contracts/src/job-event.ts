@@ -31,8 +31,12 @@ export type WatchedJobMessage = { kind: 'snapshot'; job: JobView } | { kind: 'ev
  */
 export type UserStreamMessage =
   | { kind: 'snapshot'; jobs: JobView[]; flags: JobTypeFlag[] }
-  /** `ownerId`: whose job it is, which events themselves do not say (an admin's user stream carries everyone's). */
-  | { kind: 'event'; jobType: JobType; ownerId?: string; event: JobEvent }
+  /**
+   * `ownerId`: whose job it is, and `targetId`: what it works on, which events themselves
+   * do not say (an admin's user stream carries everyone's; a page picks up a job started
+   * elsewhere on what it shows).
+   */
+  | { kind: 'event'; jobType: JobType; ownerId?: string; targetId?: string; event: JobEvent }
   | { kind: 'flags'; flags: JobTypeFlag[] }
   | { kind: 'notice'; notice: Notice }
   /** Admins' streams only: one API process's figures, every few seconds. */

@@ -36,6 +36,9 @@ describe('jobs.onMyJobs', () => {
     expect(eventsOf(userStream, started.jobId).map((event) => event.seq)).toEqual(stored.map((row) => row.seq));
     // The waiting job's events already in the snapshot are not sent again.
     expect(eventsOf(userStream, waiting.jobId)[0].seq).toBe(2);
+    // Each event says whose job it is and what it works on: a tab showing the story picks up a publish started elsewhere.
+    const first = userStream.messages.find((m) => m.data.kind === 'event' && m.data.event.jobId === started.jobId)?.data;
+    expect(first).toMatchObject({ kind: 'event', jobType: 'story-publish', targetId: started.storyId, ownerId: (await alice.auth.me.query())?.id });
     expect(bobStream.messages.filter((m) => m.data.kind === 'event')).toEqual([]);
   });
 
