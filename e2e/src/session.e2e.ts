@@ -13,7 +13,7 @@ test.describe('a session ended by the server', () => {
     await expect(first).toHaveURL(/\/login$/);
     // The second tab learns it from its stream, without a click or a reload.
     await expect(second).toHaveURL(/\/login$/, { timeout: 5_000 });
-    await expect(second.getByTestId('toast')).toContainText('You have logged out.');
+    await expect(second.getByTestId('toast')).toContainText(/You have logged out\.|You logged out in another tab\./);
     await expect(second.getByTestId('current-user')).toHaveCount(0);
   });
 });

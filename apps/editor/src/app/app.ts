@@ -106,6 +106,16 @@ export class App {
         void this.router.navigateByUrl('/login');
       });
     });
+    // Another tab of this browser logged in as someone else (they share the session): leave this user's pages.
+    effect(() => {
+      const user = this.auth.switchedElsewhere();
+      if (!user) return;
+      untracked(() => {
+        this.activityOpen.set(false);
+        this.toasts.show('info', `Logged in as ${user.username} in another tab`);
+        void this.router.navigateByUrl('/stories');
+      });
+    });
   }
 
   protected toggleActivity(): void {

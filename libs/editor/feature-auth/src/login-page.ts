@@ -1,4 +1,4 @@
-import { ChangeDetectionStrategy, Component, inject, signal } from '@angular/core';
+import { ChangeDetectionStrategy, Component, effect, inject, signal, untracked } from '@angular/core';
 import { ActivatedRoute, Router } from '@angular/router';
 import { AuthStore, errorMessage } from '@storyline/editor/data-access';
 
@@ -54,6 +54,13 @@ export class LoginPage {
   protected readonly password = signal('');
   protected readonly busy = signal(false);
   protected readonly error = signal<string | null>(null);
+
+  constructor() {
+    // Logged in from another tab of this browser (they share the session): go where this one was headed.
+    effect(() => {
+      if (this.auth.user() && !this.busy()) untracked(() => void this.router.navigateByUrl(this.returnUrl()));
+    });
+  }
 
   protected valueOf(event: Event): string {
     return (event.target as HTMLInputElement).value;

@@ -1,9 +1,10 @@
 import { DestroyRef, inject } from '@angular/core';
-import { defer, finalize } from 'rxjs';
+import { defer, filter, finalize } from 'rxjs';
 import type { FollowedJob, JobType } from '@storyline/contracts';
 import { injectTrpc } from '../api/provide-trpc';
 import { jobEndedNotice } from '../notices/job-ended-notice';
 import { NoticeBoard } from '../notices/notice-board';
+import { UserStream } from '../user-stream/user-stream';
 import { FollowedJobs } from './followed-jobs';
 import { jobEndMessage, type JobEndMessage, type JobEndWording } from './job-end-wording';
 import { JobFollower, type JobFollowerOptions } from './job-follower';
@@ -34,6 +35,7 @@ export function injectJobFollower(type: JobType, options: PageJobFollowerOptions
   const followed = inject(FollowedJobs);
   const onScreen = inject(JobsOnScreen);
   const board = inject(NoticeBoard);
+  const userStream = inject(UserStream);
   const { endWording, ...followerOptions } = options;
   const follower = new JobFollower(
     type,
@@ -46,6 +48,7 @@ export function injectJobFollower(type: JobType, options: PageJobFollowerOptions
       latestFor: (jobType, targetId) => trpc.jobs.latestFor.query({ type: jobType, targetId }),
       retry: (jobId) => trpc.jobs.retry.mutate({ jobId }),
       cancel: (jobId) => trpc.jobs.cancel.mutate({ jobId }),
+      startedFor: (jobType, targetId) => userStream.started$.pipe(filter((job) => job.type === jobType && job.targetId === targetId)),
     },
     {
       ...followerOptions,
@@ -55,6 +58,6 @@ export function injectJobFollower(type: JobType, options: PageJobFollowerOptions
       },
     },
   );
-  inject(DestroyRef).onDestroy(() => follower.stop());
+  inject(DestroyRef).onDestroy(() => follower.reset());
   return follower;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { Subject } from 'rxjs';
+import { filter, Subject } from 'rxjs';
 import type { FollowedJob, JobStatus, JobView } from '@storyline/contracts';
 import { JobFollower, type JobFollowerSource } from './job-follower';
 import { aJobView } from '../testing/a-job-view';
@@ -13,7 +13,9 @@ function followed(id: string, status: JobStatus, overrides: Partial<JobView> = {
 /** A source whose follows the test drives, one subject per job id. */
 function fakeSource(latest: JobView | null = null) {
   const streams = new Map<string, Subject<FollowedJob>>();
+  const started = new Subject<JobView>();
   const source: JobFollowerSource = {
+    startedFor: (type, targetId) => started.pipe(filter((job) => job.type === type && job.targetId === targetId)),
     follow: vi.fn((jobId: string) => {
       const stream = new Subject<FollowedJob>();
       streams.set(jobId, stream);
@@ -23,7 +25,7 @@ function fakeSource(latest: JobView | null = null) {
     retry: vi.fn(async () => ({ jobId: 'job-2', status: 'Queued' as const })),
     cancel: vi.fn(async () => undefined),
   };
-  return { source, stream: (jobId: string) => streams.get(jobId) as Subject<FollowedJob> };
+  return { source, started, stream: (jobId: string) => streams.get(jobId) as Subject<FollowedJob> };
 }
 
 describe('JobFollower', () => {
@@ -185,5 +187,40 @@ describe('JobFollower', () => {
     stream('job-1').error(new Error('gone'));
     expect(onUpdate.mock.calls.map(([job]) => (job as FollowedJob).progress)).toEqual([30, 60]);
     expect(onLost).toHaveBeenCalledTimes(1);
+  });
+
+  it('shows a job of its type for its target started elsewhere (another tab), and stops looking after a reset', async () => {
+    const { source, started, stream } = fakeSource();
+    const onEnd = vi.fn();
+    const follower = new JobFollower('story-export', source, { onEnd });
+    await follower.resume(TARGET);
+
+    started.next(aJobView({ id: 'other-type', type: 'story-publish', targetId: TARGET }));
+    started.next(aJobView({ id: 'other-target', type: 'story-export', targetId: 'a-different-story' }));
+    expect(source.follow).not.toHaveBeenCalled();
+
+    started.next(aJobView({ id: 'from-tab-2', type: 'story-export', targetId: TARGET }));
+    expect(source.follow).toHaveBeenCalledWith('from-tab-2', 'story-export');
+    stream('from-tab-2').next(followed('from-tab-2', 'Running'));
+    stream('from-tab-2').next(followed('from-tab-2', 'Completed'));
+    expect(follower.job()?.id).toBe('from-tab-2');
+    expect(onEnd).toHaveBeenCalledTimes(1);
+
+    follower.reset();
+    started.next(aJobView({ id: 'after-reset', type: 'story-export', targetId: TARGET }));
+    expect(source.follow).toHaveBeenCalledTimes(1);
+  });
+
+  it('leaves a job it is starting itself to the start, even when the stream reports it first', async () => {
+    const { source, started } = fakeSource();
+    const follower = new JobFollower('story-export', source);
+    await follower.resume(TARGET);
+    let answer: (value: { jobId: string; status: 'Queued' }) => void = () => undefined;
+    const starting = follower.start(() => new Promise((resolve) => (answer = resolve)));
+    started.next(aJobView({ id: 'job-1', type: 'story-export', targetId: TARGET }));
+    expect(source.follow).not.toHaveBeenCalled();
+    answer({ jobId: 'job-1', status: 'Queued' });
+    await starting;
+    expect(source.follow).toHaveBeenCalledTimes(1);
   });
 });

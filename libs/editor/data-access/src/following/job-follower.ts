@@ -12,6 +12,8 @@ export interface JobFollowerSource {
   retry: (jobId: string) => Promise<JobStarted>;
   /** Cancels a queued or running job (`jobs.cancel`); following then brings its `Cancelled`. */
   cancel: (jobId: string) => Promise<unknown>;
+  /** Each job of a type for a target as it starts, wherever it was started (the user stream's). */
+  startedFor?: (type: JobType, targetId: string) => Observable<JobView>;
 }
 
 export interface JobFollowerOptions {
@@ -35,7 +37,7 @@ const isOpen = (job: JobView) => !isTerminalStatus(job.status);
  * that starts it to its final status: the job as it stands, whether it is busy,
  * cancel while it is open, retry when it failed, and picking up the newest one when a page reopens.
  * Following always goes through the {@link FollowedJobs}, so the type's flag picks
- * push or polling. `reset()` (switching target) or `stop()` (page gone) stop following;
+ * push or polling. `reset()` (switching target, or the page gone) or `stop()` stop following;
  * a start or pick-up still answering from before a reset is ignored.
  */
 export class JobFollower {
@@ -46,6 +48,8 @@ export class JobFollower {
   /** The job whose cancel was asked for (and answered), until following brings its end. */
   private readonly cancelAskedFor = signal<string | null>(null);
   private following: Subscription | null = null;
+  /** Jobs for the target being started elsewhere, picked up as they start. */
+  private watchingTarget: Subscription | null = null;
   /** Moves on at every reset, so an answer for the previous target is dropped. */
   private generation = 0;
 
@@ -151,6 +155,7 @@ export class JobFollower {
    */
   async resume(targetId: string, keep: (job: JobView) => boolean = isOpen): Promise<void> {
     const generation = this.generation;
+    this.watchTarget(targetId);
     try {
       const latest = await this.source.latestFor(this.type, targetId);
       if (latest && keep(latest) && generation === this.generation && !this.current() && !this.requesting()) this.follow(latest.id, false);
@@ -159,9 +164,25 @@ export class JobFollower {
     }
   }
 
+  /**
+   * From now on shows each job of this type for `targetId` that starts elsewhere (another
+   * tab of the user's, an admin's retry), as this page would show one it started.
+   */
+  private watchTarget(targetId: string): void {
+    this.watchingTarget?.unsubscribe();
+    this.watchingTarget =
+      this.source.startedFor?.(this.type, targetId).subscribe((job) => {
+        // A start of this page's own is followed by `run` once the server answers it.
+        if (this.requesting() || this.current()?.id === job.id) return;
+        this.follow(job.id);
+      }) ?? null;
+  }
+
   /** Stops following and forgets the job on screen, as when the page switches to another target. */
   reset(): void {
     this.generation += 1;
+    this.watchingTarget?.unsubscribe();
+    this.watchingTarget = null;
     this.stop();
     this.current.set(null);
     this.requesting.set(false);

@@ -24,8 +24,21 @@ export interface UserStreamEnvelope {
  */
 export type OpenUserStream = (lastEventId: string | null) => Observable<UserStreamEnvelope>;
 
+/**
+ * One message as it came off a connection: `position` is where it leaves the reader;
+ * `connection` counts the connections of one {@link connectUserStream} (each reopen is a
+ * new one) and `after` is the position that connection was opened after (null: it
+ * started with a snapshot). Tabs sharing the stream judge continuity by them.
+ */
+export interface UserStreamFrame {
+  message: UserStreamMessage;
+  position: string;
+  connection: number;
+  after: string | null;
+}
+
 /** What {@link connectUserStream} reports: a change of connection state, or a message. */
-export type UserStreamUpdate = { kind: 'state'; state: UserStreamState } | { kind: 'message'; message: UserStreamMessage };
+export type UserStreamUpdate = { kind: 'state'; state: UserStreamState } | ({ kind: 'message' } & UserStreamFrame);
 
 /** The waits between reconnect attempts; after the last one push counts as unavailable. */
 export const PUSH_RETRY_DELAYS_MS: readonly number[] = [1_000, 2_000, 4_000, 8_000, 16_000];
@@ -41,6 +54,8 @@ export interface ConnectUserStreamOptions {
    * keep a quiet stream alive), so this only guards the opening. Default 25 s.
    */
   openTimeoutMs?: number;
+  /** The position to resume after (a tab taking the stream over from another); null, the default, starts with a snapshot. */
+  after?: string | null;
 }
 
 /**
@@ -54,7 +69,8 @@ export function connectUserStream(open: OpenUserStream, options: ConnectUserStre
   const { retryDelaysMs = PUSH_RETRY_DELAYS_MS, backgroundRetryMs = 30_000, openTimeoutMs = 25_000 } = options;
 
   return new Observable<UserStreamUpdate>((subscriber) => {
-    let lastEventId: string | null = null;
+    let lastEventId: string | null = options.after ?? null;
+    let connections = 0;
     let failuresInARow = 0;
     let state: UserStreamState | null = null;
     let connection: Subscription | null = null;
@@ -89,10 +105,12 @@ export function connectUserStream(open: OpenUserStream, options: ConnectUserStre
         retryLater();
       };
       timer = setTimeout(fail, openTimeoutMs);
-      const current = open(lastEventId).subscribe({
+      const after = lastEventId;
+      const number = (connections += 1);
+      const current = open(after).subscribe({
         next: ({ id, data }) => {
           lastEventId = id;
-          subscriber.next({ kind: 'message', message: data });
+          subscriber.next({ kind: 'message', message: data, position: id, connection: number, after });
           if (delivered) return;
           delivered = true;
           clearTimeout(timer);

@@ -1,4 +1,4 @@
-import { BehaviorSubject, distinctUntilChanged, map, type Observable } from 'rxjs';
+import { BehaviorSubject, distinctUntilChanged, map, Subject, type Observable } from 'rxjs';
 import { applyJobEvent, isTerminalStatus, type JobEvent, type UserStreamMessage, type JobType, type JobView } from '@storyline/contracts';
 
 /** Finished jobs stay listed this long, the window the server's snapshot covers too. */
@@ -14,8 +14,12 @@ export class UserStreamJobs {
   /** Events of jobs the stream joined late, held until the job itself has been read. */
   private readonly waiting = new Map<string, JobEvent[]>();
 
+  private readonly startedSubject = new Subject<JobView>();
+
   /** Every job, current view by id; emits the current map on subscribe. */
   readonly jobs$: Observable<ReadonlyMap<string, JobView>> = this.subject.asObservable();
+  /** Each job the stream reports starting (its first event), wherever it was started: this tab, another, an admin. */
+  readonly started$: Observable<JobView> = this.startedSubject.asObservable();
 
   constructor(private readonly now: () => number = Date.now) {}
 
@@ -56,7 +60,9 @@ export class UserStreamJobs {
       return [];
     }
     if (event.seq === 1) {
-      this.put(jobViewFromFirstEvent(event, jobType, message.ownerId), true);
+      const view = jobViewFromFirstEvent(event, jobType, message.ownerId, message.targetId);
+      this.put(view, true);
+      this.startedSubject.next(view);
       return [];
     }
     this.waiting.set(event.jobId, [event]);
@@ -113,15 +119,14 @@ export class UserStreamJobs {
 
 /**
  * The view of a job the stream first mentions through its opening event (sequence 1,
- * "Queued"), which is all a freshly started job has. Events do not carry the job's
- * target, so it stays empty until the job is read in full (the owner comes with the
- * stream message, when the server says it); nothing the editor shows of a running job needs them.
+ * "Queued"), which is all a freshly started job has. Its owner and target come with the
+ * stream message (empty when a server does not say them).
  */
-export function jobViewFromFirstEvent(event: JobEvent, jobType: JobType, ownerId = ''): JobView {
+export function jobViewFromFirstEvent(event: JobEvent, jobType: JobType, ownerId = '', targetId = ''): JobView {
   const empty: JobView = {
     id: event.jobId,
     type: jobType,
-    targetId: '',
+    targetId,
     ownerId,
     status: 'Queued',
     phase: null,

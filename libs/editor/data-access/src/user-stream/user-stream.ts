@@ -6,15 +6,18 @@ import { AuthStore, isUnauthorized } from '../auth/auth-store';
 import { injectTrpc } from '../api/provide-trpc';
 import { FlagsStore } from '../flags/flags-store';
 import { connectUserStream, type OpenUserStream, type UserStreamEnvelope, type UserStreamState } from './connect-user-stream';
+import { shareUserStream, type SnapshotMessage } from './share-user-stream';
+import { StreamDiagnostics } from './stream-diagnostics';
 import { UserStreamJobs } from './user-stream-jobs';
 
 /** The events that end a job in a way its owner wants to hear of (a superseded job was replaced on purpose). */
 const ENDING_EVENTS: ReadonlySet<JobEventKind> = new Set(['completed', 'failed', 'cancelled']);
 
 /**
- * The tab's user stream (`jobs.onMyJobs`), open while a user is logged in: it carries
- * every event of the user's jobs (an admin's: of all jobs) however many are followed,
- * so the browser's six-connections-per-host limit never bites.
+ * The user stream (`jobs.onMyJobs`) as this tab sees it, open while a user is logged in:
+ * every event of the user's jobs (an admin's: of all jobs) however many are followed.
+ * All tabs of the browser share one connection (see `shareUserStream`), so the browser's
+ * six-connections-per-host limit never bites, however many tabs are open.
  * Keeps the current view of each open or recently finished job, the connection
  * state for the UI, and the flags up to date as admins change them.
  */
@@ -30,6 +33,7 @@ export class UserStream {
   private readonly opsSubject = new Subject<OpsSample>();
   private session: Subscription | null = null;
   private sessionUserId: string | null = null;
+  private readonly diagnostics = new StreamDiagnostics();
 
   /** The connection state as it changes; emits the current one on subscribe. */
   readonly state$: Observable<UserStreamState> = this.connection.asObservable();
@@ -43,6 +47,8 @@ export class UserStream {
   readonly notices$: Observable<Notice> = this.noticeSubject.asObservable();
   /** Each ops sample an admin's stream brings: one API process's figures, every few seconds. */
   readonly opsSamples$: Observable<OpsSample> = this.opsSubject.asObservable();
+  /** Each job the stream reports starting, wherever it was started (this tab, another, an admin's retry). */
+  readonly started$: Observable<JobView> = this.store.started$;
   /** Each job the stream reports completed, failed or cancelled, as its view stands after that event. */
   readonly ended$: Observable<JobView> = this.endedSubject.asObservable();
   /** How many of those are still queued or running. */
@@ -85,14 +91,29 @@ export class UserStream {
     this.session = null;
     this.sessionUserId = userId;
     this.store.clear();
+    this.diagnostics.clear();
     this.flags.unstream();
     this.connection.next('reconnecting');
     if (!userId) return;
-    this.session = connectUserStream(this.openStream).subscribe((update) => {
-      if (update.kind === 'message') return this.take(update.message);
+    this.session = shareUserStream({
+      userId,
+      connect: (after) => connectUserStream(this.openStream, { after }),
+      snapshot: () => this.snapshot(),
+      onRole: (role) => this.diagnostics.role(role),
+    }).subscribe((update) => {
+      if (update.kind === 'message') {
+        this.diagnostics.took(update.message, update.position);
+        return this.take(update.message);
+      }
       if (update.state !== 'live') this.flags.unstream();
+      this.diagnostics.state(update.state);
       this.connection.next(update.state);
     });
+  }
+
+  /** This tab's jobs and flags as a snapshot, for a tab that joins the stream this one leads. */
+  private snapshot(): SnapshotMessage {
+    return { kind: 'snapshot', jobs: [...this.store.jobs.values()], flags: this.flags.flags() ?? [] };
   }
 
   private take(message: UserStreamMessage): void {
