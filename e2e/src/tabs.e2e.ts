@@ -235,12 +235,47 @@ test.describe('tabs of one browser', () => {
     }
   });
 
-  test('a browser without Web Locks still works, with one stream per tab', async ({ browser, request, baseURL }) => {
+  test('when the stream is refused every tab polls and says so, and every tab goes live again once it is back', async ({ signIn, request }) => {
+    test.setTimeout(240_000);
+    const server = await expectNoStreams(request);
+    const first = await signIn('alice');
+    const context = first.context();
+    const tabs = [first, ...(await openTabs(context, 2))];
+    const story = await draftStory(first, 'Lights out', 3);
+    await showStory(tabs, story.id);
+    const leader = await leaderOf(tabs);
+    const others = tabs.filter((page) => page !== leader);
+
+    // Every new stream is refused; the open one goes with the leading tab, so the next leader's attempts fail one by one.
+    await context.route('**/trpc/jobs.onMyJobs**', (route) => route.abort('connectionrefused'));
+    await leader.close();
+    for (const page of others) await expect(new AppShell(page).connectionStatus).toHaveText('polling', { timeout: 60_000 });
+
+    const editor = new StoryEditorPage(others[0]);
+    await editor.publish();
+    await expect(editor.jobFallback).toBeVisible();
+    await expect(editor.jobStatus).toHaveText('Completed', JOB_TIMEOUT);
+
+    // The stream comes back: the leader's next background attempt resumes it, and every tab says so.
+    await context.unroute('**/trpc/jobs.onMyJobs**');
+    for (const page of others) await expect(new AppShell(page).connectionStatus).toHaveText('live', { timeout: 45_000 });
+    await editor.publish();
+    await expect(editor.jobFallback).toHaveCount(0);
+    await expect(editor.jobStatus).toHaveText('Completed', JOB_TIMEOUT);
+    const second = await latestPublish(first, story.id);
+    for (const page of others) expect(await appliedSeqs(page, second.id)).toEqual(everySeq(second.lastSeq));
+    await expect.poll(() => server.metric(FEED_STREAMS)).toBe(1);
+  });
+
+  test('a browser without Web Locks or BroadcastChannel still works, with one stream per tab', async ({ browser, request, baseURL }) => {
     test.setTimeout(120_000);
     const server = await expectNoStreams(request);
     const context: BrowserContext = await browser.newContext({ baseURL });
     try {
-      await context.addInitScript(() => Object.defineProperty(Navigator.prototype, 'locks', { get: () => undefined }));
+      await context.addInitScript(() => {
+        Object.defineProperty(Navigator.prototype, 'locks', { get: () => undefined });
+        delete (window as { BroadcastChannel?: unknown }).BroadcastChannel;
+      });
       const first = await context.newPage();
       await new LoginPage(first).loginAs('alice');
       const tabs = [first, ...(await openTabs(context, 1))];
