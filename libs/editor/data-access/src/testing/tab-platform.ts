@@ -23,8 +23,8 @@ export class FakeBrowser {
   private tabs = 0;
   now = () => Date.now();
 
-  /** One tab's platform; `freeze()` holds its channels' deliveries back until `thaw()`. */
-  tab(): TabPlatform & { frozen: boolean; freeze(): void; thaw(): void; loseHeld(): void } {
+  /** One tab's platform; `freeze()` holds its channels' deliveries back until `thaw()`; `hidden` puts it out of sight. */
+  tab(): TabPlatform & { frozen: boolean; hidden: boolean; freeze(): void; thaw(): void; loseHeld(): void } {
     const channels: FakeChannel[] = [];
     const tab = {
       frozen: false,
@@ -45,6 +45,8 @@ export class FakeBrowser {
       },
       now: () => this.now(),
       newTabId: () => `tab-${(this.tabs += 1)}`,
+      hidden: false,
+      isHidden: () => tab.hidden,
     };
     return tab;
   }

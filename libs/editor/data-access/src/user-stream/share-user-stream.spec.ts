@@ -181,6 +181,24 @@ describe('shareUserStream', () => {
     expect(server.openCount()).toBe(1);
   });
 
+  it('leaves a stopped leader alone while no tab is on screen, and takes over once one is', async () => {
+    const server = fakeServer();
+    const browser = new FakeBrowser();
+    const platforms = [browser.tab(), browser.tab()];
+    const [, follower] = platforms.map((platform) => openTab(server, platform));
+    await settle();
+    platforms[1].hidden = true;
+    platforms[0].freeze();
+    await vi.advanceTimersByTimeAsync(5_000);
+    await settle();
+    expect(follower.role()).toBe('follower');
+
+    platforms[1].hidden = false;
+    await vi.advanceTimersByTimeAsync(1_500);
+    await settle();
+    expect(follower.role()).toBe('leader');
+  });
+
   it('ignores frames from an older leader', async () => {
     const server = fakeServer();
     const browser = new FakeBrowser();

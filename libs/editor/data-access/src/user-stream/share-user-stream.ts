@@ -46,6 +46,8 @@ export interface TabPlatform {
   openChannel(name: string): TabChannel;
   now(): number;
   newTabId(): string;
+  /** Whether the tab is out of sight (a background tab, a minimised window). */
+  isHidden(): boolean;
 }
 
 export interface ShareUserStreamOptions {
@@ -76,6 +78,7 @@ export function browserTabPlatform(): TabPlatform | null {
     openChannel: (name) => new BroadcastChannel(name),
     now: () => Date.now(),
     newTabId: () => crypto.randomUUID(),
+    isHidden: () => typeof document !== 'undefined' && document.visibilityState === 'hidden',
   };
 }
 
@@ -90,7 +93,7 @@ export function browserTabPlatform(): TabPlatform | null {
  *   next tab in the lock's queue leads, resuming after the last position it applied; a
  *   tab that had applied less says so (`rewind`) and the leader reopens from there.
  * - A leader that stops answering (frozen, hung) is asked (`ping`) after `quietMs` of
- *   silence and its lock is stolen `takeoverMs` later.
+ *   silence by a tab on screen, and its lock is stolen `takeoverMs` later.
  *
  * Emits what {@link connectUserStream} does, so its subscriber cannot tell whether the
  * tab leads. Without Web Locks or BroadcastChannel each tab simply opens its own.
@@ -187,17 +190,24 @@ class SharedTab {
         this.heldBy = queued;
         return this.lead();
       })
-      .catch(() => {
-        // Aborted by this tab (it stopped, or asks to steal instead): nothing to do. Stolen
-        // by another tab while this one led: follow it.
-        if (this.stopped || this.heldBy !== queued || !this.term) return;
+      .catch((error: unknown) => {
+        if (this.stopped) return;
+        // Locks refused outright (an opaque origin, say): this tab holds a stream of its own.
+        if (!(error instanceof DOMException && error.name === 'AbortError')) {
+          if (!this.term) void this.lead();
+          return;
+        }
+        // Aborted by this tab (it asks to steal instead): nothing to do. Stolen by another
+        // tab while this one led: follow it.
+        if (this.heldBy !== queued || !this.term) return;
         this.stepDown();
         this.follow();
       });
   }
 
   private checkLeader(): void {
-    if (this.term || this.stopped) return;
+    // A hidden tab leaves the policing to those on screen, so background tabs are not woken twice a second.
+    if (this.term || this.stopped || this.platform.isHidden()) return;
     const now = this.platform.now();
     if (now - this.heardAt < this.quietMs) return;
     if (this.pingedAt === null) {
@@ -240,7 +250,8 @@ class SharedTab {
         return this.enter(message.state);
       case 'sync':
         if (message.to !== this.tab) return;
-        if (message.link !== null && message.position !== null && message.snapshot) {
+        // A tab with a place of its own keeps it: the next frame shows whether it continues, or asks to rewind.
+        if (this.cursor.position === null && message.link !== null && message.position !== null && message.snapshot) {
           this.cursor.adopt(message.link, message.position);
           this.emit({ kind: 'message', message: message.snapshot, position: message.position, connection: 0, after: null });
         }
