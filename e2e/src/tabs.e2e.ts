@@ -102,6 +102,7 @@ test.describe('tabs of one browser', () => {
     const server = await expectNoStreams(request);
     const first = await signIn('alice');
     const tabs = [first, ...(await openTabs(first.context(), 3))];
+    await expect.poll(() => server.metric(FEED_STREAMS)).toBe(1);
     const story = await draftStory(first, 'The long night', 400);
     await showStory(tabs, story.id);
     const leader = await leaderOf(tabs);
@@ -124,6 +125,7 @@ test.describe('tabs of one browser', () => {
     const server = await expectNoStreams(request);
     const first = await signIn('alice');
     const tabs = [first, ...(await openTabs(first.context(), 2))];
+    await expect.poll(() => server.metric(FEED_STREAMS)).toBe(1);
     const story = await draftStory(first, 'The broken lamp', 400);
     await showStory(tabs, story.id);
     const leader = await leaderOf(tabs);
@@ -148,6 +150,7 @@ test.describe('tabs of one browser', () => {
     const server = await expectNoStreams(request);
     const first = await signIn('alice');
     const tabs = [first, ...(await openTabs(first.context(), 2))];
+    await expect.poll(() => server.metric(FEED_STREAMS)).toBe(1);
     const story = await draftStory(first, 'The sleeping keeper', 400);
     await showStory(tabs, story.id);
     const leader = await leaderOf(tabs);
@@ -196,6 +199,7 @@ test.describe('tabs of one browser', () => {
     const server = await expectNoStreams(request);
     const alice = await signIn('alice');
     const tabs = [alice, ...(await openTabs(alice.context(), 2))];
+    await expect.poll(() => server.metric(FEED_STREAMS)).toBe(1);
     const story = await draftStory(alice, 'Before the door closed', 5);
     await showStory([tabs[0]], story.id);
     await new StoryEditorPage(tabs[0]).publish();
@@ -218,11 +222,15 @@ test.describe('tabs of one browser', () => {
     await expect.poll(() => server.metric(FEED_STREAMS)).toBe(1);
   });
 
-  test('an admin’s flag change reaches every tab through the one stream', async ({ signIn }) => {
+  test('an admin’s flag change reaches every tab through the one stream', async ({ signIn, request }) => {
     test.setTimeout(180_000);
+    const server = await expectNoStreams(request);
     const admin = await signIn('admin');
     const alice = await signIn('alice');
     const tabs = [alice, ...(await openTabs(alice.context(), 2))];
+    // The admin's browser holds one stream, alice's three tabs one between them.
+    await expect.poll(() => server.metric(FEED_STREAMS)).toBe(2);
+    await leaderOf(tabs);
     const stories = await Promise.all(tabs.map((page, index) => draftStory(alice, `Flag ${index + 1}`, 2)));
     for (const [index, page] of tabs.entries()) await showStory([page], stories[index].id);
 
@@ -241,6 +249,7 @@ test.describe('tabs of one browser', () => {
     const first = await signIn('alice');
     const context = first.context();
     const tabs = [first, ...(await openTabs(context, 2))];
+    await expect.poll(() => server.metric(FEED_STREAMS)).toBe(1);
     const story = await draftStory(first, 'Lights out', 3);
     await showStory(tabs, story.id);
     const leader = await leaderOf(tabs);
