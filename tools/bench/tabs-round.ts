@@ -35,6 +35,15 @@ export interface TabsRoundOutcome {
   missing: number;
   /** For each live tab, the messages of the events it never showed, for the log. */
   missingPerTab: string[][];
+  /**
+   * Of the missing, those the tab never applied at all (its `storylineStream()` does not
+   * list them), or applied twice or out of order: a real loss. The others were applied but
+   * drawn over by the next event before the page rendered. Null for an editor without
+   * `storylineStream()`.
+   */
+  neverApplied: number | null;
+  /** A `stories.list` query from the last tab that went live, timed in the page after the events: median ms, and how many of them got no answer within 5 s. */
+  query: { medianMs: number | null; timedOut: number };
   /** The API's `storyline_active_streams{stream="feed"}`. */
   apiStreams: SampledRange;
   /** ESTABLISHED TCP connections from Chromium's processes to the API. */
@@ -74,22 +83,73 @@ export async function measureTabsRound(stack: BenchStack, browser: Browser, opti
     const sampled = await sampler.stop();
     const committed = await commitTimes(stack, user.jobId);
     const shownPerTab = await Promise.all(ready.map((page) => page.evaluate(() => (window as unknown as BenchWindow).tabsBench)));
+    const appliedPerTab = await Promise.all(ready.map((page) => page.evaluate(appliedSeqs, user.jobId)));
     const { latenciesMs, missingPerTab } = compare(committed, shownPerTab);
     const missing = missingPerTab.reduce((sum, missed) => sum + missed.length, 0);
-    return { tabs: options.tabs, live: ready.length, stalls, written: committed.size, latenciesMs, missing, missingPerTab, ...sampled };
+    const neverApplied = countNeverApplied(committed, appliedPerTab);
+    const query = await timeQueries(ready.at(-1));
+    return { tabs: options.tabs, live: ready.length, stalls, written: committed.size, latenciesMs, missing, missingPerTab, neverApplied, query, ...sampled };
   } finally {
     await context.close();
   }
 }
 
+/**
+ * Runs in the page: the sequence numbers of the job's events the tab applied, in order, as
+ * its `storylineStream()` tells; null for an editor without it.
+ */
+function appliedSeqs(jobId: string): number[] | null {
+  const report = (window as unknown as { storylineStream?: () => { events: Array<{ jobId: string; seq: number }> } }).storylineStream?.();
+  return report ? report.events.filter((event) => event.jobId === jobId).map((event) => event.seq) : null;
+}
+
+/** Per tab, the committed events it did not apply exactly once and in order; null when a tab cannot say. */
+function countNeverApplied(committed: Map<string, Committed>, appliedPerTab: Array<number[] | null>): number | null {
+  if (appliedPerTab.some((applied) => applied === null)) return null;
+  let count = 0;
+  for (const applied of appliedPerTab as number[][]) {
+    const ordered = applied.every((seq, index) => index === 0 || seq > applied[index - 1]);
+    const seen = new Set(applied);
+    for (const { seq } of committed.values()) if (!seen.has(seq) || !ordered) count += 1;
+  }
+  return count;
+}
+
+/** Queries a tab makes one after the other, as a page does. */
+const QUERIES = 10;
+/** A query with no answer by then counts as timed out: the tab is frozen. */
+const QUERY_TIMEOUT_MS = 5_000;
+
+/** Times {@link QUERIES} `stories.list` queries from the page, one after the other, each bounded by {@link QUERY_TIMEOUT_MS}. */
+async function timeQueries(page: Page | undefined): Promise<{ medianMs: number | null; timedOut: number }> {
+  if (!page) return { medianMs: null, timedOut: QUERIES };
+  const timings = await page.evaluate(
+    async ({ count, timeoutMs }) => {
+      const answered: number[] = [];
+      for (let index = 0; index < count; index += 1) {
+        const started = performance.now();
+        const ok = await fetch('/trpc/stories.list', { signal: AbortSignal.timeout(timeoutMs) }).then(
+          (response) => response.ok,
+          () => false,
+        );
+        if (ok) answered.push(performance.now() - started);
+      }
+      return answered;
+    },
+    { count: QUERIES, timeoutMs: QUERY_TIMEOUT_MS },
+  );
+  const sorted = [...timings].sort((a, b) => a - b);
+  return { medianMs: sorted.length ? Math.round(sorted[Math.floor(sorted.length / 2)]) : null, timedOut: QUERIES - timings.length };
+}
+
 /** Each (tab, event) from commit to the first time the tab showed it, and per tab the events it never showed. */
-function compare(committed: Map<string, number>, shownPerTab: ShownMessage[][]): { latenciesMs: number[]; missingPerTab: string[][] } {
+function compare(committed: Map<string, Committed>, shownPerTab: ShownMessage[][]): { latenciesMs: number[]; missingPerTab: string[][] } {
   const latenciesMs: number[] = [];
   const missingPerTab = shownPerTab.map((shown) => {
     const firstShown = new Map<string, number>();
     for (const { text, at } of shown) if (!firstShown.has(text)) firstShown.set(text, at);
     const missed: string[] = [];
-    for (const [text, committedMs] of committed) {
+    for (const [text, { committedMs }] of committed) {
       const at = firstShown.get(text);
       if (at === undefined) missed.push(text);
       else latenciesMs.push(at - committedMs);
@@ -187,12 +247,18 @@ async function writeEvents(stack: BenchStack, jobId: string, options: TabsRoundO
 }
 
 /** Each event's message and when its transaction committed, as Postgres recorded it (epoch ms). */
-async function commitTimes(stack: BenchStack, jobId: string): Promise<Map<string, number>> {
-  const rows = await stack.database.sql<{ message: string; committed_ms: number | null }[]>`
-    select data->>'message' as message, (extract(epoch from pg_xact_commit_timestamp(xmin)) * 1000)::float8 as committed_ms
+/** One written event: when it committed, and its sequence number in the job. */
+interface Committed {
+  committedMs: number;
+  seq: number;
+}
+
+async function commitTimes(stack: BenchStack, jobId: string): Promise<Map<string, Committed>> {
+  const rows = await stack.database.sql<{ message: string; seq: number; committed_ms: number | null }[]>`
+    select data->>'message' as message, seq, (extract(epoch from pg_xact_commit_timestamp(xmin)) * 1000)::float8 as committed_ms
     from job_events where job_id = ${jobId} and kind = 'progress'`;
   if (rows.some((row) => row.committed_ms === null)) throw new Error('an event has no commit timestamp: is track_commit_timestamp on?');
-  return new Map(rows.map((row) => [row.message, row.committed_ms as number]));
+  return new Map(rows.map((row) => [row.message, { committedMs: row.committed_ms as number, seq: row.seq }]));
 }
 
 /** Samples the API's open feed streams and the browser's connections to the API every second until stopped. */

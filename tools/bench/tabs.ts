@@ -26,11 +26,19 @@ import { benchScale } from './bench-scale';
 import { startBenchStack } from './bench-stack';
 import { runBench } from './run-bench';
 import { measureTabsRound, TAB_WAIT_MS, type SampledRange, type TabsRoundOutcome } from './tabs-round';
+import { measureTakeover, type TakeoverWay } from './tabs-takeover';
 
 const TAB_COUNTS = benchScale([1, 10], [1, 3]);
 const RATE_PER_SEC = 5;
 /** 15 s of events a round (3 s in a smoke run). */
 const EVENTS = benchScale(75, 15);
+/** Takeovers timed for each way the leading tab goes. */
+const TAKEOVER_RUNS = benchScale(5, 1);
+const TAKEOVER_WAYS: Array<{ way: TakeoverWay; label: string }> = [
+  { way: 'closed', label: 'closed by the user' },
+  { way: 'crashed', label: 'its page crashed (Page.crash)' },
+  { way: 'stopped', label: 'its script stopped (frozen or hung; the debugger)' },
+];
 const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 
 await runBench('bench:tabs', async (defer) => {
@@ -51,32 +59,54 @@ await runBench('bench:tabs', async (defer) => {
     outcomes.push(outcome);
   }
   console.log(formatTabs(outcomes));
+
+  const takeovers: string[] = [];
+  for (const { way, label } of TAKEOVER_WAYS) {
+    console.error(`[bench:tabs] takeover: the leading tab ${label}, ${TAKEOVER_RUNS}×`);
+    const times = await measureTakeover(stack, browser, way, TAKEOVER_RUNS);
+    takeovers.push(times ? `| ${label} | ${times.length} | ${percentile(times, 0.5)} | ${percentile(times, 1)} |` : `| ${label} | — | each tab holds its own stream: nothing to take over | |`);
+  }
+  console.log(
+    [
+      '\n## Takeover: the leading tab of three goes, another leads\n',
+      '| the leading tab | runs | median ms | max ms |',
+      '| --- | --- | --- | --- |',
+      ...takeovers,
+      '',
+      'Measured: from the moment the bench closed, crashed or paused the leading tab to the first moment another tab of the same browser ' +
+        'led with its stream live (its storylineStream(), polled every 10 ms in the page; same machine clock).',
+    ].join('\n'),
+  );
 });
 
 function formatTabs(outcomes: TabsRoundOutcome[]): string {
   const row = (cells: Array<string | number>) => `| ${cells.join(' | ')} |`;
   const lines = [
     `\n## Tabs: one stream per browser (${editorSource()})\n`,
-    row(['tabs', 'events written', 'shown (tab × event)', 'missing', 'p50 ms', 'p99 ms', 'max ms', 'tabs live', 'streams open at the API', 'browser connections to the API']),
-    row(Array.from({ length: 10 }, () => '---')),
+    row(['tabs', 'events written', 'shown (tab × event)', 'missing', 'of them never applied', 'p50 ms', 'p99 ms', 'max ms', 'tabs live', 'streams open at the API', 'browser connections to the API', 'a query in the last live tab, median ms']),
+    row(Array.from({ length: 12 }, () => '---')),
     ...outcomes.map((outcome) =>
       row([
         tabLabel(outcome.tabs),
         outcome.written,
         outcome.latenciesMs.length,
         outcome.missing,
+        outcome.neverApplied ?? '—',
         percentile(outcome.latenciesMs, 0.5),
         percentile(outcome.latenciesMs, 0.99),
         percentile(outcome.latenciesMs, 1),
         `${outcome.live} of ${outcome.tabs}`,
         range(outcome.apiStreams),
         range(outcome.browserConnections),
+        queryCell(outcome.query),
       ]),
     ),
     '',
     `Measured: each progress event (${RATE_PER_SEC}/s, one transaction each, on a fresh user's running job, one browser context a round) from its commit in Postgres ` +
       '(pg_xact_commit_timestamp) to the DOM change that put its message into the job\'s Activity row, in every tab that went live ' +
       '(Date.now() in a MutationObserver; same machine clock). Shown and missing count those tabs only. ' +
+      'A missing event the tab applied (its storylineStream() lists it, once and in order) was drawn over by the next before the page rendered; ' +
+      '"never applied" counts those it did not apply exactly once and in order (— when the editor cannot say). ' +
       'Streams (storyline_active_streams{stream="feed"}) and ESTABLISHED connections from Chromium\'s processes to the API port (/proc) sampled every second while writing, min–max.',
   ];
   for (const outcome of outcomes.filter((one) => one.live < one.tabs)) {
@@ -84,6 +114,11 @@ function formatTabs(outcomes: TabsRoundOutcome[]): string {
     lines.push(`${tabLabel(outcome.tabs)}: did not go live in ${outcome.tabs - outcome.live} of ${outcome.tabs} tabs within ${TAB_WAIT_MS / 1000} s each (${where}).`);
   }
   return lines.join('\n');
+}
+
+function queryCell(query: TabsRoundOutcome['query']): string {
+  const median = query.medianMs === null ? '—' : String(query.medianMs);
+  return query.timedOut > 0 ? `${median} (${query.timedOut} of 10 unanswered in 5 s)` : median;
 }
 
 function tabLabel(tabs: number): string {
