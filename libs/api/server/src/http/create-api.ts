@@ -16,6 +16,9 @@ import { createApiMetrics, type ApiMetrics } from './api-metrics';
 import { startOpsSampler } from './ops-sampler';
 import { createRequestRouter } from './route-request';
 
+/** How long an idle keep-alive connection stays open: longer than clients and load balancers keep theirs (60 s). */
+export const KEEP_ALIVE_TIMEOUT_MS = 65_000;
+
 export interface ApiOptions {
   databaseUrl: string;
   storageConnectionString: string;
@@ -158,6 +161,11 @@ export async function createApi(options: ApiOptions): Promise<Api> {
   // body instead is its byte cap and the idle timeout: no byte for `idleTimeoutMs`, and it is cut.
   server.requestTimeout = 0;
   server.setTimeout(options.idleTimeoutMs ?? 120_000, (socket) => socket.destroy());
+  // Node closes an idle keep-alive connection after 5 s; a client sending on it at that
+  // moment gets a reset, and a mutation is retried by nobody. Clients and proxies keep
+  // theirs about a minute, so the server keeps its a little longer.
+  server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
+  server.headersTimeout = KEEP_ALIVE_TIMEOUT_MS + 1_000;
   server.on('connection', (socket) => {
     sockets.add(socket);
     socket.once('close', () => sockets.delete(socket));
