@@ -42,7 +42,8 @@ export interface StoryDocumentInput {
 
 /**
  * Streams a PDF: a title page (title, language name, page count), then each story page's text (wrapped,
- * flowing onto more PDF pages when long) followed by its images scaled to fit the text width. The stream
+ * flowing onto more PDF pages when long) followed by its images, each at its natural size at 96 dpi but no
+ * wider than the text nor taller than two thirds of it, on the same PDF page when it fits there. The stream
  * respects backpressure: rendering waits while the consumer has not read what was produced (wait on the
  * stream's own events, never a timer), so a slow blob upload keeps memory flat.
  *

@@ -6,6 +6,13 @@ import type { DocumentLabels } from './document-labels';
 const MARGIN = 64;
 const GAP = 14;
 const PLACEHOLDER_HEIGHT = 72;
+/**
+ * One image pixel prints as one CSS pixel (1/96 inch), as a browser or word processor shows it: drawn any
+ * larger, a small image only shows its pixels bigger.
+ */
+const POINTS_PER_IMAGE_PIXEL = 72 / 96;
+/** The tallest an image is drawn, as a share of the page's text height, so the heading and several lines of text fit beside it. */
+const MAX_IMAGE_HEIGHT_SHARE = 2 / 3;
 const GREY = '#6b6b6b';
 const BLACK = '#000000';
 
@@ -109,19 +116,17 @@ export class StoryPdf {
   }
 
   /**
-   * An image at the text width, keeping its aspect ratio, never taller than a page; on a new PDF page when
-   * it does not fit in what is left of this one. Resolves once its bytes are in the document: pdfkit
-   * finishes some PNGs in a zlib callback, and waiting keeps one image in memory at a time.
+   * An image at its {@link printSize}, centred, below what came before on this PDF page when it fits in what
+   * is left, on the next one otherwise. Resolves once its bytes are in the document: pdfkit finishes some
+   * PNGs in a zlib callback, and waiting keeps one image in memory at a time.
    * Throws (before drawing anything) when pdfkit cannot open the bytes.
    */
   async image(bytes: Buffer, signal: AbortSignal): Promise<void> {
     const { doc } = this;
     const image = (doc as unknown as { openImage(src: Buffer): OpenedImage }).openImage(bytes);
-    const [imageWidth, imageHeight] = (image.orientation ?? 1) > 4 ? [image.height, image.width] : [image.width, image.height];
-    let width = this.contentWidth();
-    let height = (width * imageHeight) / imageWidth;
-    const pageHeight = doc.page.height - doc.page.margins.top - doc.page.margins.bottom;
-    if (height > pageHeight) [width, height] = [(pageHeight * imageWidth) / imageHeight, pageHeight];
+    // EXIF orientations 5 to 8 turn the image a quarter, so it shows with width and height swapped.
+    const [pixelWidth, pixelHeight] = (image.orientation ?? 1) > 4 ? [image.height, image.width] : [image.width, image.height];
+    const { width, height } = printSize(pixelWidth, pixelHeight, this.contentWidth(), this.contentHeight() * MAX_IMAGE_HEIGHT_SHARE);
     const top = this.placeBlock(height);
     doc.image(image as unknown as Buffer, doc.page.margins.left + (this.contentWidth() - width) / 2, top, { width, height });
     this.endBlock(top + height);
@@ -146,6 +151,10 @@ export class StoryPdf {
 
   private contentWidth(): number {
     return this.doc.page.width - this.doc.page.margins.left - this.doc.page.margins.right;
+  }
+
+  private contentHeight(): number {
+    return this.doc.page.height - this.doc.page.margins.top - this.doc.page.margins.bottom;
   }
 
   /** The top of a block of this height: below what came before, or on a fresh page when it would not fit. */
@@ -180,4 +189,13 @@ export class StoryPdf {
     doc.x = x;
     doc.y = y;
   }
+}
+
+/**
+ * The size an image is drawn at, in points: its natural size at 96 dpi, scaled down (never up) to fit the
+ * width and height given, keeping its aspect ratio.
+ */
+function printSize(pixelWidth: number, pixelHeight: number, maxWidth: number, maxHeight: number): { width: number; height: number } {
+  const scale = Math.min(POINTS_PER_IMAGE_PIXEL, maxWidth / pixelWidth, maxHeight / pixelHeight);
+  return { width: pixelWidth * scale, height: pixelHeight * scale };
 }
