@@ -25,7 +25,34 @@ export class StoryEditorPage {
 
   async saveDraft(): Promise<void> {
     await this.page.getByTestId('save-draft').click();
-    await expect(this.page.getByTestId('save-status')).toHaveText('Saved');
+    await expect(this.saveStatus).toHaveText('Saved');
+  }
+
+  /** A page's text box in one language. */
+  pageText(index: number, language: 'en' | 'ro') {
+    return this.page.getByTestId(`page-${language}-${index}`);
+  }
+
+  /** Leaves the editor by its "← My stories" link and waits for the list. */
+  async backToStories(): Promise<void> {
+    await this.page.getByRole('link', { name: '← My stories' }).click();
+    await expect(this.page.getByTestId('story-list')).toBeVisible();
+  }
+
+  /** Opens a story from the list page by its title. */
+  async openFromList(title: string): Promise<void> {
+    await this.page.getByTestId('story-item').filter({ hasText: title }).getByRole('link').click();
+    await expect(this.page.getByTestId('story-title')).toHaveValue(title);
+  }
+
+  /** "Saving…", "Saved", "Unsaved changes" or "Offline — will retry". */
+  get saveStatus() {
+    return this.page.getByTestId('save-status');
+  }
+
+  /** Why the server refused a save, a publish or a fork. */
+  get formError() {
+    return this.page.getByTestId('form-error');
   }
 
   publish() {

@@ -2,9 +2,11 @@ import { ChangeDetectionStrategy, Component, computed, effect, inject, input, si
 import { RouterLink } from '@angular/router';
 import type { StoryDetail } from '@storyline/contracts';
 import { errorMessage, injectTrpc } from '@storyline/editor/data-access';
-import { DraftSaveQueue } from './draft-save-queue';
+import { connectDraftSaves } from './connect-draft-saves';
+import { DraftSaveQueue, type SaveOutcome } from './draft-save-queue';
 import { DraftStatus } from './draft-status';
 import { ForkOrigin } from '../story-jobs/fork-origin';
+import { isNetworkFailure } from './is-network-failure';
 import { JobCard } from '../jobs/job-card';
 import { StoryExportPanel } from '../story-jobs/story-export-panel';
 import { StoryDraft } from './story-draft';
@@ -12,6 +14,7 @@ import { StoryForking } from '../story-jobs/story-forking';
 import { StoryPagesEditor, type PageMediaAdded, type PageMediaRemoved } from './story-pages-editor';
 import { StoryPublishing } from '../story-jobs/story-publishing';
 import { StoryVersionsPanel } from '../story-jobs/story-versions-panel';
+import type { GuardsUnsavedChanges } from './unsaved-changes-guard';
 
 /**
  * Edits one story's draft (title, bilingual pages and their images), saves it,
@@ -19,6 +22,10 @@ import { StoryVersionsPanel } from '../story-jobs/story-versions-panel';
  * showing each job live. The draft as edited ({@link StoryDraft}), its saves
  * ({@link DraftSaveQueue}) and where it stands against the published versions
  * ({@link DraftStatus}) each live in a piece of their own; this page composes them.
+ *
+ * No typed word is lost: the draft saves itself shortly after typing stops and before the
+ * router leaves the page, Ctrl/Cmd+S saves at once, and leaving with work unsaved (a save
+ * that failed, a reload or a closed tab) asks first.
  */
 @Component({
   selector: 'sl-story-editor-page',
@@ -81,7 +88,7 @@ import { StoryVersionsPanel } from '../story-jobs/story-versions-panel';
     .error { margin: 0; }
   `,
 })
-export class StoryEditorPage {
+export class StoryEditorPage implements GuardsUnsavedChanges {
   /** The story id, bound from the `:id` route parameter. */
   readonly id = input.required<string>();
 
@@ -110,6 +117,13 @@ export class StoryEditorPage {
       const id = this.id();
       untracked(() => void this.load(id));
     });
+    connectDraftSaves(this.saves, () => this.draft.snapshot());
+  }
+
+  /** Before the router leaves the story: saves what is unsaved, and asks only when that fails. */
+  async canLeave(): Promise<boolean> {
+    if (!this.saves.unsaved() || (await this.saves.saveIfDirty())) return true;
+    return window.confirm('Your latest changes could not be saved yet. Leave this page and lose them?');
   }
 
   /** A version was opened as the draft: show it in place of what the form held. */
@@ -166,18 +180,22 @@ export class StoryEditorPage {
     this.saves.saveSoon();
   }
 
-  /** Sends the draft for {@link saves}; on failure shows the server's reason next to the form and answers false. */
-  private async send(): Promise<boolean> {
+  /**
+   * Sends the draft for {@link saves}. A refusal shows the server's reason next to the form;
+   * a network failure shows in the save status instead, since the queue retries it.
+   */
+  private async send(): Promise<SaveOutcome> {
     const draft = this.draft.snapshot();
     this.formError.set(null);
     try {
       const saved = await this.trpc.stories.saveDraft.mutate({ storyId: this.id(), title: draft.title, pages: [...draft.pages] });
       this.status.show(saved);
       this.draft.markSaved(draft);
-      return true;
+      return 'saved';
     } catch (error) {
+      if (isNetworkFailure(error)) return 'offline';
       this.formError.set(errorMessage(error));
-      return false;
+      return 'refused';
     }
   }
 

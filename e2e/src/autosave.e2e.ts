@@ -1,0 +1,129 @@
+import type { Page } from '@playwright/test';
+import { countRequests, expect, test } from './fixtures';
+import { StoryEditorPage } from './story-editor.po';
+
+/** The editor's autosave delay (`AUTOSAVE_DELAY_MS`): a save that shows before it is not the autosave. */
+const AUTOSAVE_DELAY_MS = 1_000;
+
+/** Every dialog the page opens, by type; each is dismissed, as a user who stays would. */
+function recordDialogs(page: Page): string[] {
+  const dialogs: string[] = [];
+  page.on('dialog', (dialog) => {
+    dialogs.push(dialog.type());
+    void dialog.dismiss();
+  });
+  return dialogs;
+}
+
+/**
+ * Stops the page's fake clock, so no timer (the autosave among them) fires until the test moves
+ * it. The clock runs ahead of what the page last read by a few milliseconds, so it stops a second on.
+ */
+async function pauseClock(page: Page): Promise<void> {
+  await page.clock.pauseAt((await page.evaluate(() => Date.now())) + 1_000);
+}
+
+test.describe('no typed word is lost', () => {
+  test('text typed just before "← My stories" is there on coming back', async ({ signIn }) => {
+    const alice = await signIn('alice');
+    const editor = new StoryEditorPage(alice);
+    await editor.createStory('Left in a hurry');
+    await editor.pageText(0, 'en').fill('The fox ran for the last train.');
+    await editor.backToStories();
+
+    await editor.openFromList('Left in a hurry');
+    await expect(editor.pageText(0, 'en')).toHaveValue('The fox ran for the last train.');
+  });
+
+  test('a draft saves itself once typing stops, so a reload keeps it without asking', async ({ signIn }) => {
+    const alice = await signIn('alice');
+    const dialogs = recordDialogs(alice);
+    const editor = new StoryEditorPage(alice);
+    await editor.createStory('Saved by itself');
+    await editor.pageText(0, 'en').fill('Nobody pressed save.');
+    await editor.pageText(0, 'ro').fill('Nimeni n-a apăsat pe salvare.');
+    await expect(editor.saveStatus).toHaveText('Saved');
+    expect(countRequests(alice, 'stories.saveDraft')).toBeGreaterThan(0);
+
+    await alice.reload();
+    await expect(editor.pageText(0, 'en')).toHaveValue('Nobody pressed save.');
+    await expect(editor.pageText(0, 'ro')).toHaveValue('Nimeni n-a apăsat pe salvare.');
+    expect(dialogs).toEqual([]);
+  });
+
+  test('reloading before the text is saved asks first, and staying keeps every word and saves it', async ({ signIn }) => {
+    const alice = await signIn('alice', { fakeClock: true });
+    const editor = new StoryEditorPage(alice);
+    await editor.createStory('Almost lost');
+    // With the clock stopped the autosave cannot fire: the reload comes while the text is unsaved.
+    await pauseClock(alice);
+    await editor.pageText(0, 'en').click();
+    await editor.pageText(0, 'en').pressSequentially('Typed a moment ago.');
+
+    const asked = alice.waitForEvent('dialog', { timeout: 15_000 });
+    // Staying cancels the reload, so it never finishes: give up waiting for it after a while.
+    const reloading = alice.reload({ timeout: 5_000 }).catch(() => undefined);
+    const dialog = await asked;
+    expect(dialog.type()).toBe('beforeunload');
+    await dialog.dismiss();
+    await reloading;
+
+    await alice.clock.resume();
+    await expect(editor.pageText(0, 'en')).toHaveValue('Typed a moment ago.');
+    await expect(editor.saveStatus).toHaveText('Saved');
+    await alice.reload();
+    await expect(editor.pageText(0, 'en')).toHaveValue('Typed a moment ago.');
+  });
+
+  test('Ctrl+S saves at once, without waiting for the autosave and without the browser’s save dialog', async ({ signIn }) => {
+    const alice = await signIn('alice', { fakeClock: true });
+    const editor = new StoryEditorPage(alice);
+    await editor.createStory('Saved by hand');
+    await alice.evaluate(() => {
+      // Added after the editor's own listener, so it sees whether the editor kept the browser from acting.
+      window.addEventListener('keydown', (event) => {
+        if (event.key === 's') (window as unknown as { savePrevented: boolean }).savePrevented = event.defaultPrevented;
+      });
+    });
+    await pauseClock(alice);
+    await editor.pageText(0, 'en').fill('Saved the moment I asked.');
+    await alice.keyboard.press('Control+s');
+
+    // Time moves on in small steps, and never as far as the autosave delay.
+    let elapsed = 0;
+    await expect
+      .poll(
+        async () => {
+          if (elapsed + 25 < AUTOSAVE_DELAY_MS) {
+            await alice.clock.runFor(25);
+            elapsed += 25;
+          }
+          return editor.saveStatus.textContent();
+        },
+        { intervals: [50], timeout: 15_000 },
+      )
+      .toBe('Saved');
+    expect(elapsed).toBeLessThan(AUTOSAVE_DELAY_MS);
+    expect(await alice.evaluate(() => (window as unknown as { savePrevented?: boolean }).savePrevented)).toBe(true);
+
+    await alice.clock.resume();
+    await alice.reload();
+    await expect(editor.pageText(0, 'en')).toHaveValue('Saved the moment I asked.');
+  });
+
+  test('offline, the editor says it will retry, then saves by itself once the network is back and the error clears', async ({ signIn }) => {
+    const alice = await signIn('alice');
+    const editor = new StoryEditorPage(alice);
+    await editor.createStory('Written on the train');
+    await alice.context().setOffline(true);
+    await editor.pageText(0, 'en').fill('Between two tunnels.');
+    await expect(editor.saveStatus).toHaveText('Offline — will retry');
+    await expect(editor.formError).toBeHidden();
+
+    await alice.context().setOffline(false);
+    await expect(editor.saveStatus).toHaveText('Saved');
+    await expect(editor.formError).toBeHidden();
+    await alice.reload();
+    await expect(editor.pageText(0, 'en')).toHaveValue('Between two tunnels.');
+  });
+});
