@@ -126,4 +126,30 @@ test.describe('no typed word is lost', () => {
     await alice.reload();
     await expect(editor.pageText(0, 'en')).toHaveValue('Between two tunnels.');
   });
+
+  test('a save the server refuses shows its sentence and is not sent again until the draft changes', async ({ signIn }) => {
+    const alice = await signIn('alice');
+    const editor = new StoryEditorPage(alice);
+    await editor.createStory('Refused once');
+    let refusals = 0;
+    await alice.route('**/trpc/stories.saveDraft**', (route) => {
+      refusals += 1;
+      // What the API answers a batched call it refuses: the error's shape, with its sentence.
+      return route.fulfill({
+        status: 400,
+        json: [{ error: { message: 'pages.0.en: Too long', code: -32600, data: { code: 'BAD_REQUEST', httpStatus: 400, path: 'stories.saveDraft' } } }],
+      });
+    });
+    await editor.pageText(0, 'en').fill('A page the server will not take.');
+    await expect(editor.formError).toHaveText('pages.0.en: Too long');
+    await expect(editor.saveStatus).toHaveText('Unsaved changes');
+    // Longer than the first retry's wait: a refusal is not retried as a dropped save is.
+    await alice.waitForTimeout(3_000);
+    expect(refusals).toBe(1);
+
+    await alice.unroute('**/trpc/stories.saveDraft**');
+    await editor.pageText(0, 'en').fill('A page the server takes.');
+    await expect(editor.saveStatus).toHaveText('Saved');
+    await expect(editor.formError).toBeHidden();
+  });
 });
