@@ -319,14 +319,16 @@ class SharedTab {
         return this.post({ kind: 'pong', leader: term });
       case 'hello':
         return this.sync(message.from);
-      case 'rewind':
+      case 'rewind': {
         // Before its first frame this connection can only bring a snapshot, which every tab takes.
-        if (this.cursor.position === null || this.currentLink === null) return;
-        // It began with a snapshot the follower missed: hand it the state instead.
-        if (this.currentAfter === null) return this.sync(message.from);
+        const own = this.cursor.position;
+        if (own === null || this.currentLink === null) return;
         // It resumed at or before the follower's position: its next frame continues the follower too.
-        if (comparePositions(this.currentAfter, message.position) <= 0) return;
-        return this.open(message.position);
+        if (this.currentAfter !== null && comparePositions(this.currentAfter, message.position) <= 0) return;
+        // Reopen after whichever of the two positions is older, so this tab continues as well
+        // (it skips what it has); a snapshot would set back a follower that has a place of its own.
+        return this.open(comparePositions(message.position, own) < 0 ? message.position : own);
+      }
     }
   }
 
