@@ -60,6 +60,20 @@ async function startLongPublish(starter: Page, pages: Page[], storyId: string): 
   return jobId;
 }
 
+/** Alice with `count` tabs on one story, a 400-page publish of it running and seen in each: the set-up of the takeover tests. */
+async function tabsMidPublish(signIn: (username: string) => Promise<Page>, request: APIRequestContext, title: string, count: number) {
+  const server = await expectNoStreams(request);
+  const first = await signIn('alice');
+  const tabs = [first, ...(await openTabs(first.context(), count - 1))];
+  await expect.poll(() => server.metric(FEED_STREAMS)).toBe(1);
+  const story = await draftStory(first, title, 400);
+  await showStory(tabs, story.id);
+  const leader = await leaderOf(tabs);
+  const others = tabs.filter((page) => page !== leader);
+  const jobId = await startLongPublish(others[0], tabs, story.id);
+  return { server, story, leader, others, jobId };
+}
+
 test.describe('tabs of one browser', () => {
   test('ten tabs share one stream and each stays usable: saves, new stories, uploads, downloads, and a publish seen in every tab showing it', async ({ signIn, request }, testInfo) => {
     test.setTimeout(240_000);
@@ -99,16 +113,7 @@ test.describe('tabs of one browser', () => {
 
   test('closing the leading tab in the middle of a job: another takes over and the job’s remaining events arrive once, in order', async ({ signIn, request }) => {
     test.setTimeout(180_000);
-    const server = await expectNoStreams(request);
-    const first = await signIn('alice');
-    const tabs = [first, ...(await openTabs(first.context(), 3))];
-    await expect.poll(() => server.metric(FEED_STREAMS)).toBe(1);
-    const story = await draftStory(first, 'The long night', 400);
-    await showStory(tabs, story.id);
-    const leader = await leaderOf(tabs);
-    const others = tabs.filter((page) => page !== leader);
-
-    const jobId = await startLongPublish(others[0], tabs, story.id);
+    const { server, story, leader, others, jobId } = await tabsMidPublish(signIn, request, 'The long night', 4);
     const seenBeforeClose = (await appliedSeqs(others[0], jobId)).length;
     await leader.close();
 
@@ -122,16 +127,7 @@ test.describe('tabs of one browser', () => {
 
   test('a crashed leading page: another tab takes over and no event is lost or repeated', async ({ signIn, request }) => {
     test.setTimeout(180_000);
-    const server = await expectNoStreams(request);
-    const first = await signIn('alice');
-    const tabs = [first, ...(await openTabs(first.context(), 2))];
-    await expect.poll(() => server.metric(FEED_STREAMS)).toBe(1);
-    const story = await draftStory(first, 'The broken lamp', 400);
-    await showStory(tabs, story.id);
-    const leader = await leaderOf(tabs);
-    const others = tabs.filter((page) => page !== leader);
-
-    const jobId = await startLongPublish(others[0], tabs, story.id);
+    const { server, story, leader, others, jobId } = await tabsMidPublish(signIn, request, 'The broken lamp', 3);
     const seenBeforeCrash = (await appliedSeqs(others[0], jobId)).length;
     const crashed = leader.waitForEvent('crash');
     const cdp = await leader.context().newCDPSession(leader);
@@ -147,16 +143,7 @@ test.describe('tabs of one browser', () => {
 
   test('a leading page that stops running (frozen or hung): another tab takes over, and that page follows once it runs again', async ({ signIn, request }) => {
     test.setTimeout(180_000);
-    const server = await expectNoStreams(request);
-    const first = await signIn('alice');
-    const tabs = [first, ...(await openTabs(first.context(), 2))];
-    await expect.poll(() => server.metric(FEED_STREAMS)).toBe(1);
-    const story = await draftStory(first, 'The sleeping keeper', 400);
-    await showStory(tabs, story.id);
-    const leader = await leaderOf(tabs);
-    const others = tabs.filter((page) => page !== leader);
-
-    const jobId = await startLongPublish(others[0], tabs, story.id);
+    const { server, story, leader, others, jobId } = await tabsMidPublish(signIn, request, 'The sleeping keeper', 3);
     // The debugger stops the page's script at its next task: it holds its lock and its stream, and answers nothing.
     const cdp = await leader.context().newCDPSession(leader);
     await cdp.send('Debugger.enable');

@@ -67,9 +67,6 @@ export interface ShareUserStreamOptions {
   takeoverMs?: number;
 }
 
-/** What a tab reports: the stream's state, a message, and where it stands (for diagnostics). */
-export type SharedStreamUpdate = UserStreamUpdate;
-
 /** The platform of a browser that has Web Locks and BroadcastChannel; null in one that lacks either. */
 export function browserTabPlatform(): TabPlatform | null {
   if (typeof navigator === 'undefined' || !navigator.locks || typeof BroadcastChannel === 'undefined') return null;
@@ -98,15 +95,15 @@ export function browserTabPlatform(): TabPlatform | null {
  * Emits what {@link connectUserStream} does, so its subscriber cannot tell whether the
  * tab leads. Without Web Locks or BroadcastChannel each tab simply opens its own.
  */
-export function shareUserStream(options: ShareUserStreamOptions): Observable<SharedStreamUpdate> {
+export function shareUserStream(options: ShareUserStreamOptions): Observable<UserStreamUpdate> {
   const platform = options.platform === undefined ? browserTabPlatform() : options.platform;
   if (!platform) {
-    return new Observable<SharedStreamUpdate>((subscriber) => {
+    return new Observable<UserStreamUpdate>((subscriber) => {
       options.onRole?.('alone');
       return options.connect(null).subscribe(subscriber);
     });
   }
-  return new Observable<SharedStreamUpdate>((subscriber) => new SharedTab(options, platform, (update) => subscriber.next(update)).start());
+  return new Observable<UserStreamUpdate>((subscriber) => new SharedTab(options, platform, (update) => subscriber.next(update)).start());
 }
 
 const LOCK_PREFIX = 'storyline.user-stream.';
@@ -143,7 +140,7 @@ class SharedTab {
   constructor(
     private readonly options: ShareUserStreamOptions,
     private readonly platform: TabPlatform,
-    private readonly emit: (update: SharedStreamUpdate) => void,
+    private readonly emit: (update: UserStreamUpdate) => void,
   ) {
     this.tab = platform.newTabId();
     this.channel = platform.openChannel(LOCK_PREFIX + options.userId);
