@@ -6,8 +6,16 @@ export interface Received {
   data: WatchedJobMessage;
 }
 
-/** Watches a job until its stream ends, returning every message with its event id. */
-export function collectWatch(client: TestClient, input: WatchJobInput, timeoutMs = 20_000): Promise<Received[]> {
+/**
+ * Watches a job until its stream ends, returning every message with its event id.
+ * `onFirst` runs when the first message (the snapshot) arrives: a test that must start
+ * its worker only after the snapshot was taken waits for it there, not for a guessed delay.
+ */
+export function collectWatch(
+  client: TestClient,
+  input: WatchJobInput,
+  { timeoutMs = 20_000, onFirst }: { timeoutMs?: number; onFirst?: () => void } = {},
+): Promise<Received[]> {
   return new Promise((resolve, reject) => {
     const received: Received[] = [];
     const timer = setTimeout(() => {
@@ -15,7 +23,9 @@ export function collectWatch(client: TestClient, input: WatchJobInput, timeoutMs
       reject(new Error(`watch did not end within ${timeoutMs} ms; got ${JSON.stringify(received.map((r) => r.id))}`));
     }, timeoutMs);
     const subscription = client.jobs.watch.subscribe(input, {
-      onData: (message) => received.push(message as Received),
+      onData: (message) => {
+        if (received.push(message as Received) === 1) onFirst?.();
+      },
       onError: (error) => {
         clearTimeout(timer);
         subscription.unsubscribe();

@@ -18,11 +18,10 @@ const eventsOf = (received: Awaited<ReturnType<typeof collectWatch>>) =>
 describe('jobs.watch', () => {
   it('sends the current state, then every event with its sequence as id, and ends after the terminal one', async () => {
     const { jobId } = await publishNewStory(alice, 3);
-    const watching = collectWatch(alice, { jobId });
-    await new Promise((resolve) => setTimeout(resolve, 200));
-    const worker = stack.startWorker();
-    const received = await watching;
-    await worker.stop();
+    let worker: ReturnType<TestStack['startWorker']> | undefined;
+    // The worker starts only once the snapshot is taken, so the snapshot always shows the job queued.
+    const received = await collectWatch(alice, { jobId }, { onFirst: () => (worker = stack.startWorker()) });
+    await worker?.stop();
 
     expect(received[0].data).toMatchObject({ kind: 'snapshot', job: { id: jobId, status: 'Queued', lastSeq: 1 } });
     expect(received[0].id).toBe('1');
