@@ -3,16 +3,16 @@ import { DomainError, deletedItemReason, type DeletableKind, type DeletedItem, t
 import { epics, heroes, regions, stories, type Db } from '@storyline/db';
 import { failTargetJobs } from '@storyline/jobs';
 
-/**
- * Each kind's table as a delete sees it: the columns every one has under the same keys
- * (id, owner, deleted), and the column that names the item (a story's title, the others' name).
- */
-const DELETABLE = {
-  story: { table: stories, name: stories.title, label: 'story' },
+/** A deletable kind's table, typed as the regions table: all four have `id`, `ownerId` and `deletedAt` under the same keys, and a delete touches nothing else. */
+type DeletableTable = typeof regions;
+
+/** Each kind's table, the column that names the item (a story's title, the others' name) and how sentences call it. */
+const DELETABLE: Record<DeletableKind, { table: DeletableTable; name: DeletableTable['name']; label: string }> = {
+  story: { table: stories as unknown as DeletableTable, name: stories.title as unknown as DeletableTable['name'], label: 'story' },
   region: { table: regions, name: regions.name, label: 'region' },
-  hero: { table: heroes as unknown as typeof regions, name: heroes.name as unknown as typeof regions.name, label: 'hero' },
-  epic: { table: epics as unknown as typeof regions, name: epics.name as unknown as typeof regions.name, label: 'epic' },
-} as const;
+  hero: { table: heroes as unknown as DeletableTable, name: heroes.name as unknown as DeletableTable['name'], label: 'hero' },
+  epic: { table: epics as unknown as DeletableTable, name: epics.name as unknown as DeletableTable['name'], label: 'epic' },
+};
 
 /** The same refusal whether the item never existed, is someone else's or is already gone: a delete leaks nothing. */
 function notFound(kind: DeletableKind): DomainError {
@@ -29,7 +29,8 @@ function notFound(kind: DeletableKind): DomainError {
 export async function deleteItem(db: Db, user: SessionUser, kind: DeletableKind, id: string): Promise<DeletedItem> {
   const { table, name, label } = DELETABLE[kind];
   return db.transaction(async (tx) => {
-    const [row] = await (tx.update(table) as ReturnType<typeof tx.update<typeof regions>>)
+    const [row] = await tx
+      .update(table)
       .set({ deletedAt: new Date() })
       .where(and(eq(table.id, id), eq(table.ownerId, user.id), isNull(table.deletedAt)))
       .returning({ name });
@@ -47,7 +48,8 @@ export async function deleteItem(db: Db, user: SessionUser, kind: DeletableKind,
 export async function restoreItem(db: Db, user: SessionUser, kind: DeletableKind, id: string): Promise<DeletedItem> {
   const { table, name, label } = DELETABLE[kind];
   const owned = and(eq(table.id, id), eq(table.ownerId, user.id));
-  const [restored] = await (db.update(table) as ReturnType<typeof db.update<typeof regions>>)
+  const [restored] = await db
+    .update(table)
     .set({ deletedAt: null })
     .where(and(owned, isNotNull(table.deletedAt)))
     .returning({ name });

@@ -1,4 +1,4 @@
-import { ChangeDetectionStrategy, Component, computed, effect, inject, input, signal, untracked } from '@angular/core';
+import { afterNextRender, ChangeDetectionStrategy, Component, computed, effect, ElementRef, inject, Injector, input, signal, untracked } from '@angular/core';
 import { Router, RouterLink } from '@angular/router';
 import { errorMessage } from '@storyline/editor/data-access';
 import { ToastService } from '@storyline/editor/ui';
@@ -113,6 +113,8 @@ export class ItemList {
 
   private readonly router = inject(Router);
   private readonly toasts = inject(ToastService);
+  private readonly host = inject<ElementRef<HTMLElement>>(ElementRef);
+  private readonly injector = inject(Injector);
   protected readonly rows = signal<ItemRow[] | null>(null);
   protected readonly loadError = signal<string | null>(null);
   protected readonly newName = signal('');
@@ -146,8 +148,17 @@ export class ItemList {
       this.toasts.show('error', `“${row.name}” was not deleted: ${errorMessage(error)}`);
       return;
     }
+    const index = this.rows()?.indexOf(row) ?? 0;
     this.rows.update((rows) => rows?.filter((other) => other.id !== row.id) ?? null);
+    afterNextRender(() => this.focusAfterDelete(index), { injector: this.injector });
     this.toasts.show('success', `Deleted “${row.name}”.`, { testId: 'deleted-toast', action: { label: 'Undo', run: () => void this.undo(row) } });
+  }
+
+  /** The pressed button is gone with its row: keyboard focus moves to the Delete of the row now in its place (or the last), else to the create field. */
+  private focusAfterDelete(index: number): void {
+    const host = this.host.nativeElement;
+    const buttons = host.querySelectorAll<HTMLButtonElement>('.item__delete');
+    (buttons[Math.min(index, buttons.length - 1)] ?? host.querySelector<HTMLInputElement>('.create__name input'))?.focus();
   }
 
   private async undo(row: ItemRow): Promise<void> {
