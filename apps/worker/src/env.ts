@@ -16,6 +16,7 @@ const Env = z.object({
   MAX_REQUEUES: z.coerce.number().int().min(0).max(100).default(5),
   EXPORT_RETENTION_DAYS: z.coerce.number().positive().max(3650).default(7),
   FILE_SWEEP_INTERVAL_SEC: z.coerce.number().min(1).max(86_400).default(600),
+  DELETED_RETENTION_MIN: z.coerce.number().min(0).max(525_600).default(10),
   MEDIA_MAX_MB: z.coerce.number().positive().max(1024).default(10),
   IMPORT_MAX_MB: z.coerce.number().positive().max(10_240).default(512),
   IMPORT_MAX_ENTRIES: z.coerce.number().int().min(2).max(100_000).default(1_000),

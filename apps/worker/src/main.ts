@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createDatabase, migrateDatabase } from '@storyline/db';
-import { createJobDefinitions, sweepExpiredFiles, sweepScratchDir } from '@storyline/job-handlers';
+import { createJobDefinitions, purgeDeleted, sweepExpiredFiles, sweepScratchDir } from '@storyline/job-handlers';
 import { createJobWorker } from '@storyline/jobs';
 import { createBlobStore, createJobQueues } from '@storyline/storage';
 import pino from 'pino';
@@ -61,8 +61,15 @@ const SCRATCH_MAX_AGE_MS = 3_600_000;
 /** The file sweep in flight, so a shutdown lets it finish before closing the database. */
 let sweeping: Promise<void> = Promise.resolve();
 const sweepFiles = () => {
-  sweeping = Promise.all([sweepExpiredFiles(database.db, blobs), sweepScratchDir(scratchDir, SCRATCH_MAX_AGE_MS)])
-    .then(([swept, scratch]) => void (swept.artifacts + swept.uploads + scratch > 0 && log.info({ ...swept, scratch }, 'expired files deleted')))
+  sweeping = Promise.all([
+    sweepExpiredFiles(database.db, blobs),
+    sweepScratchDir(scratchDir, SCRATCH_MAX_AGE_MS),
+    purgeDeleted(database.db, blobs, env.DELETED_RETENTION_MIN * 60_000),
+  ])
+    .then(([swept, scratch, purged]) => {
+      if (swept.artifacts + swept.uploads + scratch > 0) log.info({ ...swept, scratch }, 'expired files deleted');
+      if (purged.blobs + purged.story + purged.region + purged.hero + purged.epic > 0) log.info(purged, 'deleted items purged');
+    })
     .catch((error: unknown) => log.warn({ err: error }, 'expired-file sweep failed; the next one retries'));
 };
 sweepFiles();

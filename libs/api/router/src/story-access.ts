@@ -5,10 +5,10 @@ import { hasUnpublishedChanges, media, stories, type Db } from '@storyline/db';
 export type StoryRow = typeof stories.$inferSelect;
 export type MediaRow = typeof media.$inferSelect;
 
-/** The story, if `user` may read it (its owner or an admin). */
+/** The story, if `user` may read it (its owner or an admin); a deleted story does not exist for anyone. */
 export async function readStory(db: Db, user: SessionUser, storyId: string): Promise<StoryRow> {
   const [row] = await db.select().from(stories).where(eq(stories.id, storyId));
-  if (!row) throw new DomainError('NOT_FOUND', 'This story does not exist');
+  if (!row || row.deletedAt) throw new DomainError('NOT_FOUND', 'This story does not exist');
   if (row.ownerId !== user.id && user.role !== 'admin') throw new DomainError('FORBIDDEN', 'This story belongs to another user');
   return row;
 }

@@ -8,12 +8,12 @@ export const WORLD_KIND_NAMES: Record<WorldKind, { label: string; area: string; 
   hero: { label: 'hero', area: 'heroes', jobType: 'hero-version' },
 };
 
-/** The region or hero, if `user` may read it (its owner or an admin). */
+/** The region or hero, if `user` may read it (its owner or an admin); a deleted one does not exist for anyone. */
 export async function readWorldItem(db: Db, user: SessionUser, kind: WorldKind, id: string): Promise<WorldItemRow> {
   const { items } = worldTables[kind];
   const { label } = WORLD_KIND_NAMES[kind];
   const [row] = await db.select().from(items).where(eq(items.id, id));
-  if (!row) throw new DomainError('NOT_FOUND', `This ${label} does not exist`);
+  if (!row || row.deletedAt) throw new DomainError('NOT_FOUND', `This ${label} does not exist`);
   if (row.ownerId !== user.id && user.role !== 'admin') throw new DomainError('FORBIDDEN', `This ${label} belongs to another user`);
   return row;
 }

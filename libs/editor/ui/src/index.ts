@@ -8,6 +8,6 @@ export { JobProgress } from './job-progress';
 export { NoticesMenu } from './notices-menu';
 export { SecondClock } from './second-clock';
 export { ToastHost } from './toast-host';
-export { ToastService, type Toast, type ToastKind } from './toast-service';
+export { ToastService, type Toast, type ToastAction, type ToastKind } from './toast-service';
 export { UploadProgress, type UploadProgressView } from './upload-progress';
 export { LineChart, type ChartLine } from './line-chart';

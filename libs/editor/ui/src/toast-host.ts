@@ -1,5 +1,5 @@
 import { ChangeDetectionStrategy, Component, inject } from '@angular/core';
-import { ToastService } from './toast-service';
+import { ToastService, type Toast } from './toast-service';
 
 /** Renders the {@link ToastService}'s toasts; place it once, in the app shell. */
 @Component({
@@ -10,6 +10,9 @@ import { ToastService } from './toast-service';
       @for (toast of toasts(); track toast.id) {
         <div [class]="'toast toast--' + toast.kind" [attr.data-testid]="toast.testId" [attr.role]="toast.kind === 'error' ? 'alert' : 'status'">
           <span class="toast__text">{{ toast.text }}</span>
+          @if (toast.action; as action) {
+            <button type="button" class="toast__action" [attr.data-testid]="toast.testId + '-action'" (click)="act(toast)">{{ action.label }}</button>
+          }
           <button type="button" class="toast__close" aria-label="Dismiss" (click)="dismiss(toast.id)">×</button>
         </div>
       }
@@ -40,6 +43,16 @@ import { ToastService } from './toast-service';
     .toast--error { border-left-color: var(--sl-danger); }
     .toast--warning { border-left-color: var(--sl-warning, #d48806); }
     .toast__text { flex: 1; }
+    .toast__action {
+      border: none;
+      background: none;
+      padding: 0 0.25rem;
+      font: inherit;
+      font-weight: 600;
+      color: var(--sl-accent);
+      text-decoration: underline;
+      cursor: pointer;
+    }
     .toast__close {
       border: none;
       background: none;
@@ -57,5 +70,9 @@ export class ToastHost {
 
   protected dismiss(id: number): void {
     this.service.dismiss(id);
+  }
+
+  protected act(toast: Toast): void {
+    this.service.act(toast);
   }
 }

@@ -1,4 +1,4 @@
-import { asc, eq, inArray } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNull } from 'drizzle-orm';
 import type { Db, Tx } from './create-database';
 import { stories } from './schema';
 import { epicItems, heroes, regions, type EpicItemKind, type EpicMember } from './world-schema';
@@ -14,14 +14,14 @@ export interface EpicItemRef {
 }
 
 const LOOKUPS: Record<EpicItemKind, (db: Db | Tx, ids: string[]) => Promise<{ id: string; ownerId: string; name: string; version: number | null }[]>> = {
-  story: (db, ids) => db.select({ id: stories.id, ownerId: stories.ownerId, name: stories.title, version: stories.publishedVersion }).from(stories).where(inArray(stories.id, ids)),
-  region: (db, ids) => db.select({ id: regions.id, ownerId: regions.ownerId, name: regions.name, version: regions.latestVersion }).from(regions).where(inArray(regions.id, ids)),
-  hero: (db, ids) => db.select({ id: heroes.id, ownerId: heroes.ownerId, name: heroes.name, version: heroes.latestVersion }).from(heroes).where(inArray(heroes.id, ids)),
+  story: (db, ids) => db.select({ id: stories.id, ownerId: stories.ownerId, name: stories.title, version: stories.publishedVersion }).from(stories).where(and(inArray(stories.id, ids), isNull(stories.deletedAt))),
+  region: (db, ids) => db.select({ id: regions.id, ownerId: regions.ownerId, name: regions.name, version: regions.latestVersion }).from(regions).where(and(inArray(regions.id, ids), isNull(regions.deletedAt))),
+  hero: (db, ids) => db.select({ id: heroes.id, ownerId: heroes.ownerId, name: heroes.name, version: heroes.latestVersion }).from(heroes).where(and(inArray(heroes.id, ids), isNull(heroes.deletedAt))),
 };
 
 /**
  * Looks up each item in order: a story's title and published version, a region's or hero's
- * name and latest version. An item that no longer exists comes back as null in its place.
+ * name and latest version. An item that was deleted (or no longer exists) comes back as null in its place.
  */
 export async function resolveEpicItems(db: Db | Tx, refs: readonly EpicItemRef[]): Promise<(ResolvedEpicItem | null)[]> {
   const found = new Map<string, ResolvedEpicItem>();

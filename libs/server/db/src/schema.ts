@@ -12,6 +12,7 @@ import {
   uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
+import { deletedAt, deletedIndex } from './deleted-at';
 import type { JobStatus, JobType, MediaContentType, MediaState, NoticeLevel, StoryPageInput, Transport, UserRole } from '@storyline/contracts';
 
 const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
@@ -55,8 +56,9 @@ export const stories = pgTable(
     forkedFromTitle: text('forked_from_title'),
     createdAt: createdAt(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+    deletedAt: deletedAt(),
   },
-  (t) => [index('stories_owner_idx').on(t.ownerId)],
+  (t) => [index('stories_owner_idx').on(t.ownerId), deletedIndex('stories_deleted_idx', t.deletedAt)],
 );
 
 /** Immutable published snapshots of a story's draft. */
@@ -198,8 +200,13 @@ export const media = pgTable(
     /** For a fork's copy: the blob it copies from. */
     sourceBlobName: text('source_blob_name'),
     createdAt: createdAt(),
+    /**
+     * When a save took the image off its last page. It stays stored through the undo
+     * window (a save naming it again clears this), then the worker purges it.
+     */
+    releasedAt: timestamp('released_at', { withTimezone: true }),
   },
-  (t) => [index('media_story_idx').on(t.storyId, t.createdAt)],
+  (t) => [index('media_story_idx').on(t.storyId, t.createdAt), index('media_released_idx').on(t.releasedAt).where(sql`released_at is not null`)],
 );
 
 /**

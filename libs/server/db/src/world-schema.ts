@@ -1,4 +1,5 @@
 import { index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { deletedAt, deletedIndex } from './deleted-at';
 import { users } from './schema';
 
 /** A text in every language the platform publishes. */
@@ -25,6 +26,7 @@ const ownedItemColumns = () => ({
     .references(() => users.id),
   name: text('name').notNull(),
   description: jsonb('description').$type<LocalizedText>().notNull(),
+  deletedAt: deletedAt(),
 });
 
 /** What a region and a hero both are: an owned item with an image and its latest version number. */
@@ -48,7 +50,7 @@ const worldVersionColumns = () => ({
 });
 
 /** A place of the story world: a name, a description in every language, an image. */
-export const regions = pgTable('regions', worldItemColumns(), (t) => [index('regions_owner_idx').on(t.ownerId)]);
+export const regions = pgTable('regions', worldItemColumns(), (t) => [index('regions_owner_idx').on(t.ownerId), deletedIndex('regions_deleted_idx', t.deletedAt)]);
 
 /** Immutable snapshots of a region, taken by `region-version` jobs. */
 export const regionVersions = pgTable(
@@ -63,7 +65,7 @@ export const regionVersions = pgTable(
 );
 
 /** A character of the story world: a name, a description in every language, an image. */
-export const heroes = pgTable('heroes', worldItemColumns(), (t) => [index('heroes_owner_idx').on(t.ownerId)]);
+export const heroes = pgTable('heroes', worldItemColumns(), (t) => [index('heroes_owner_idx').on(t.ownerId), deletedIndex('heroes_deleted_idx', t.deletedAt)]);
 
 /** Immutable snapshots of a hero, taken by `hero-version` jobs. */
 export const heroVersions = pgTable(
@@ -93,7 +95,7 @@ export const epics = pgTable(
     createdAt: createdAt(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [index('epics_owner_idx').on(t.ownerId)],
+  (t) => [index('epics_owner_idx').on(t.ownerId), deletedIndex('epics_deleted_idx', t.deletedAt)],
 );
 
 /** The epic's members in order; `item_id` names a story, region or hero by `kind` (no foreign key: it spans three tables). */

@@ -17,6 +17,7 @@ export type { FileJobServices } from './file-job-services';
 export { mediaBlobName } from './file-job-services';
 export { publishedPageBlobName } from './story-publish';
 export { toStoryArchive } from './story-export';
+export { purgeDeleted, type PurgeCounts } from './sweeps/purge-deleted';
 export { sweepExpiredFiles } from './sweeps/sweep-expired-files';
 export { sweepScratchDir } from './sweeps/sweep-scratch-dir';
 

@@ -1,5 +1,6 @@
 export * from './cancel-job';
 export * from './fail-job';
+export * from './fail-target-jobs';
 export * from './job-handler';
 export * from './job-reporter';
 export * from './job-view';

@@ -13,3 +13,4 @@ export * from './notice';
 export * from './ops';
 export * from './world';
 export * from './epic';
+export * from './deleted-item';

@@ -1,4 +1,4 @@
-import { and, count, desc, eq, inArray } from 'drizzle-orm';
+import { and, count, desc, eq, inArray, isNull } from 'drizzle-orm';
 import {
   CreateEpicInput,
   DomainError,
@@ -11,6 +11,7 @@ import {
 } from '@storyline/contracts';
 import { epicItems, epics, epicVersions } from '@storyline/db';
 import { startJob } from '@storyline/jobs';
+import { deleteItem, restoreItem } from '../delete-item';
 import { checkEpicItems, ownEpic, readEpic, toEpicDetail } from '../epic-access';
 import { authedProcedure, router } from '../trpc';
 
@@ -21,7 +22,7 @@ import { authedProcedure, router } from '../trpc';
  */
 export const epicsRouter = router({
   list: authedProcedure.query(async ({ ctx }): Promise<EpicSummary[]> => {
-    const rows = await ctx.db.select().from(epics).where(eq(epics.ownerId, ctx.user.id)).orderBy(desc(epics.updatedAt));
+    const rows = await ctx.db.select().from(epics).where(and(eq(epics.ownerId, ctx.user.id), isNull(epics.deletedAt))).orderBy(desc(epics.updatedAt));
     const counts = rows.length
       ? await ctx.db
           .select({ epicId: epicItems.epicId, n: count() })
@@ -47,7 +48,7 @@ export const epicsRouter = router({
   /** Replaces the name, descriptions and the whole ordered item list; every item must be the owner's. */
   save: authedProcedure.input(SaveEpicInput).mutation(async ({ ctx, input }) => {
     await ownEpic(ctx.db, ctx.user, input.id);
-    await checkEpicItems(ctx.db, ctx.user.id, input.items);
+    await checkEpicItems(ctx.db, ctx.user.id, input.id, input.items);
     const row = await ctx.db.transaction(async (tx) => {
       // The row lock orders a save against a version job snapshotting the items.
       await tx.select({ id: epics.id }).from(epics).where(eq(epics.id, input.id)).for('update');
@@ -64,6 +65,9 @@ export const epicsRouter = router({
     });
     return toEpicDetail(ctx.db, row);
   }),
+  /** Deletes the owner's epic at once, ending its jobs; `restore` brings it back within the undo window (see `deleteItem`). */
+  delete: authedProcedure.input(EpicInput).mutation(({ ctx, input }) => deleteItem(ctx.db, ctx.user, 'epic', input.id)),
+  restore: authedProcedure.input(EpicInput).mutation(({ ctx, input }) => restoreItem(ctx.db, ctx.user, 'epic', input.id)),
   /** Publishes the saved epic once every story in it is published; a newer request supersedes one still queued. */
   publish: authedProcedure.input(EpicInput).mutation(async ({ ctx, input }) => {
     const row = await ownEpic(ctx.db, ctx.user, input.id);

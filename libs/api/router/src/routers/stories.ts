@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { and, desc, eq, inArray, sql } from 'drizzle-orm';
+import { and, desc, eq, inArray, isNotNull, isNull } from 'drizzle-orm';
 import {
   CreateStoryInput,
   DomainError,
@@ -15,6 +15,7 @@ import {
 } from '@storyline/contracts';
 import { hasUnpublishedChanges, media, stories, storyVersions, type Db, type Tx } from '@storyline/db';
 import { startJob } from '@storyline/jobs';
+import { deleteItem, restoreItem } from '../delete-item';
 import { ownStory, readStory, toDetail } from '../story-access';
 import { authedProcedure, router } from '../trpc';
 
@@ -43,28 +44,29 @@ async function checkPageMedia(db: Db, storyId: string, pages: SaveDraftInput['pa
 }
 
 /**
- * Deletes the rows of `mediaIds` that no published version of the story shows and no
- * fork is copying; answers their blob names, to delete once the transaction commits.
+ * Marks released the story's images in `dropped` (this save took them off their last page)
+ * and unmarks those in `kept` (a removal undone). A released image stays stored through the
+ * undo window, so Undo can put it back after an autosave; then the worker's sweep deletes it
+ * unless a published version still shows it or a fork is copying it (`purgeReleasedMedia`).
  */
-async function releaseMedia(tx: Tx, storyId: string, mediaIds: string[]): Promise<string[]> {
-  if (mediaIds.length === 0) return [];
-  const rows = await tx
-    .delete(media)
-    .where(
-      and(
-        eq(media.storyId, storyId),
-        inArray(media.id, mediaIds),
-        sql`not exists (select 1 from ${storyVersions} v where v.story_id = ${storyId} and v.pages @> jsonb_build_array(jsonb_build_object('media', jsonb_build_array(${media.id}::text))))`,
-        sql`not exists (select 1 from ${media} copy where copy.state = 'copying' and copy.source_blob_name = ${media.blobName})`,
-      ),
-    )
-    .returning({ blobName: media.blobName });
-  return rows.map((row) => row.blobName);
+async function markReleasedMedia(tx: Tx, storyId: string, dropped: string[], kept: string[]): Promise<void> {
+  if (dropped.length > 0) {
+    await tx
+      .update(media)
+      .set({ releasedAt: new Date() })
+      .where(and(eq(media.storyId, storyId), inArray(media.id, dropped), isNull(media.releasedAt)));
+  }
+  if (kept.length > 0) {
+    await tx
+      .update(media)
+      .set({ releasedAt: null })
+      .where(and(eq(media.storyId, storyId), inArray(media.id, kept), isNotNull(media.releasedAt)));
+  }
 }
 
 export const storiesRouter = router({
   list: authedProcedure.query(async ({ ctx }) => {
-    const rows = await ctx.db.select().from(stories).where(eq(stories.ownerId, ctx.user.id)).orderBy(desc(stories.updatedAt));
+    const rows = await ctx.db.select().from(stories).where(and(eq(stories.ownerId, ctx.user.id), isNull(stories.deletedAt))).orderBy(desc(stories.updatedAt));
     return rows.map(({ id, title, publishedVersion, updatedAt }) => ({ id, title, publishedVersion, updatedAt: updatedAt.toISOString() }));
   }),
   get: authedProcedure.input(GetStoryInput).query(async ({ ctx, input }) => toDetail(ctx.db, await readStory(ctx.db, ctx.user, input.storyId))),
@@ -85,14 +87,17 @@ export const storiesRouter = router({
       .returning();
     return toDetail(ctx.db, row);
   }),
+  /** Deletes the owner's story at once, ending its jobs; `restore` brings it back within the undo window (see `deleteItem`). */
+  delete: authedProcedure.input(GetStoryInput).mutation(({ ctx, input }) => deleteItem(ctx.db, ctx.user, 'story', input.storyId)),
+  restore: authedProcedure.input(GetStoryInput).mutation(({ ctx, input }) => restoreItem(ctx.db, ctx.user, 'story', input.storyId)),
   /**
-   * Saves the draft. An image this save takes off its last page is deleted with it,
-   * unless a published version still shows it or a fork is copying it.
+   * Saves the draft. An image this save takes off its last page is released: deleted by
+   * the worker once the undo window passed, unless a save names it again before.
    */
   saveDraft: authedProcedure.input(SaveDraftInput).mutation(async ({ ctx, input }) => {
     await ownStory(ctx.db, ctx.user, input.storyId);
     await checkPageMedia(ctx.db, input.storyId, input.pages);
-    const { row, released } = await ctx.db.transaction(async (tx) => {
+    const row = await ctx.db.transaction(async (tx) => {
       const [before] = await tx.select({ pages: stories.pages }).from(stories).where(eq(stories.id, input.storyId)).for('update');
       const [saved] = await tx
         .update(stories)
@@ -101,9 +106,9 @@ export const storiesRouter = router({
         .returning();
       const kept = new Set(input.pages.flatMap((page) => page.media));
       const dropped = [...new Set((before?.pages ?? []).flatMap((page) => page.media ?? []))].filter((id) => !kept.has(id));
-      return { row: saved, released: await releaseMedia(tx, input.storyId, dropped) };
+      await markReleasedMedia(tx, input.storyId, dropped, [...kept]);
+      return saved;
     });
-    await Promise.allSettled(released.map((blobName) => ctx.blobs.delete('media', blobName)));
     return toDetail(ctx.db, row);
   }),
   publish: authedProcedure.input(PublishStoryInput).mutation(async ({ ctx, input }) => {

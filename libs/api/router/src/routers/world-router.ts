@@ -1,4 +1,4 @@
-import { and, desc, eq } from 'drizzle-orm';
+import { and, desc, eq, isNull } from 'drizzle-orm';
 import {
   CreateWorldItemInput,
   DomainError,
@@ -11,6 +11,7 @@ import {
 } from '@storyline/contracts';
 import { worldTables } from '@storyline/db';
 import { startJob } from '@storyline/jobs';
+import { deleteItem, restoreItem } from '../delete-item';
 import { ownWorldItem, readWorldItem, toWorldDetail, toWorldImage, WORLD_KIND_NAMES } from '../world-access';
 import { authedProcedure, router } from '../trpc';
 
@@ -24,7 +25,7 @@ export function createWorldRouter(kind: WorldKind) {
   const { label, jobType } = WORLD_KIND_NAMES[kind];
   return router({
     list: authedProcedure.query(async ({ ctx }) => {
-      const rows = await ctx.db.select().from(items).where(eq(items.ownerId, ctx.user.id)).orderBy(desc(items.updatedAt));
+      const rows = await ctx.db.select().from(items).where(and(eq(items.ownerId, ctx.user.id), isNull(items.deletedAt))).orderBy(desc(items.updatedAt));
       return rows.map(({ id, name, latestVersion, updatedAt }) => ({ id, name, latestVersion, updatedAt: updatedAt.toISOString() }));
     }),
     get: authedProcedure.input(WorldItemInput).query(async ({ ctx, input }) => toWorldDetail(kind, await readWorldItem(ctx.db, ctx.user, kind, input.id))),
@@ -41,6 +42,9 @@ export function createWorldRouter(kind: WorldKind) {
         .returning();
       return toWorldDetail(kind, row);
     }),
+    /** Deletes the owner's item at once, ending its jobs; `restore` brings it back within the undo window (see `deleteItem`). */
+    delete: authedProcedure.input(WorldItemInput).mutation(({ ctx, input }) => deleteItem(ctx.db, ctx.user, kind, input.id)),
+    restore: authedProcedure.input(WorldItemInput).mutation(({ ctx, input }) => restoreItem(ctx.db, ctx.user, kind, input.id)),
     /** Takes a version of the saved state; a newer request supersedes one still queued. */
     version: authedProcedure.input(WorldItemInput).mutation(async ({ ctx, input }) => {
       const row = await ownWorldItem(ctx.db, ctx.user, kind, input.id);

@@ -1,5 +1,6 @@
 import { connect } from 'node:net';
 import { describe, expect, it } from 'vitest';
+import { purgeDeleted } from '@storyline/job-handlers';
 import { eventually } from '../../../../../tools/testing/eventually';
 import { draftStory } from '../testing/story-fixtures';
 import { postFile, testPng } from '../testing/test-images';
@@ -122,7 +123,7 @@ describe('images on story pages', () => {
     expect(saved.media.map((media) => media.id)).toEqual([mediaId]);
   });
 
-  it('deletes an image a save takes off its last page, but keeps one a published version still shows', async () => {
+  it('deletes an image a save takes off its last page once the undo window passed, but keeps one a published version still shows', async () => {
     const story = await draftStory(alice, 1);
     const [kept, dropped, published] = await Promise.all([1, 2, 3].map((seed) => upload(aliceCookie, { name: `p${seed}.png`, bytes: testPng(seed + 20) }, story)));
     const ids = [kept, dropped, published].map((answer) => answer.body.media?.id ?? '');
@@ -131,9 +132,12 @@ describe('images on story pages', () => {
       select id, 1, title, pages from stories where id = ${story}`;
     await alice.stories.saveDraft.mutate({ storyId: story, title: 'Pictures', pages: [{ en: 'one', ro: 'unu', media: [ids[0], ids[2]] }, { en: 'two', ro: 'doi', media: [ids[1]] }] });
 
-    const saved = await alice.stories.saveDraft.mutate({ storyId: story, title: 'Pictures', pages: [{ en: 'one', ro: 'unu', media: [ids[0]] }, { en: 'two', ro: 'doi', media: [] }] });
+    await alice.stories.saveDraft.mutate({ storyId: story, title: 'Pictures', pages: [{ en: 'one', ro: 'unu', media: [ids[0]] }, { en: 'two', ro: 'doi', media: [] }] });
+    // Within the undo window both dropped images stay, so an Undo after the save can put them back.
+    expect((await storedBlobs(story)).sort()).toEqual([`${story}/${ids[0]}`, `${story}/${ids[1]}`, `${story}/${ids[2]}`].sort());
+    await purgeDeleted(stack.database.db, stack.api.blobs, 0);
     // ids[1] was on no version: gone. ids[2] is shown by version 1: kept, though no page of the draft shows it.
-    expect(saved.media.map((media) => media.id).sort()).toEqual([ids[0], ids[2]].sort());
+    expect((await alice.stories.get.query({ storyId: story })).media.map((media) => media.id).sort()).toEqual([ids[0], ids[2]].sort());
     expect((await storedBlobs(story)).sort()).toEqual([`${story}/${ids[0]}`, `${story}/${ids[2]}`].sort());
     expect((await fetch(`${stack.baseUrl}/files/media/${ids[1]}`, { headers: { cookie: aliceCookie } })).status).toBe(404);
   });

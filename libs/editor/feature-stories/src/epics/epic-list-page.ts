@@ -17,7 +17,7 @@ const TEXT: ItemListText = {
   selector: 'sl-epic-list-page',
   changeDetection: ChangeDetectionStrategy.OnPush,
   imports: [ItemList],
-  template: `<sl-item-list [text]="text" path="/epics" [load]="load" [create]="create" />`,
+  template: `<sl-item-list [text]="text" path="/epics" [load]="load" [create]="create" [deleteItem]="deleteItem" [restoreItem]="restoreItem" />`,
 })
 export class EpicListPage {
   private readonly trpc = injectTrpc();
@@ -35,4 +35,6 @@ export class EpicListPage {
     }));
 
   protected readonly create = (name: string) => this.trpc.epics.create.mutate({ name });
+  protected readonly deleteItem = (id: string) => this.trpc.epics.delete.mutate({ id });
+  protected readonly restoreItem = (id: string) => this.trpc.epics.restore.mutate({ id });
 }

@@ -1,6 +1,7 @@
-import { ChangeDetectionStrategy, Component, computed, effect, inject, input, signal, untracked } from '@angular/core';
+import { afterNextRender, ChangeDetectionStrategy, Component, computed, effect, ElementRef, inject, Injector, input, signal, untracked } from '@angular/core';
 import { Router, RouterLink } from '@angular/router';
 import { errorMessage } from '@storyline/editor/data-access';
+import { ToastService } from '@storyline/editor/ui';
 
 const EDITED_FORMAT = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 
@@ -32,7 +33,10 @@ export interface ItemListText {
 /**
  * A list page's body (stories, epics, regions, heroes): a heading, a form to create an item
  * that opens it once made (filling it is the next thing to do), then the user's items, newest
- * first. Content projected into it sits between the form and the list (the stories' import).
+ * first, each with a Delete button. A delete happens at once and says so in a toast with
+ * Undo (the way Gmail and Google Docs do), rather than asking first: the server keeps the
+ * item through its undo window. Content projected into it sits between the form and the list
+ * (the stories' import).
  */
 @Component({
   selector: 'sl-item-list',
@@ -69,6 +73,9 @@ export interface ItemListText {
           <li class="item" [attr.data-testid]="text().testIds.item" [attr.data-id]="row.id">
             <a class="item__name" [routerLink]="[path(), row.id]">{{ row.name }}</a>
             <span class="item__meta">{{ row.meta }} · edited {{ edited(row) }}</span>
+            <button type="button" class="button button--quiet item__delete" data-testid="item-delete" [attr.aria-label]="'Delete ' + row.name" (click)="remove(row)">
+              Delete
+            </button>
           </li>
         } @empty {
           <li class="items__empty">{{ text().empty }}</li>
@@ -87,7 +94,7 @@ export interface ItemListText {
     .item { display: flex; flex-wrap: wrap; justify-content: space-between; gap: 0.5rem; padding: 0.85rem 1rem; }
     .item + .item { border-top: 1px solid var(--sl-border); }
     .item__name { font-weight: 600; }
-    .item__meta { color: var(--sl-muted); font-size: 0.9rem; }
+    .item__meta { flex: 1; color: var(--sl-muted); font-size: 0.9rem; text-align: right; }
     .items__empty { padding: 1rem; color: var(--sl-muted); }
   `,
 })
@@ -99,8 +106,15 @@ export class ItemList {
   readonly load = input.required<() => Promise<ItemRow[]>>();
   /** Makes an item with the name typed, answering its id. */
   readonly create = input.required<(name: string) => Promise<{ id: string }>>();
+  /** Deletes an item (it can be restored for a while). */
+  readonly deleteItem = input.required<(id: string) => Promise<unknown>>();
+  /** Brings a deleted item back: the toast's Undo. */
+  readonly restoreItem = input.required<(id: string) => Promise<unknown>>();
 
   private readonly router = inject(Router);
+  private readonly toasts = inject(ToastService);
+  private readonly host = inject<ElementRef<HTMLElement>>(ElementRef);
+  private readonly injector = inject(Injector);
   protected readonly rows = signal<ItemRow[] | null>(null);
   protected readonly loadError = signal<string | null>(null);
   protected readonly newName = signal('');
@@ -124,6 +138,36 @@ export class ItemList {
       },
       (error: unknown) => this.loadError.set(errorMessage(error)),
     );
+  }
+
+  /** Deletes the row's item and takes it off the list, offering Undo in a toast. */
+  protected async remove(row: ItemRow): Promise<void> {
+    try {
+      await this.deleteItem()(row.id);
+    } catch (error) {
+      this.toasts.show('error', `“${row.name}” was not deleted: ${errorMessage(error)}`);
+      return;
+    }
+    const index = this.rows()?.indexOf(row) ?? 0;
+    this.rows.update((rows) => rows?.filter((other) => other.id !== row.id) ?? null);
+    afterNextRender(() => this.focusAfterDelete(index), { injector: this.injector });
+    this.toasts.show('success', `Deleted “${row.name}”.`, { testId: 'deleted-toast', action: { label: 'Undo', run: () => void this.undo(row) } });
+  }
+
+  /** The pressed button is gone with its row: keyboard focus moves to the Delete of the row now in its place (or the last), else to the create field. */
+  private focusAfterDelete(index: number): void {
+    const host = this.host.nativeElement;
+    const buttons = host.querySelectorAll<HTMLButtonElement>('.item__delete');
+    (buttons[Math.min(index, buttons.length - 1)] ?? host.querySelector<HTMLInputElement>('.create__name input'))?.focus();
+  }
+
+  private async undo(row: ItemRow): Promise<void> {
+    try {
+      await this.restoreItem()(row.id);
+      this.reload();
+    } catch (error) {
+      this.toasts.show('error', `“${row.name}” could not be restored: ${errorMessage(error)}`);
+    }
   }
 
   protected edited(row: ItemRow): string {

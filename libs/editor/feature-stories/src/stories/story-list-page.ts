@@ -19,7 +19,7 @@ const TEXT: ItemListText = {
   changeDetection: ChangeDetectionStrategy.OnPush,
   imports: [ItemList, StoryImport],
   template: `
-    <sl-item-list #list [text]="text" path="/stories" [load]="load" [create]="create">
+    <sl-item-list #list [text]="text" path="/stories" [load]="load" [create]="create" [deleteItem]="deleteItem" [restoreItem]="restoreItem">
       <sl-story-import (imported)="list.reload()" />
     </sl-item-list>
   `,
@@ -37,4 +37,6 @@ export class StoryListPage {
     }));
 
   protected readonly create = (title: string) => this.trpc.stories.create.mutate({ title });
+  protected readonly deleteItem = (storyId: string) => this.trpc.stories.delete.mutate({ storyId });
+  protected readonly restoreItem = (storyId: string) => this.trpc.stories.restore.mutate({ storyId });
 }

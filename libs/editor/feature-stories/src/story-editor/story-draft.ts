@@ -54,7 +54,7 @@ export class StoryDraft {
     );
   }
 
-  /** Takes an image off a page; once saved, the server deletes it unless a published version still shows it. */
+  /** Takes an image off a page; once saved, the server keeps it through the undo window, then deletes it unless a published version still shows it. */
   removeMedia({ pageIndex, mediaId }: PageMediaRemoved): void {
     this.pages.update((pages) => pages.map((page, i) => (i === pageIndex ? { ...page, media: page.media.filter((id) => id !== mediaId) } : page)));
   }

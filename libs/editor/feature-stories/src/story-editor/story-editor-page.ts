@@ -174,7 +174,7 @@ export class StoryEditorPage implements GuardsUnsavedChanges {
     this.saves.saveSoon();
   }
 
-  /** Takes an image off a page and saves; the server then deletes it unless a published version still shows it. */
+  /** Takes an image off a page and saves; the server keeps it through the undo window, then deletes it unless a published version still shows it. */
   protected removeMedia(removed: PageMediaRemoved): void {
     this.draft.removeMedia(removed);
     this.saves.saveSoon();

@@ -1,5 +1,6 @@
-import { ChangeDetectionStrategy, Component, input, model, output } from '@angular/core';
+import { ChangeDetectionStrategy, Component, inject, input, model, output } from '@angular/core';
 import type { MediaView, StoryLanguage, StoryPage } from '@storyline/contracts';
+import { ToastService } from '@storyline/editor/ui';
 import { StoryPageMedia } from './story-page-media';
 
 /** An image the server took for a page. */
@@ -18,6 +19,10 @@ export interface PageMediaRemoved {
  * A story's pages, each with its English and Romanian text side by side and its
  * images below; pages can be added and removed. Image changes go out as events,
  * since the page that owns the draft also keeps the story's media and saves.
+ * Removing a page or an image happens at once and offers Undo in a toast, which puts it
+ * back where it was (the server keeps a removed image through its undo window, so Undo
+ * works after the autosave too). "Remove page" follows the page's texts and images, so
+ * Tab reaches what the page holds before the button that removes it.
  */
 @Component({
   selector: 'sl-story-pages-editor',
@@ -27,19 +32,7 @@ export interface PageMediaRemoved {
     <ol class="pages">
       @for (page of pages(); track $index; let i = $index) {
         <li class="page card">
-          <div class="page__head">
-            <h2>Page {{ i + 1 }}</h2>
-            @if (pages().length > 1) {
-              <button
-                type="button"
-                class="button button--quiet"
-                [attr.data-testid]="'remove-page-' + i"
-                (click)="remove(i)"
-              >
-                Remove page
-              </button>
-            }
-          </div>
+          <h2>Page {{ i + 1 }}</h2>
           <div class="page__texts">
             <label class="field">
               <span>English</span>
@@ -56,8 +49,11 @@ export interface PageMediaRemoved {
             [mediaIds]="page.media"
             [library]="library()"
             (uploaded)="mediaAdded.emit({ pageIndex: i, media: $event })"
-            (removed)="mediaRemoved.emit({ pageIndex: i, mediaId: $event })"
+            (removed)="removeMedia(i, $event)"
           />
+          @if (pages().length > 1) {
+            <button type="button" class="button button--quiet page__remove" [attr.data-testid]="'remove-page-' + i" (click)="remove(i)">Remove page</button>
+          }
         </li>
       }
     </ol>
@@ -67,8 +63,8 @@ export interface PageMediaRemoved {
     :host { display: grid; gap: 1rem; justify-items: start; }
     .pages { list-style: none; margin: 0; padding: 0; display: grid; gap: 1rem; width: 100%; }
     .page { display: grid; gap: 0.75rem; }
-    .page__head { display: flex; align-items: center; justify-content: space-between; }
-    .page__head h2 { margin: 0; font-size: 1rem; }
+    .page h2 { margin: 0; font-size: 1rem; }
+    .page__remove { justify-self: end; }
     .page__texts { display: grid; grid-template-columns: repeat(auto-fit, minmax(16rem, 1fr)); gap: 1rem; }
     textarea { resize: vertical; }
   `,
@@ -81,6 +77,8 @@ export class StoryPagesEditor {
   readonly mediaAdded = output<PageMediaAdded>();
   readonly mediaRemoved = output<PageMediaRemoved>();
 
+  private readonly toasts = inject(ToastService);
+
   protected edit(index: number, language: StoryLanguage, event: Event): void {
     const text = (event.target as HTMLTextAreaElement).value;
     this.pages.update((pages) => pages.map((page, i) => (i === index ? { ...page, [language]: text } : page)));
@@ -91,6 +89,29 @@ export class StoryPagesEditor {
   }
 
   protected remove(index: number): void {
+    const page = this.pages()[index];
     this.pages.update((pages) => pages.filter((_, i) => i !== index));
+    this.toasts.show('info', `Removed page ${index + 1}.`, {
+      testId: 'page-removed-toast',
+      action: { label: 'Undo', run: () => this.pages.update((pages) => [...pages.slice(0, index), page, ...pages.slice(index)]) },
+    });
+  }
+
+  /** Takes an image off a page; Undo puts it back at its place on that page, if the page is still there. */
+  protected removeMedia(pageIndex: number, mediaId: string): void {
+    const at = this.pages()[pageIndex]?.media.indexOf(mediaId) ?? -1;
+    if (at < 0) return;
+    this.mediaRemoved.emit({ pageIndex, mediaId });
+    const fileName = this.library().get(mediaId)?.fileName ?? 'the image';
+    this.toasts.show('info', `Removed “${fileName}” from page ${pageIndex + 1}.`, {
+      testId: 'media-removed-toast',
+      action: { label: 'Undo', run: () => this.restoreMedia(pageIndex, mediaId, at) },
+    });
+  }
+
+  private restoreMedia(pageIndex: number, mediaId: string, at: number): void {
+    this.pages.update((pages) =>
+      pages.map((page, i) => (i === pageIndex && !page.media.includes(mediaId) ? { ...page, media: [...page.media.slice(0, at), mediaId, ...page.media.slice(at)] } : page)),
+    );
   }
 }

@@ -8,7 +8,7 @@ import { injectWorldKind } from './world-kind';
   selector: 'sl-world-list-page',
   changeDetection: ChangeDetectionStrategy.OnPush,
   imports: [ItemList],
-  template: `<sl-item-list [text]="text" [path]="'/' + view.area" [load]="load" [create]="create" />`,
+  template: `<sl-item-list [text]="text" [path]="'/' + view.area" [load]="load" [create]="create" [deleteItem]="deleteItem" [restoreItem]="restoreItem" />`,
 })
 export class WorldListPage {
   private readonly trpc = injectTrpc();
@@ -24,6 +24,8 @@ export class WorldListPage {
     }));
 
   protected readonly create = (name: string) => this.trpc[this.view.area].create.mutate({ name });
+  protected readonly deleteItem = (id: string) => this.trpc[this.view.area].delete.mutate({ id });
+  protected readonly restoreItem = (id: string) => this.trpc[this.view.area].restore.mutate({ id });
 }
 
 function worldListText(kind: string, label: string, plural: string): ItemListText {
