@@ -97,7 +97,7 @@ import { ActivityPanel, ConnectionStatus, CountBadge, NoticesMenu, ToastHost, To
     /* A phone: the brand and the actions on the first row, the sections on the next; the panel covers the page. */
     @media (max-width: 40rem) {
       .shell { gap: 0 0.25rem; padding: 0.25rem 0.5rem; }
-      .shell__brand { flex: 1; display: inline-flex; align-items: center; }
+      .shell__brand { flex: 1; display: inline-flex; align-items: center; margin-right: 0.25rem; font-size: 1.15rem; }
       .shell__nav { order: 1; flex: 1 1 100%; gap: 0 0.25rem; }
       .shell__nav a { display: inline-flex; align-items: center; padding: 0 0.5rem; }
       .shell__user { display: contents; }
