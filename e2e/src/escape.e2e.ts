@@ -1,14 +1,12 @@
 import type { Locator, Page } from '@playwright/test';
 import { AppShell } from './app-shell.po';
 import { expect, test } from './fixtures';
-import { SCREEN_PAGES } from './screens.po';
+import { screenPage } from './screens.po';
 
 /** Opens a page of the editor as alice, seeded as the other screen checks see it. */
 async function openAsAlice(signIn: (username: string) => Promise<Page>, name: string): Promise<Page> {
   const page = await signIn('alice');
-  const screen = SCREEN_PAGES.find((candidate) => candidate.name === name);
-  if (!screen) throw new Error(`no screen page named ${name}`);
-  await screen.open(page);
+  await screenPage(name).open(page);
   return page;
 }
 
@@ -40,22 +38,17 @@ test('Escape closes the Notices list and focus returns to its button', async ({ 
 
 test('Escape answers the story versions question with "keep my changes" and focus returns to the version asked for', async ({ signIn }) => {
   const page = await openAsAlice(signIn, 'story editor');
-  await page.getByTestId('page-en-0').fill('A changed first page.');
-  const opener = page.getByTestId('open-version-1');
-  await opener.click();
-  const question = page.getByRole('alertdialog');
-  await expect(question).toBeVisible();
-  await expectEscapeCloses(page, question, opener, page.getByTestId('cancel-discard'));
+  const question = await screenPage('story editor').openPanel?.(page);
+  if (!question) throw new Error('the story editor asks no question');
+  await expectEscapeCloses(page, question, page.getByTestId('open-version-1'), page.getByTestId('cancel-discard'));
   await expect(page.getByTestId('page-en-0')).toHaveValue('A changed first page.');
 });
 
 for (const kind of ['epic', 'region', 'hero'] as const) {
   test(`Escape closes the ${kind} version shown read-only and focus returns to that version in the list`, async ({ signIn }) => {
     const page = await openAsAlice(signIn, `${kind} editor`);
-    const opener = page.getByTestId(`${kind}-version-item`);
-    await opener.click();
-    const view = page.getByTestId(`${kind}-version-view`);
-    await expect(view).toBeVisible();
-    await expectEscapeCloses(page, view, opener, page.getByTestId(`${kind}-version-close`));
+    const view = await screenPage(`${kind} editor`).openPanel?.(page);
+    if (!view) throw new Error(`the ${kind} editor shows no version`);
+    await expectEscapeCloses(page, view, page.getByTestId(`${kind}-version-item`), page.getByTestId(`${kind}-version-close`));
   });
 }

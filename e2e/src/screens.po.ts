@@ -1,4 +1,4 @@
-import { expect, type Page } from '@playwright/test';
+import { expect, type Locator, type Page } from '@playwright/test';
 import type { JobStarted, WorldKind } from '@storyline/contracts';
 import { testImages } from '@storyline/story-document/testing';
 import { EpicPage, waitForJob } from './epics.po';
@@ -19,6 +19,8 @@ export interface ScreenPage {
   user: 'alice' | 'admin' | null;
   /** Seeds what the page shows (through the API, on the page's session), goes there and waits for it to show. */
   open: (page: Page) => Promise<void>;
+  /** Opens the panel the page shows within itself, if it has one, and answers it once visible. */
+  openPanel?: (page: Page) => Promise<Locator>;
 }
 
 const PAGE_TEXT = { en: 'The fox lit the lantern and walked into the forest.', ro: 'Vulpea a aprins felinarul și a intrat în pădure.' };
@@ -49,6 +51,23 @@ async function versionedWorldItem(page: Page, kind: WorldKind, name: string): Pr
   await expect(item.versionItem(1)).toBeVisible();
 }
 
+/** Edits the draft, then asks to open version 1: the question whether to discard the edit. */
+async function askToOpenVersion(page: Page): Promise<Locator> {
+  await page.getByTestId('page-en-0').fill('A changed first page.');
+  await page.getByTestId('open-version-1').click();
+  const question = page.getByRole('alertdialog');
+  await expect(question).toBeVisible();
+  return question;
+}
+
+/** Shows an epic's, region's or hero's version 1 read-only. */
+async function showVersion(page: Page, kind: 'epic' | WorldKind): Promise<Locator> {
+  await page.getByTestId(`${kind}-version-item`).click();
+  const view = page.getByTestId(`${kind}-version-view`);
+  await expect(view).toBeVisible();
+  return view;
+}
+
 async function visit(page: Page, path: string, heading: string | RegExp): Promise<void> {
   await page.goto(path);
   await expect(page.getByRole('heading', { level: 1, name: heading })).toBeVisible();
@@ -68,16 +87,24 @@ export const SCREEN_PAGES: readonly ScreenPage[] = [
       await page.getByTestId('page-media-input-0').setInputFiles({ name: 'lantern.png', mimeType: 'image/png', buffer: testImages.png({ width: 8, height: 8, seed: 1 }) });
       await expect(page.getByTestId('page-media-0').getByTestId('media-thumbnail')).toHaveCount(1, { timeout: 30_000 });
     },
+    openPanel: askToOpenVersion,
   },
   { name: 'epic list', user: 'alice', open: (page) => visit(page, '/epics', 'My epics') },
-  { name: 'epic editor', user: 'alice', open: versionedEpic },
+  { name: 'epic editor', user: 'alice', open: versionedEpic, openPanel: (page) => showVersion(page, 'epic') },
   { name: 'region list', user: 'alice', open: (page) => visit(page, '/regions', 'My regions') },
-  { name: 'region editor', user: 'alice', open: (page) => versionedWorldItem(page, 'region', 'The dark forest') },
+  { name: 'region editor', user: 'alice', open: (page) => versionedWorldItem(page, 'region', 'The dark forest'), openPanel: (page) => showVersion(page, 'region') },
   { name: 'hero list', user: 'alice', open: (page) => visit(page, '/heroes', 'My heroes') },
-  { name: 'hero editor', user: 'alice', open: (page) => versionedWorldItem(page, 'hero', 'The fox') },
+  { name: 'hero editor', user: 'alice', open: (page) => versionedWorldItem(page, 'hero', 'The fox'), openPanel: (page) => showVersion(page, 'hero') },
   { name: 'flags and notice composer', user: 'admin', open: (page) => visit(page, '/admin/flags', 'Job transport flags') },
   { name: 'operations', user: 'admin', open: (page) => visit(page, '/admin/operations', 'Operations') },
 ];
+
+/** The page of {@link SCREEN_PAGES} named `name`. */
+export function screenPage(name: string): ScreenPage {
+  const screen = SCREEN_PAGES.find((candidate) => candidate.name === name);
+  if (!screen) throw new Error(`no screen page named ${name}`);
+  return screen;
+}
 
 /**
  * What is wrong with the page's layout on a narrow screen, in words: anything wider than the

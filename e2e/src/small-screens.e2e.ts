@@ -1,4 +1,4 @@
-import type { Page } from '@playwright/test';
+import type { Locator, Page } from '@playwright/test';
 import { AppShell } from './app-shell.po';
 import { expect, test } from './fixtures';
 import { layoutProblems, PHONE, SCREEN_PAGES } from './screens.po';
@@ -25,32 +25,10 @@ async function expectHeaderPanelsOnScreen(page: Page): Promise<void> {
 }
 
 /** Checks that an in-page panel lies within the viewport's width (it may run below the fold, as pages do). */
-async function expectWithinWidth(panel: ReturnType<Page['getByTestId']>): Promise<void> {
-  await expect(panel).toBeVisible();
+async function expectWithinWidth(panel: Locator): Promise<void> {
   const box = await panel.boundingBox();
   expect(box && box.x >= 0 && box.x + box.width <= PHONE.width, `panel at x ${box?.x}, ${box?.width}px wide`).toBe(true);
 }
-
-/** The panels a page opens within itself, opened, each checked to fit. */
-const PAGE_PANELS: Record<string, (page: Page) => Promise<void>> = {
-  'story editor': async (page) => {
-    await page.getByTestId('page-en-0').fill('A changed first page.');
-    await page.getByTestId('open-version-1').click();
-    await expectWithinWidth(page.getByRole('alertdialog'));
-  },
-  'epic editor': async (page) => {
-    await page.getByTestId('epic-version-item').click();
-    await expectWithinWidth(page.getByTestId('epic-version-view'));
-  },
-  'region editor': async (page) => {
-    await page.getByTestId('region-version-item').click();
-    await expectWithinWidth(page.getByTestId('region-version-view'));
-  },
-  'hero editor': async (page) => {
-    await page.getByTestId('hero-version-item').click();
-    await expectWithinWidth(page.getByTestId('hero-version-view'));
-  },
-};
 
 test.describe('at 390 px wide', () => {
   test.use({ viewport: PHONE });
@@ -71,9 +49,8 @@ test.describe('at 390 px wide', () => {
       } else {
         await expect(shown.getByTestId('login-submit')).toBeInViewport({ ratio: 1 });
       }
-      const panels = PAGE_PANELS[screen.name];
-      if (panels) {
-        await panels(shown);
+      if (screen.openPanel) {
+        await expectWithinWidth(await screen.openPanel(shown));
         expect(await layoutProblems(shown)).toEqual([]);
       }
     });

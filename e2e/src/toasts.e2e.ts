@@ -1,5 +1,5 @@
 import { expect, test } from './fixtures';
-import { controlsUnderToasts, LAPTOP, PHONE, SCREEN_PAGES } from './screens.po';
+import { controlsUnderToasts, LAPTOP, PHONE, screenPage } from './screens.po';
 import { StorylineApi } from './storyline-api';
 
 /** Long enough to take a toast's full width, as real notices often do. */
@@ -10,8 +10,7 @@ for (const [width, viewport] of [['390', PHONE], ['1280', LAPTOP]] as const) {
     const admin = new StorylineApi((await signIn('admin')).request);
     const page = await signIn('alice');
     await page.setViewportSize(viewport);
-    const editor = SCREEN_PAGES.find((screen) => screen.name === 'story editor');
-    await editor?.open(page);
+    await screenPage('story editor').open(page);
     // The spot a corner toast lands on: the version's "Open as draft", scrolled to the bottom edge.
     await page.getByTestId('open-version-1').evaluate((button) => button.scrollIntoView({ block: 'end' }));
 
