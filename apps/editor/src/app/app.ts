@@ -1,4 +1,4 @@
-import { ChangeDetectionStrategy, Component, effect, inject, signal, untracked } from '@angular/core';
+import { ChangeDetectionStrategy, Component, effect, type ElementRef, inject, signal, untracked, viewChild } from '@angular/core';
 import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
 import { Router, RouterLink, RouterLinkActive, RouterOutlet } from '@angular/router';
 import { AuthStore, errorMessage, JobActivity, NoticeBoard, UserStream } from '@storyline/editor/data-access';
@@ -7,11 +7,16 @@ import { ActivityPanel, ConnectionStatus, CountBadge, NoticesMenu, ToastHost, To
 /**
  * The shell: header with navigation, the job connection indicator and the current
  * user; the routed page; the activity panel when opened; and the toasts.
+ *
+ * The shell fills the window and only the page scrolls, so the header, the activity panel and
+ * the toasts each keep a region of their own: a toast never lies over a control, and the panel
+ * sits beside the page (on a narrow screen, over it, as a sheet the width of the screen).
  */
 @Component({
   selector: 'sl-root',
   changeDetection: ChangeDetectionStrategy.OnPush,
   imports: [RouterOutlet, RouterLink, RouterLinkActive, ToastHost, ActivityPanel, ConnectionStatus, CountBadge, NoticesMenu],
+  host: { '(document:keydown.escape)': 'closeActivity()' },
   template: `
     <header class="shell">
       <a class="shell__brand" routerLink="/stories">Storyline</a>
@@ -26,7 +31,7 @@ import { ActivityPanel, ConnectionStatus, CountBadge, NoticesMenu, ToastHost, To
             <a routerLink="/admin/operations" routerLinkActive="active" data-testid="nav-operations">Operations</a>
           }
         </nav>
-        <button type="button" class="button button--quiet shell__activity" data-testid="nav-activity" aria-controls="activity-panel" [attr.aria-expanded]="activityOpen()" (click)="toggleActivity()">
+        <button #activityButton type="button" class="button button--quiet shell__activity" data-testid="nav-activity" aria-controls="activity-panel" [attr.aria-expanded]="activityOpen()" (click)="toggleActivity()">
           Activity
           @if (userStream.openCount(); as open) {
             <span slCountBadge [attr.aria-label]="open + ' in progress'">{{ open }}</span>
@@ -42,14 +47,16 @@ import { ActivityPanel, ConnectionStatus, CountBadge, NoticesMenu, ToastHost, To
         </div>
       }
     </header>
-    <main class="page">
-      <router-outlet />
+    <main class="shell__main">
+      <div class="page">
+        <router-outlet />
+      </div>
     </main>
     @if (auth.user() && activityOpen()) {
       <sl-activity-panel
         id="activity-panel"
         [jobs]="activity.jobs()"
-        (closed)="activityOpen.set(false)"
+        (closed)="closeActivity()"
         (retryRequested)="retry($event)"
         (cancelRequested)="cancel($event)"
       />
@@ -57,23 +64,48 @@ import { ActivityPanel, ConnectionStatus, CountBadge, NoticesMenu, ToastHost, To
     <sl-toast-host />
   `,
   styles: `
+    :host {
+      display: grid;
+      grid-template: 'header header' auto 'main panel' minmax(0, 1fr) 'toasts toasts' auto / minmax(0, 1fr) auto;
+      height: 100vh;
+      height: 100dvh;
+    }
     .shell {
+      grid-area: header;
+      position: relative;
       display: flex;
+      flex-wrap: wrap;
       align-items: center;
-      gap: 1.5rem;
-      padding: 0 1.5rem;
-      height: 3.5rem;
+      gap: 0.25rem 1.5rem;
+      padding: 0.5rem 1.5rem;
+      min-height: 3.5rem;
       background: var(--sl-surface);
       border-bottom: 1px solid var(--sl-border);
     }
     .shell__brand { font-family: Georgia, 'Times New Roman', serif; font-size: 1.3rem; font-weight: 700; color: var(--sl-text); text-decoration: none; }
-    .shell__nav { display: flex; gap: 1rem; flex: 1; }
+    .shell__nav { display: flex; flex-wrap: wrap; gap: 0 1rem; flex: 1; }
     .shell__nav a { color: var(--sl-muted); text-decoration: none; padding: 0.25rem 0; border-bottom: 2px solid transparent; }
     .shell__nav a:hover, .shell__nav a.active { color: var(--sl-text); border-bottom-color: var(--sl-accent); }
     .shell__user { display: flex; align-items: center; gap: 0.75rem; }
     .shell__activity { display: inline-flex; align-items: center; gap: 0.4rem; }
     .shell__activity[aria-expanded='true'] { color: var(--sl-text); }
+    .shell__main { grid-area: main; overflow-y: auto; }
     .page { max-width: 64rem; margin: 0 auto; padding: 1.5rem; }
+    sl-activity-panel { grid-area: panel; }
+    sl-toast-host { grid-area: toasts; }
+
+    /* A phone: the brand and the actions on the first row, the sections on the next; the panel covers the page. */
+    @media (max-width: 40rem) {
+      .shell { gap: 0 0.25rem; padding: 0.25rem 0.5rem; }
+      .shell__brand { flex: 1; display: inline-flex; align-items: center; margin-right: 0.25rem; font-size: 1.15rem; }
+      .shell__nav { order: 1; flex: 1 1 100%; gap: 0 0.25rem; }
+      .shell__nav a { display: inline-flex; align-items: center; padding: 0 0.5rem; }
+      .shell__user { display: contents; }
+      .shell__user > span { order: 1; margin-left: auto; padding-right: 0.5rem; color: var(--sl-muted); }
+      sl-connection-status { order: 1; }
+      .page { padding: 1rem 0.75rem; }
+      sl-activity-panel { grid-area: main; width: auto; z-index: 1; }
+    }
   `,
 })
 export class App {
@@ -85,6 +117,7 @@ export class App {
   private readonly toasts = inject(ToastService);
   protected readonly loggingOut = signal(false);
   protected readonly activityOpen = signal(false);
+  private readonly activityButton = viewChild<ElementRef<HTMLButtonElement>>('activityButton');
 
   constructor() {
     // The panel's jobs are followed only while it is on screen.
@@ -120,6 +153,13 @@ export class App {
 
   protected toggleActivity(): void {
     this.activityOpen.update((open) => !open);
+  }
+
+  /** Closes the activity panel (its ×, or Escape anywhere) and gives focus back to the button that opened it. */
+  protected closeActivity(): void {
+    if (!this.activityOpen()) return;
+    this.activityOpen.set(false);
+    this.activityButton()?.nativeElement.focus();
   }
 
   protected async retry(jobId: string): Promise<void> {

@@ -45,13 +45,11 @@ import { JobProgress } from './job-progress';
     </aside>
   `,
   styles: `
+    /* The shell gives the panel a region of its own (beside the page, or over it on a narrow screen): it fills that. */
     :host {
-      position: fixed;
-      top: 3.5rem;
-      right: 0;
-      bottom: 0;
+      display: block;
       width: min(26rem, 100vw);
-      z-index: 5;
+      min-height: 0;
     }
     .activity {
       display: flex;

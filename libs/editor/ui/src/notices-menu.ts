@@ -1,18 +1,20 @@
-import { ChangeDetectionStrategy, Component, input, output, signal } from '@angular/core';
+import { ChangeDetectionStrategy, Component, type ElementRef, input, output, signal, viewChild } from '@angular/core';
 import { DatePipe } from '@angular/common';
 import type { Notice } from '@storyline/contracts';
 import { CountBadge } from './count-badge';
 
 /**
  * The header's "Notices" button with the count of unread ones, opening the list of
- * recent notices (newest first). Opening it tells the owner, who marks them read.
+ * recent notices (newest first). Opening it tells the owner, who marks them read. Escape
+ * closes the list and puts focus back on the button.
  */
 @Component({
   selector: 'sl-notices-menu',
   changeDetection: ChangeDetectionStrategy.OnPush,
+  host: { '(document:keydown.escape)': 'close()' },
   template: `
     <div class="notices">
-      <button type="button" class="button button--quiet notices__open" data-testid="notices-open" aria-controls="notices-list" [attr.aria-expanded]="open()" (click)="toggle()">
+      <button #openButton type="button" class="button button--quiet notices__open" data-testid="notices-open" aria-controls="notices-list" [attr.aria-expanded]="open()" (click)="toggle()">
         Notices
         @if (unread(); as count) {
           <span slCountBadge tone="danger" data-testid="notices-unread" [attr.aria-label]="count + ' unread'">{{ count }}</span>
@@ -59,6 +61,11 @@ import { CountBadge } from './count-badge';
     .notices__item + .notices__item { margin-top: 0.25rem; }
     .notices__item--warning { border-left-color: var(--sl-warning, #d48806); }
     .notices__message { margin: 0; }
+    /* A phone: the list spans the screen under the header (the shell's header positions it), wherever the button sits. */
+    @media (max-width: 40rem) {
+      .notices { position: static; }
+      .notices__panel { left: 0.5rem; right: 0.5rem; top: calc(100% + 0.25rem); width: auto; }
+    }
     .notices__meta, .notices__empty { margin: 0.2rem 0 0; font-size: 0.8rem; color: var(--sl-muted); }
   `,
 })
@@ -68,9 +75,16 @@ export class NoticesMenu {
   /** The list was opened: its notices count as read. */
   readonly opened = output<void>();
   protected readonly open = signal(false);
+  private readonly openButton = viewChild.required<ElementRef<HTMLButtonElement>>('openButton');
 
   protected toggle(): void {
     this.open.update((open) => !open);
     if (this.open()) this.opened.emit();
+  }
+
+  protected close(): void {
+    if (!this.open()) return;
+    this.open.set(false);
+    this.openButton().nativeElement.focus();
   }
 }

@@ -19,18 +19,25 @@ import { ToastService, type Toast } from './toast-service';
     </div>
   `,
   styles: `
+    /*
+     * The toasts take a strip of their own below the page (the shell reserves it), stacked at its
+     * right; the page above shrinks to make room, so a toast never covers a control. A long pile
+     * scrolls within the strip instead of taking the screen.
+     */
     .toasts {
-      position: fixed;
-      right: 1rem;
-      bottom: 1rem;
       display: flex;
       flex-direction: column;
+      align-items: flex-end;
       gap: 0.5rem;
-      max-width: min(28rem, calc(100vw - 2rem));
-      z-index: 10;
+      max-height: 40vh;
+      overflow-y: auto;
+      padding: 0 1rem;
     }
+    .toast:first-child { margin-top: 0.5rem; }
+    .toast:last-child { margin-bottom: 0.75rem; }
     .toast {
       display: flex;
+      max-width: 28rem;
       align-items: flex-start;
       gap: 0.75rem;
       padding: 0.75rem 1rem;
@@ -61,6 +68,11 @@ import { ToastService, type Toast } from './toast-service';
       line-height: 1;
       color: var(--sl-muted);
       cursor: pointer;
+    }
+    @media (max-width: 40rem) {
+      .toasts { padding: 0 0.5rem; }
+      .toast { align-items: center; padding: 0.25rem 0 0.25rem 1rem; }
+      .toast__close { min-width: 44px; min-height: 44px; }
     }
   `,
 })

@@ -15,12 +15,13 @@ const AREAS = { epic: 'epics', region: 'regions', hero: 'heroes' } as const sati
  * The versions of an epic, region or hero, newest first; clicking one shows it read-only,
  * as it was taken: an epic's with its members pinned at their versions (and whether it was
  * published or a snapshot), a region's or hero's with its image. Reloads when `latestVersion`
- * moves (a version job completed). A story's versions differ (they open as the draft, through
+ * moves (a version job completed); Close or Escape hides it and puts focus back on its line. A story's versions differ (they open as the draft, through
  * a job): see `StoryVersionsPanel`.
  */
 @Component({
   selector: 'sl-item-versions-panel',
   changeDetection: ChangeDetectionStrategy.OnPush,
+  host: { '(document:keydown.escape)': 'close()' },
   template: `
     <section class="card versions">
       <h2>Versions</h2>
@@ -30,7 +31,7 @@ const AREAS = { epic: 'epics', region: 'regions', hero: 'heroes' } as const sati
       <ul class="versions__list" [attr.data-testid]="kind() + '-versions'">
         @for (item of versions(); track item.version) {
           <li>
-            <button type="button" class="link" [attr.data-testid]="kind() + '-version-item'" [attr.data-version]="item.version" (click)="open(item.version)">
+            <button #opener type="button" class="link" [attr.data-testid]="kind() + '-version-item'" [attr.data-version]="item.version" (click)="open(item.version, opener)">
               {{ summary(item) }}
             </button>
           </li>
@@ -39,7 +40,7 @@ const AREAS = { epic: 'epics', region: 'regions', hero: 'heroes' } as const sati
         }
       </ul>
       @if (opened(); as version) {
-        <article class="snapshot" [attr.data-testid]="kind() + '-version-view'" aria-readonly="true">
+        <article class="snapshot" [attr.data-testid]="kind() + '-version-view'">
           <h3 [attr.data-testid]="kind() + '-version-title'">Version {{ version.version }} ({{ openedTag() }}read-only)</h3>
           <label class="field">
             <span>Name</span>
@@ -65,7 +66,7 @@ const AREAS = { epic: 'epics', region: 'regions', hero: 'heroes' } as const sati
           @if (image(); as image) {
             <img class="snapshot__image" [src]="image.url" alt="" [attr.data-testid]="kind() + '-version-image'" />
           }
-          <button type="button" class="button" [attr.data-testid]="kind() + '-version-close'" (click)="opened.set(null)">Close</button>
+          <button type="button" class="button" [attr.data-testid]="kind() + '-version-close'" (click)="close()">Close</button>
         </article>
       }
     </section>
@@ -90,6 +91,8 @@ export class ItemVersionsPanel {
   protected readonly versions = signal<(EpicVersionSummary | WorldVersionSummary)[]>([]);
   protected readonly opened = signal<EpicVersionDetail | WorldVersionDetail | null>(null);
   protected readonly loadError = signal<string | null>(null);
+  /** The list line that opened the version shown, to give focus back to when it closes. */
+  private opener: HTMLElement | null = null;
   /** An epic version's members; null for a region's or hero's. */
   protected readonly members = computed(() => {
     const version = this.opened();
@@ -133,11 +136,18 @@ export class ItemVersionsPanel {
     }
   }
 
-  protected async open(version: number): Promise<void> {
+  protected async open(version: number, opener: HTMLElement): Promise<void> {
+    this.opener = opener;
     try {
       this.opened.set(await this.trpc[AREAS[this.kind()]].versionGet.query({ id: this.id(), version }));
     } catch (error) {
       this.loadError.set(errorMessage(error));
     }
+  }
+
+  protected close(): void {
+    if (!this.opened()) return;
+    this.opened.set(null);
+    this.opener?.focus();
   }
 }

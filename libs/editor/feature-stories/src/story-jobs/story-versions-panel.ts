@@ -22,12 +22,14 @@ function isConflict(error: unknown): boolean {
 /**
  * A story's published versions, each of which can be opened as the draft (a
  * `story-version` job, followed live). When the draft has changes no version holds,
- * opening one first asks the user to confirm discarding them.
+ * opening one first asks the user to confirm discarding them; Escape answers "keep my
+ * changes" and puts focus back on the version's button.
  */
 @Component({
   selector: 'sl-story-versions-panel',
   changeDetection: ChangeDetectionStrategy.OnPush,
   imports: [JobCard],
+  host: { '(document:keydown.escape)': 'keepChanges()' },
   template: `
     <section class="card versions" data-testid="versions-section" aria-labelledby="versions-title">
       <h2 id="versions-title">Versions</h2>
@@ -44,7 +46,7 @@ function isConflict(error: unknown): boolean {
                   <span class="muted"> · the draft's base</span>
                 }
               </span>
-              <button type="button" class="button" [attr.data-testid]="'open-version-' + version.version" [disabled]="follower.busy()" (click)="open(version.version)">Open as draft</button>
+              <button #opener type="button" class="button" [attr.data-testid]="'open-version-' + version.version" [disabled]="follower.busy()" (click)="open(version.version, opener)">Open as draft</button>
             </li>
           }
         </ul>
@@ -55,7 +57,7 @@ function isConflict(error: unknown): boolean {
           <button type="button" class="button button--primary" data-testid="confirm-discard" (click)="confirm(version)">
             Discard my changes and open v{{ version }}
           </button>
-          <button type="button" class="button" data-testid="cancel-discard" (click)="confirming.set(null)">Keep my changes</button>
+          <button type="button" class="button" data-testid="cancel-discard" (click)="keepChanges()">Keep my changes</button>
         </div>
       }
       @if (error(); as error) {
@@ -97,6 +99,8 @@ export class StoryVersionsPanel {
   protected readonly versions = signal<readonly StoryVersionSummary[]>([]);
   /** The version waiting for the user to confirm discarding the draft's changes. */
   protected readonly confirming = signal<number | null>(null);
+  /** The "Open as draft" button that asked, to give focus back to when the question goes. */
+  private asker: HTMLElement | null = null;
   protected readonly error = signal<string | null>(null);
   protected readonly published = (version: StoryVersionSummary) => PUBLISHED_FORMAT.format(new Date(version.publishedAt));
 
@@ -117,12 +121,19 @@ export class StoryVersionsPanel {
     });
   }
 
-  protected open(version: number): Promise<void> {
+  protected open(version: number, asker: HTMLElement): Promise<void> {
     if (this.hasChanges()) {
+      this.asker = asker;
       this.confirming.set(version);
       return Promise.resolve();
     }
     return this.start(version, false);
+  }
+
+  protected keepChanges(): void {
+    if (this.confirming() === null) return;
+    this.confirming.set(null);
+    this.asker?.focus();
   }
 
   protected confirm(version: number): Promise<void> {
