@@ -3,6 +3,7 @@ import { and, desc, eq, inArray, sql } from 'drizzle-orm';
 import {
   CreateStoryInput,
   DomainError,
+  draftDiffers,
   ExportDocumentInput,
   ExportStoryInput,
   ForkStoryInput,
@@ -15,6 +16,7 @@ import {
 } from '@storyline/contracts';
 import { hasUnpublishedChanges, media, stories, storyVersions, type Db, type Tx } from '@storyline/db';
 import { startJob } from '@storyline/jobs';
+import { nextRevision, settleStaleSave } from '../draft-revision';
 import { ownStory, readStory, toDetail } from '../story-access';
 import { authedProcedure, router } from '../trpc';
 
@@ -86,19 +88,21 @@ export const storiesRouter = router({
     return toDetail(ctx.db, row);
   }),
   /**
-   * Saves the draft. An image this save takes off its last page is deleted with it,
+   * Saves the draft, if it is still at the revision the save was based on (else CONFLICT,
+   * unless the draft already holds these very words: see {@link settleStaleSave}). An image this save takes off its last page is deleted with it,
    * unless a published version still shows it or a fork is copying it.
    */
   saveDraft: authedProcedure.input(SaveDraftInput).mutation(async ({ ctx, input }) => {
     await ownStory(ctx.db, ctx.user, input.storyId);
     await checkPageMedia(ctx.db, input.storyId, input.pages);
     const { row, released } = await ctx.db.transaction(async (tx) => {
-      const [before] = await tx.select({ pages: stories.pages }).from(stories).where(eq(stories.id, input.storyId)).for('update');
+      const [before] = await tx.select().from(stories).where(eq(stories.id, input.storyId)).for('update');
       const [saved] = await tx
         .update(stories)
-        .set({ title: input.title, pages: input.pages, updatedAt: new Date() })
-        .where(and(eq(stories.id, input.storyId), eq(stories.ownerId, ctx.user.id)))
+        .set({ title: input.title, pages: input.pages, revision: nextRevision(stories.revision), updatedAt: new Date() })
+        .where(and(eq(stories.id, input.storyId), eq(stories.ownerId, ctx.user.id), eq(stories.revision, input.revision)))
         .returning();
+      if (!saved) return { row: settleStaleSave(before, (stored) => !draftDiffers(input, stored)), released: [] };
       const kept = new Set(input.pages.flatMap((page) => page.media));
       const dropped = [...new Set((before?.pages ?? []).flatMap((page) => page.media ?? []))].filter((id) => !kept.has(id));
       return { row: saved, released: await releaseMedia(tx, input.storyId, dropped) };

@@ -11,6 +11,7 @@ import {
 } from '@storyline/contracts';
 import { worldTables } from '@storyline/db';
 import { startJob } from '@storyline/jobs';
+import { nextRevision, sameTexts, settleStaleSave } from '../draft-revision';
 import { ownWorldItem, readWorldItem, toWorldDetail, toWorldImage, WORLD_KIND_NAMES } from '../world-access';
 import { authedProcedure, router } from '../trpc';
 
@@ -32,14 +33,17 @@ export function createWorldRouter(kind: WorldKind) {
       const [row] = await ctx.db.insert(items).values({ ownerId: ctx.user.id, name: input.name, description: { en: '', ro: '' } }).returning();
       return toWorldDetail(kind, row);
     }),
+    /** Saves the name and descriptions, if the item is still at the revision the save was based on (else CONFLICT: see {@link settleStaleSave}). */
     save: authedProcedure.input(SaveWorldItemInput).mutation(async ({ ctx, input }) => {
       await ownWorldItem(ctx.db, ctx.user, kind, input.id);
       const [row] = await ctx.db
         .update(items)
-        .set({ name: input.name, description: input.description, updatedAt: new Date() })
-        .where(and(eq(items.id, input.id), eq(items.ownerId, ctx.user.id)))
+        .set({ name: input.name, description: input.description, revision: nextRevision(items.revision), updatedAt: new Date() })
+        .where(and(eq(items.id, input.id), eq(items.ownerId, ctx.user.id), eq(items.revision, input.revision)))
         .returning();
-      return toWorldDetail(kind, row);
+      if (row) return toWorldDetail(kind, row);
+      const [stored] = await ctx.db.select().from(items).where(eq(items.id, input.id));
+      return toWorldDetail(kind, settleStaleSave(stored, (item) => sameTexts(item, input)));
     }),
     /** Takes a version of the saved state; a newer request supersedes one still queued. */
     version: authedProcedure.input(WorldItemInput).mutation(async ({ ctx, input }) => {

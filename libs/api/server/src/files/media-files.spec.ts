@@ -1,7 +1,7 @@
 import { connect } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { eventually } from '../../../../../tools/testing/eventually';
-import { draftStory } from '../testing/story-fixtures';
+import { draftStory, saveDraftOver } from '../testing/story-fixtures';
 import { postFile, testPng } from '../testing/test-images';
 import { startTestStack, type TestClient, type TestStack } from '../testing/test-stack';
 import { useTestStack } from '../testing/use-test-stack';
@@ -115,9 +115,9 @@ describe('images on story pages', () => {
     const uploaded = await upload(aliceCookie, { name: 'a.png', bytes: testPng(9) }, other);
     const mediaId = uploaded.body.media?.id ?? '';
     await expect(
-      alice.stories.saveDraft.mutate({ storyId, title: 'Mixed', pages: [{ en: 'one', ro: 'unu', media: [mediaId] }] }),
+      saveDraftOver(alice, { storyId, title: 'Mixed', pages: [{ en: 'one', ro: 'unu', media: [mediaId] }] }),
     ).rejects.toThrow(/Page 1 names images that are not this story's/);
-    const saved = await alice.stories.saveDraft.mutate({ storyId: other, title: 'Own', pages: [{ en: 'one', ro: 'unu', media: [mediaId] }] });
+    const saved = await saveDraftOver(alice, { storyId: other, title: 'Own', pages: [{ en: 'one', ro: 'unu', media: [mediaId] }] });
     expect(saved.pages[0].media).toEqual([mediaId]);
     expect(saved.media.map((media) => media.id)).toEqual([mediaId]);
   });
@@ -126,12 +126,12 @@ describe('images on story pages', () => {
     const story = await draftStory(alice, 1);
     const [kept, dropped, published] = await Promise.all([1, 2, 3].map((seed) => upload(aliceCookie, { name: `p${seed}.png`, bytes: testPng(seed + 20) }, story)));
     const ids = [kept, dropped, published].map((answer) => answer.body.media?.id ?? '');
-    await alice.stories.saveDraft.mutate({ storyId: story, title: 'Pictures', pages: [{ en: 'one', ro: 'unu', media: [ids[2]] }] });
+    await saveDraftOver(alice, { storyId: story, title: 'Pictures', pages: [{ en: 'one', ro: 'unu', media: [ids[2]] }] });
     await stack.database.sql`insert into story_versions (story_id, version, title, pages)
       select id, 1, title, pages from stories where id = ${story}`;
-    await alice.stories.saveDraft.mutate({ storyId: story, title: 'Pictures', pages: [{ en: 'one', ro: 'unu', media: [ids[0], ids[2]] }, { en: 'two', ro: 'doi', media: [ids[1]] }] });
+    await saveDraftOver(alice, { storyId: story, title: 'Pictures', pages: [{ en: 'one', ro: 'unu', media: [ids[0], ids[2]] }, { en: 'two', ro: 'doi', media: [ids[1]] }] });
 
-    const saved = await alice.stories.saveDraft.mutate({ storyId: story, title: 'Pictures', pages: [{ en: 'one', ro: 'unu', media: [ids[0]] }, { en: 'two', ro: 'doi', media: [] }] });
+    const saved = await saveDraftOver(alice, { storyId: story, title: 'Pictures', pages: [{ en: 'one', ro: 'unu', media: [ids[0]] }, { en: 'two', ro: 'doi', media: [] }] });
     // ids[1] was on no version: gone. ids[2] is shown by version 1: kept, though no page of the draft shows it.
     expect(saved.media.map((media) => media.id).sort()).toEqual([ids[0], ids[2]].sort());
     expect((await storedBlobs(story)).sort()).toEqual([`${story}/${ids[0]}`, `${story}/${ids[2]}`].sort());
