@@ -122,11 +122,11 @@ describe('epics', () => {
     await expect(bob.epics.get.query({ id })).rejects.toThrow('This epic belongs to another user');
     await expect(saveOver(bob.epics, { id, name: 'Mine', description, items: [] })).rejects.toMatchObject({ data: { code: 'FORBIDDEN' } });
     for (const write of [
-      saveOver(admin.epics, { id, name: 'Mine', description, items: [] }),
-      admin.epics.publish.mutate({ id }),
-      admin.epics.version.mutate({ id }),
+      () => saveOver(admin.epics, { id, name: 'Mine', description, items: [] }),
+      () => admin.epics.publish.mutate({ id }),
+      () => admin.epics.version.mutate({ id }),
     ]) {
-      await expect(write).rejects.toThrow('Only the owner may change this epic');
+      await expect(write()).rejects.toThrow('Only the owner may change this epic');
     }
     expect((await admin.epics.get.query({ id })).name).toBe('The Northern Saga');
     expect(await admin.epics.versions.query({ id })).toEqual([]);
