@@ -100,8 +100,8 @@ export class DraftSync<Detail extends RevisedDraft, Content> {
     this.saves.resolve();
   }
 
-  /** Shows a newer draft saved elsewhere, when the form holds nothing it would replace. */
-  private async catchUp(): Promise<void> {
+  /** Shows a newer draft saved elsewhere, when the form holds nothing it would replace; otherwise the next save meets it as a conflict. */
+  async catchUp(): Promise<void> {
     if (!this.idle()) return;
     try {
       const latest = await this.options.read();

@@ -13,7 +13,7 @@ import { storyFields } from './story-fields';
 import { StoryForking } from '../story-jobs/story-forking';
 import { StoryPagesEditor, type PageMediaAdded, type PageMediaRemoved } from './story-pages-editor';
 import { StoryPublishing } from '../story-jobs/story-publishing';
-import { StoryVersionsPanel } from '../story-jobs/story-versions-panel';
+import { StoryVersionsPanel, type OpenedVersion } from '../story-jobs/story-versions-panel';
 import type { GuardsUnsavedChanges } from './unsaved-changes-guard';
 
 /**
@@ -73,7 +73,7 @@ import type { GuardsUnsavedChanges } from './unsaved-changes-guard';
         <sl-story-pages-editor [(pages)]="draft.pages" [storyId]="id()" [library]="draft.library()" (mediaAdded)="addMedia($event)" (mediaRemoved)="removeMedia($event)" />
       </form>
       <sl-story-export-panel [storyId]="id()" [publishedVersion]="publishing.publishedVersion()" [saveDraft]="saves.saveIfDirty" />
-      <sl-story-versions-panel [storyId]="id()" [publishedVersion]="publishing.publishedVersion()" [baseVersion]="status.baseVersion()" [hasChanges]="hasChanges()" (opened)="reloadDraft()" />
+      <sl-story-versions-panel [storyId]="id()" [publishedVersion]="publishing.publishedVersion()" [baseVersion]="status.baseVersion()" [hasChanges]="hasChanges()" (opened)="reloadDraft($event)" />
     } @else {
       <p class="muted">Loading…</p>
     }
@@ -142,8 +142,13 @@ export class StoryEditorPage implements GuardsUnsavedChanges {
     return this.sync.canLeave();
   }
 
-  /** A version was opened as the draft: show it in place of what the form held. */
-  protected async reloadDraft(): Promise<void> {
+  /**
+   * A version was opened as the draft. Asked for here, it replaces what the form held (the
+   * author agreed to that); opened from another tab, it is shown only over nothing unsaved,
+   * and otherwise meets this tab's next save as a conflict.
+   */
+  protected async reloadDraft(opened: OpenedVersion): Promise<void> {
+    if (!opened.requestedHere) return this.sync.catchUp();
     const id = this.id();
     try {
       const story = await this.trpc.stories.get.query({ storyId: id });
