@@ -125,4 +125,30 @@ test.describe('two tabs on one draft never overwrite each other silently', () =>
     await tabB.reload();
     await expect(new StoryEditorPage(tabB).pageText(0, 'en')).toHaveValue('The published words.');
   });
+
+  test('a save that landed though the network lost its answer is not a conflict with itself: the retry saves the words typed since', async ({ signIn }) => {
+    const alice = await signIn('alice');
+    const editor = new StoryEditorPage(alice);
+    await editor.createStory('Answer lost');
+    const tabB = await secondTab(alice);
+    let sends = 0;
+    await alice.route('**/trpc/stories.saveDraft**', async (route) => {
+      sends += 1;
+      if (sends > 1) return route.continue();
+      // The server takes the save; the answer never reaches the page.
+      await route.fetch();
+      return route.abort('internetdisconnected');
+    });
+    await editor.pageText(0, 'en').fill('Sent once.');
+    await expect(editor.saveStatus).toHaveText('Offline — will retry');
+    await editor.pageText(0, 'en').fill('Sent once. Typed while offline.');
+    await alice.evaluate(() => window.dispatchEvent(new Event('online')));
+
+    await expect(editor.saveStatus).toHaveText('Saved');
+    await expect(new DraftConflictPanel(alice).panel).toBeHidden();
+    // The other tab, with nothing unsaved, shows the words at once.
+    await expect(new StoryEditorPage(tabB).pageText(0, 'en')).toHaveValue('Sent once. Typed while offline.');
+    await alice.reload();
+    await expect(editor.pageText(0, 'en')).toHaveValue('Sent once. Typed while offline.');
+  });
 });

@@ -118,6 +118,7 @@ export class EpicEditorPage implements GuardsUnsavedChanges {
 
 
   private async load(id: string): Promise<void> {
+    this.form.clear();
     this.publishing.reset();
     this.versioning.reset();
     try {

@@ -99,6 +99,13 @@ export class ItemForm<T extends DescribedItem & RevisedDraft, Extra = null> {
     this.sync.show(item);
   }
 
+  /** Another item is loading: until it shows, nothing is saved (the form still holds the previous one). */
+  clear(): void {
+    this.saved.set(null);
+    this.baseline.set(null);
+    this.sync.saves.clear();
+  }
+
   /** The form's submit (Save, or Enter in the name): saves at once, in place of the browser's navigation. */
   submit(event: Event): void {
     event.preventDefault();

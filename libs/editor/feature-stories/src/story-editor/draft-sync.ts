@@ -56,6 +56,11 @@ export class DraftSync<Detail extends RevisedDraft, Content> {
   readonly mine = computed(() => this.options.fields(this.options.content()));
   /** The revision the next save is based on: the one the server last showed or answered. */
   private revision = 0;
+  /**
+   * What this tab last sent without hearing back (the network failed on the way): the server
+   * may have saved it all the same, and a later save then meets this tab's own revision.
+   */
+  private unanswered: Content | null = null;
   private readonly announce: (revision: number) => void;
 
   constructor(private readonly options: DraftSyncOptions<Detail, Content>) {
@@ -71,6 +76,7 @@ export class DraftSync<Detail extends RevisedDraft, Content> {
     this.saves.clear();
     this.conflict.clear();
     this.error.set(null);
+    this.unanswered = null;
     this.revision = detail.revision;
     this.options.show(detail);
   }
@@ -126,7 +132,10 @@ export class DraftSync<Detail extends RevisedDraft, Content> {
       this.accept(content, await this.options.save(content, this.revision));
       return 'saved';
     } catch (error) {
-      if (isNetworkFailure(error)) return 'offline';
+      if (isNetworkFailure(error)) {
+        this.unanswered = content;
+        return 'offline';
+      }
       if (isTRPCClientError(error) && error.data?.code === 'CONFLICT') return this.meetConflict(content);
       this.error.set(errorMessage(error));
       return 'refused';
@@ -147,11 +156,18 @@ export class DraftSync<Detail extends RevisedDraft, Content> {
       this.accept(content, latest);
       return 'saved';
     }
+    const unanswered = this.unanswered;
+    if (unanswered && this.options.holds(latest, unanswered)) {
+      // This tab's own save landed though its answer was lost: save the newer edits over it.
+      this.accept(unanswered, latest);
+      return this.send();
+    }
     this.conflict.open({ draft: latest, fields: this.options.fields(this.options.contentOf(latest)), savedAt: latest.updatedAt });
     return 'conflict';
   }
 
   private accept(content: Content, saved: Detail): void {
+    this.unanswered = null;
     this.revision = saved.revision;
     this.options.saved(content, saved);
     this.announce(saved.revision);

@@ -119,6 +119,7 @@ export class WorldEditorPage implements GuardsUnsavedChanges {
 
 
   private async load(id: string): Promise<void> {
+    this.form.clear();
     this.versioning.reset();
     try {
       this.show(await this.trpc[this.view.area].get.query({ id }));
