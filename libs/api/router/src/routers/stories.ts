@@ -89,8 +89,9 @@ export const storiesRouter = router({
   }),
   /**
    * Saves the draft, if it is still at the revision the save was based on (else CONFLICT,
-   * unless the draft already holds these very words: see {@link settleStaleSave}). An image this save takes off its last page is deleted with it,
-   * unless a published version still shows it or a fork is copying it.
+   * unless the draft already holds these very words: see {@link settleStaleSave}). An image
+   * this save takes off its last page is deleted with it, unless a published version still
+   * shows it or a fork is copying it.
    */
   saveDraft: authedProcedure.input(SaveDraftInput).mutation(async ({ ctx, input }) => {
     await ownStory(ctx.db, ctx.user, input.storyId);

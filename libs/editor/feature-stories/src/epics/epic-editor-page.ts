@@ -111,11 +111,11 @@ export class EpicEditorPage implements GuardsUnsavedChanges {
       untracked(() => void this.load(id));
     });
   }
+
   /** Before the router leaves: saves what is unsaved, and asks only when that fails. */
   canLeave(): Promise<boolean> {
     return this.form.sync.canLeave();
   }
-
 
   private async load(id: string): Promise<void> {
     this.form.clear();
