@@ -63,6 +63,7 @@ import { fieldDifferences, type DraftConflictView, type DraftField } from './dra
     .conflict p { margin: 0; }
     .conflict__field { display: grid; grid-template-columns: repeat(auto-fit, minmax(14rem, 1fr)); gap: 0.5rem 1rem; }
     .conflict__choices { display: flex; flex-wrap: wrap; gap: 0.75rem; }
+    .conflict > button { justify-self: start; }
     textarea { resize: vertical; }
   `,
 })
