@@ -1,6 +1,9 @@
 import type { Page } from '@playwright/test';
+import { holdRequests } from './draft-conflict.po';
+import { EpicPage } from './epics.po';
 import { countRequests, expect, test } from './fixtures';
 import { StoryEditorPage } from './story-editor.po';
+import { WorldPage } from './world.po';
 
 /** The editor's autosave delay (`AUTOSAVE_DELAY_MS`): a save that shows before it is not the autosave. */
 const AUTOSAVE_DELAY_MS = 1_000;
@@ -151,5 +154,71 @@ test.describe('no typed word is lost', () => {
     await editor.pageText(0, 'en').fill('A page the server takes.');
     await expect(editor.saveStatus).toHaveText('Saved');
     await expect(editor.formError).toBeHidden();
+  });
+});
+
+/** The epic, region and hero editors, by the prefix of their test ids, the list their back link names, and how one is created. */
+const ITEM_EDITORS = [
+  { kind: 'epic', list: 'epics', create: (page: Page, name: string) => new EpicPage(page).create(name) },
+  { kind: 'region', list: 'regions', create: (page: Page, name: string) => new WorldPage(page, 'region').create(name) },
+  { kind: 'hero', list: 'heroes', create: (page: Page, name: string) => new WorldPage(page, 'hero').create(name) },
+] as const;
+
+test.describe('epics, regions and heroes lose no typed word either', () => {
+  for (const { kind, list, create } of ITEM_EDITORS) {
+    test(`a ${kind}'s description saves itself once typing stops, so "← My ${list}" and a reload keep it without asking`, async ({ signIn }) => {
+      const alice = await signIn('alice');
+      const dialogs = recordDialogs(alice);
+      await create(alice, `Autosaved ${kind}`);
+      await alice.getByTestId(`${kind}-description-en`).fill('Nobody pressed save.');
+      await expect(alice.getByTestId(`${kind}-save-status`)).toHaveText('Saved');
+
+      await alice.getByRole('link', { name: `← My ${list}` }).click();
+      await alice.getByRole('link', { name: `Autosaved ${kind}` }).click();
+      await expect(alice.getByTestId(`${kind}-description-en`)).toHaveValue('Nobody pressed save.');
+      await alice.reload();
+      await expect(alice.getByTestId(`${kind}-description-en`)).toHaveValue('Nobody pressed save.');
+      expect(dialogs).toEqual([]);
+    });
+  }
+
+  test('a hero whose save the network dropped says it will retry, leaving asks first, and staying keeps the words until it saves', async ({ signIn }) => {
+    const alice = await signIn('alice');
+    await new WorldPage(alice, 'hero').create('Offline hero');
+    await alice.route('**/trpc/heroes.save**', (route) => route.abort('internetdisconnected'));
+    await alice.getByTestId('hero-description-en').fill('Written in a tunnel.');
+    await expect(alice.getByTestId('hero-save-status')).toHaveText('Offline — will retry');
+
+    const asked = alice.waitForEvent('dialog');
+    await alice.getByRole('link', { name: '← My heroes' }).click();
+    const dialog = await asked;
+    expect(dialog.type()).toBe('confirm');
+    await dialog.dismiss();
+    await expect(alice.getByTestId('hero-description-en')).toHaveValue('Written in a tunnel.');
+
+    await alice.unroute('**/trpc/heroes.save**');
+    await alice.evaluate(() => window.dispatchEvent(new Event('online')));
+    await expect(alice.getByTestId('hero-save-status')).toHaveText('Saved');
+    await expect(alice.getByTestId('hero-form-error')).toBeHidden();
+    await alice.reload();
+    await expect(alice.getByTestId('hero-description-en')).toHaveValue('Written in a tunnel.');
+  });
+
+  test('an item added to an epic while its save is under way stays on screen and is saved next', async ({ signIn }) => {
+    const alice = await signIn('alice');
+    await new WorldPage(alice, 'region').create('The North');
+    const epic = new EpicPage(alice);
+    await epic.create('Items in flight');
+    const save = await holdRequests(alice, 'epics.save');
+    await alice.getByTestId('epic-description-en').fill('A saga of the north.');
+    await save.sent;
+    await epic.add('Region · The North');
+    await save.release();
+
+    await expect(alice.getByTestId('epic-save-status')).toHaveText('Saved');
+    await expect(epic.items()).toHaveText(['Region · The North']);
+    await alice.reload();
+    await expect(epic.items()).toHaveText(['Region · The North']);
+    await expect(alice.getByTestId('epic-description-en')).toHaveValue('A saga of the north.');
   });
 });

@@ -17,14 +17,14 @@ export class StorylineApi {
   /** Creates a story with `pages`, saves it and starts publishing it. */
   async publishNewStory(title: string, pages: StoryPageInput[]): Promise<JobStarted> {
     const story = await this.mutate<StoryDetail>('stories.create', { title });
-    await this.mutate('stories.saveDraft', { storyId: story.id, title, pages });
+    await this.mutate('stories.saveDraft', { storyId: story.id, title, pages, revision: story.revision });
     return this.mutate<JobStarted>('stories.publish', { storyId: story.id });
   }
 
   /** Creates a story and saves `pages` as its draft; answers the story as created. */
   async createDraftStory(title: string, pages: StoryPageInput[]): Promise<StoryDetail> {
     const story = await this.mutate<StoryDetail>('stories.create', { title });
-    await this.mutate('stories.saveDraft', { storyId: story.id, title, pages });
+    await this.mutate('stories.saveDraft', { storyId: story.id, title, pages, revision: story.revision });
     return story;
   }
 

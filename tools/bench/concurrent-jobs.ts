@@ -134,8 +134,8 @@ async function draftStories(baseUrl: string, users: Array<{ cookie: string }>, p
   const lane = async () => {
     while (next < users.length) {
       const { cookie } = users[next++];
-      const { id } = await callTrpc<{ id: string }>(baseUrl, cookie, 'stories.create', { title: 'Bench story' }, 'POST');
-      await callTrpc(baseUrl, cookie, 'stories.saveDraft', { storyId: id, title: 'Bench story', pages: draft }, 'POST');
+      const { id, revision } = await callTrpc<{ id: string; revision: number }>(baseUrl, cookie, 'stories.create', { title: 'Bench story' }, 'POST');
+      await callTrpc(baseUrl, cookie, 'stories.saveDraft', { storyId: id, title: 'Bench story', pages: draft, revision }, 'POST');
       stories.push({ cookie, storyId: id });
     }
   };

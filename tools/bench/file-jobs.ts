@@ -113,7 +113,7 @@ async function postFile<T>(session: Session, path: string, file: Blob, name: str
 /** A new story of `size`, its images uploaded and its draft saved; answers its id and its bytes (text + images). */
 async function createStory(session: Session, size: StorySize): Promise<{ storyId: string; storyBytes: number }> {
   const title = `Bench ${size.pages} pagini, ${size.images} imagini`;
-  const { id: storyId } = await session.trpc.stories.create.mutate({ title });
+  const { id: storyId, revision } = await session.trpc.stories.create.mutate({ title });
   let storyBytes = 0;
   const mediaIds: string[] = [];
   for (let index = 0; index < size.images; index += 1) {
@@ -127,7 +127,7 @@ async function createStory(session: Session, size: StorySize): Promise<{ storyId
   // Spread evenly: with twice the pages as images, every other page has one.
   mediaIds.forEach((id, index) => pages[Math.floor((index * size.pages) / size.images)].media.push(id));
   for (const page of pages) storyBytes += Buffer.byteLength(page.en) + Buffer.byteLength(page.ro);
-  await session.trpc.stories.saveDraft.mutate({ storyId, title, pages });
+  await session.trpc.stories.saveDraft.mutate({ storyId, title, pages, revision });
   return { storyId, storyBytes };
 }
 

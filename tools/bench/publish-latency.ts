@@ -41,8 +41,8 @@ async function login(baseUrl: string, username: string, password: string): Promi
 
 async function publishOnce(page: Page, baseUrl: string, cookie: string, pageCount: number): Promise<Sample> {
   const pages = Array.from({ length: pageCount }, (_, index) => ({ en: `Bench page ${index}`, ro: `Pagina ${index}` }));
-  const story = await trpc<{ id: string }>(baseUrl, cookie, 'stories.create', { title: 'Bench story' }, 'POST');
-  await trpc(baseUrl, cookie, 'stories.saveDraft', { storyId: story.id, title: 'Bench story', pages }, 'POST');
+  const story = await trpc<{ id: string; revision: number }>(baseUrl, cookie, 'stories.create', { title: 'Bench story' }, 'POST');
+  await trpc(baseUrl, cookie, 'stories.saveDraft', { storyId: story.id, title: 'Bench story', pages, revision: story.revision }, 'POST');
   await page.goto(`${baseUrl}/stories/${story.id}`);
   await page.getByTestId('publish').waitFor();
   await page.evaluate(() => {

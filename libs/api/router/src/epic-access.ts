@@ -55,6 +55,7 @@ export async function toEpicDetail(db: Db, row: EpicRow): Promise<EpicDetail> {
     publishedVersion: row.publishedVersion,
     latestVersion: row.latestVersion,
     updatedAt: row.updatedAt.toISOString(),
+    revision: row.revision,
     items,
   };
 }

@@ -51,5 +51,6 @@ export async function toDetail(db: Db, row: StoryRow): Promise<StoryDetail> {
     forkedFrom: row.forkedFromId ? { storyId: row.forkedFromId, title: row.forkedFromTitle ?? '' } : null,
     baseVersion: row.baseVersion,
     hasUnpublishedChanges: await hasUnpublishedChanges(db, row),
+    revision: row.revision,
   };
 }

@@ -48,6 +48,7 @@ export function toWorldDetail(kind: WorldKind, row: WorldItemRow): WorldItemDeta
     description: row.description,
     latestVersion: row.latestVersion,
     updatedAt: row.updatedAt.toISOString(),
+    revision: row.revision,
     image: toWorldImage(kind, row.id, row),
   };
 }

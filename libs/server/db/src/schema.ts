@@ -54,6 +54,8 @@ export const stories = pgTable(
     /** The story this one was forked from, and its title then (no foreign key: the source may go). */
     forkedFromId: uuid('forked_from_id'),
     forkedFromTitle: text('forked_from_title'),
+    /** Counts every change to the draft (a save, a version opened as the draft); a save names the revision it was based on, so one made over a newer revision is refused, never silently overwriting it. */
+    revision: integer('revision').notNull().default(1),
     createdAt: createdAt(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
     deletedAt: deletedAt(),

@@ -27,6 +27,8 @@ const ownedItemColumns = () => ({
   name: text('name').notNull(),
   description: jsonb('description').$type<LocalizedText>().notNull(),
   deletedAt: deletedAt(),
+  /** Counts every change to the editable texts (and an epic's items); a save names the revision it was based on, so one made over a newer revision is refused, never silently overwriting it. */
+  revision: integer('revision').notNull().default(1),
 });
 
 /** What a region and a hero both are: an owned item with an image and its latest version number. */

@@ -1,4 +1,4 @@
-import { and, eq, inArray } from 'drizzle-orm';
+import { and, eq, inArray, sql } from 'drizzle-orm';
 import { StoryVersionPayload, UNPUBLISHED_CHANGES_MESSAGE, type StoryVersionResult } from '@storyline/contracts';
 import { hasUnpublishedChanges, media, stories, storyVersions } from '@storyline/db';
 import { JobInputError, type JobCompletion, type JobContext } from '@storyline/jobs';
@@ -43,7 +43,11 @@ async function storyVersion({ payload, db, report, signal }: JobContext): Promis
     const draft = await lockTarget(tx, stories, storyId, 'story');
     const changed = await hasUnpublishedChanges(tx, draft);
     if (changed && !discardChanges) throw new JobInputError(UNPUBLISHED_CHANGES_MESSAGE);
-    await tx.update(stories).set({ title: source.title, pages, baseVersion: version, updatedAt: new Date() }).where(eq(stories.id, storyId));
+    // A new revision, so an editor still holding the old draft is told of the conflict on its next save rather than overwriting this.
+    await tx
+      .update(stories)
+      .set({ title: source.title, pages, baseVersion: version, revision: sql`${stories.revision} + 1`, updatedAt: new Date() })
+      .where(eq(stories.id, storyId));
     return { version, draftVersion: version, pageCount: pages.length, discarded: changed };
   });
 }

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { DraftRevision } from './draft-revision';
 import { WorldDescription, WorldName, WorldVersionNumber } from './world';
 
 /**
@@ -40,7 +41,13 @@ export const EpicSummary = z.object({
 });
 export type EpicSummary = z.infer<typeof EpicSummary>;
 
-export const EpicDetail = EpicSummary.extend({ ownerId: z.string(), description: WorldDescription, items: z.array(EpicItem) });
+export const EpicDetail = EpicSummary.extend({
+  ownerId: z.string(),
+  description: WorldDescription,
+  items: z.array(EpicItem),
+  /** Counts every change to the name, descriptions and items; a save names it (see {@link DraftRevision}). */
+  revision: z.number().int(),
+});
 export type EpicDetail = z.infer<typeof EpicDetail>;
 
 export const EpicVersionKind = z.enum(['published', 'snapshot']);
@@ -64,6 +71,8 @@ export const SaveEpicInput = z.object({
     .array(EpicItemRef)
     .max(EPIC_ITEMS_MAX, `an epic holds at most ${EPIC_ITEMS_MAX} items`)
     .refine((items) => new Set(items.map((item) => `${item.kind}:${item.id}`)).size === items.length, 'an item appears in the epic only once'),
+  /** The revision this save was based on. */
+  revision: DraftRevision,
 });
 export type SaveEpicInput = z.infer<typeof SaveEpicInput>;
 

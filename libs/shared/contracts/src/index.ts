@@ -5,6 +5,7 @@ export * from './job-payload';
 export * from './job-type';
 export * from './story';
 export * from './domain-error';
+export * from './draft-revision';
 export * from './log-position';
 export * from './media';
 export * from './story-archive';

@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { MediaId, MediaView, MEDIA_PER_PAGE_MAX } from './media';
+import { DraftRevision } from './draft-revision';
 import { storable } from './storable-text';
 
 export const StoryId = z.uuid({ message: 'storyId must be a UUID' });
@@ -44,6 +45,8 @@ export const StoryDetail = StorySummary.extend({
   baseVersion: z.number().int().nullable(),
   /** Whether the draft differs from the version it is based on (see {@link draftDiffers}). */
   hasUnpublishedChanges: z.boolean(),
+  /** Counts every change to the draft; a save names it (see {@link DraftRevision}). */
+  revision: z.number().int(),
 });
 export type StoryDetail = z.infer<typeof StoryDetail>;
 
@@ -57,6 +60,8 @@ export const SaveDraftInput = z.object({
   storyId: StoryId,
   title: StoryTitle,
   pages: z.array(StoryPage).max(500, 'a story holds at most 500 pages'),
+  /** The revision this draft was based on. */
+  revision: DraftRevision,
 });
 export type SaveDraftInput = z.infer<typeof SaveDraftInput>;
 

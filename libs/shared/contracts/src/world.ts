@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { MediaContentType } from './media';
+import { DraftRevision } from './draft-revision';
 import { storable } from './storable-text';
 
 /**
@@ -51,6 +52,8 @@ export const WorldItemDetail = WorldItemSummary.extend({
   ownerId: z.string(),
   description: WorldDescription,
   image: WorldImage.nullable(),
+  /** Counts every change to the name and descriptions; a save names it (see {@link DraftRevision}). */
+  revision: z.number().int(),
 });
 export type WorldItemDetail = z.infer<typeof WorldItemDetail>;
 
@@ -64,7 +67,8 @@ export type WorldVersionDetail = z.infer<typeof WorldVersionDetail>;
 export const CreateWorldItemInput = z.object({ name: WorldName });
 export type CreateWorldItemInput = z.infer<typeof CreateWorldItemInput>;
 
-export const SaveWorldItemInput = z.object({ id: WorldItemId, name: WorldName, description: WorldDescription });
+/** `revision` is the one the save was based on. */
+export const SaveWorldItemInput = z.object({ id: WorldItemId, name: WorldName, description: WorldDescription, revision: DraftRevision });
 export type SaveWorldItemInput = z.infer<typeof SaveWorldItemInput>;
 
 /** Names one region or hero: `get`, `version` (take a version), `versions` (list them). */

@@ -1,4 +1,4 @@
-import { and, count, desc, eq, inArray, isNull } from 'drizzle-orm';
+import { and, asc, count, desc, eq, inArray, isNull } from 'drizzle-orm';
 import {
   CreateEpicInput,
   DomainError,
@@ -12,6 +12,7 @@ import {
 import { epicItems, epics, epicVersions } from '@storyline/db';
 import { startJob } from '@storyline/jobs';
 import { deleteItem, restoreItem } from '../delete-item';
+import { nextRevision, sameTexts, settleStaleSave } from '../draft-revision';
 import { checkEpicItems, ownEpic, readEpic, toEpicDetail } from '../epic-access';
 import { authedProcedure, router } from '../trpc';
 
@@ -45,22 +46,31 @@ export const epicsRouter = router({
     const [row] = await ctx.db.insert(epics).values({ ownerId: ctx.user.id, name: input.name, description: { en: '', ro: '' } }).returning();
     return toEpicDetail(ctx.db, row);
   }),
-  /** Replaces the name, descriptions and the whole ordered item list; every item must be the owner's. */
+  /**
+   * Replaces the name, descriptions and the whole ordered item list, if the epic is still at
+   * the revision the save was based on (else CONFLICT, unless it already holds exactly this
+   * save: see {@link settleStaleSave}); every item must be the owner's.
+   */
   save: authedProcedure.input(SaveEpicInput).mutation(async ({ ctx, input }) => {
     await ownEpic(ctx.db, ctx.user, input.id);
     await checkEpicItems(ctx.db, ctx.user.id, input.id, input.items);
     const row = await ctx.db.transaction(async (tx) => {
-      // The row lock orders a save against a version job snapshotting the items.
-      await tx.select({ id: epics.id }).from(epics).where(eq(epics.id, input.id)).for('update');
+      // The UPDATE's row lock orders a save against a version job snapshotting the items.
+      const [saved] = await tx
+        .update(epics)
+        .set({ name: input.name, description: input.description, revision: nextRevision(epics.revision), updatedAt: new Date() })
+        .where(and(eq(epics.id, input.id), eq(epics.ownerId, ctx.user.id), eq(epics.revision, input.revision)))
+        .returning();
+      if (!saved) {
+        const [stored] = await tx.select().from(epics).where(eq(epics.id, input.id)).for('update');
+        const storedItems = await tx.select().from(epicItems).where(eq(epicItems.epicId, input.id)).orderBy(asc(epicItems.position));
+        const sameItems = JSON.stringify(storedItems.map((item) => [item.kind, item.itemId])) === JSON.stringify(input.items.map((item) => [item.kind, item.id]));
+        return settleStaleSave(stored, (epic) => sameItems && sameTexts(epic, input));
+      }
       await tx.delete(epicItems).where(eq(epicItems.epicId, input.id));
       if (input.items.length > 0) {
         await tx.insert(epicItems).values(input.items.map((item, position) => ({ epicId: input.id, position, kind: item.kind, itemId: item.id })));
       }
-      const [saved] = await tx
-        .update(epics)
-        .set({ name: input.name, description: input.description, updatedAt: new Date() })
-        .where(and(eq(epics.id, input.id), eq(epics.ownerId, ctx.user.id)))
-        .returning();
       return saved;
     });
     return toEpicDetail(ctx.db, row);

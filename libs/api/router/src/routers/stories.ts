@@ -3,6 +3,7 @@ import { and, desc, eq, inArray, isNotNull, isNull } from 'drizzle-orm';
 import {
   CreateStoryInput,
   DomainError,
+  draftDiffers,
   ExportDocumentInput,
   ExportStoryInput,
   ForkStoryInput,
@@ -16,6 +17,7 @@ import {
 import { hasUnpublishedChanges, media, stories, storyVersions, type Db, type Tx } from '@storyline/db';
 import { startJob } from '@storyline/jobs';
 import { deleteItem, restoreItem } from '../delete-item';
+import { nextRevision, settleStaleSave } from '../draft-revision';
 import { ownStory, readStory, toDetail } from '../story-access';
 import { authedProcedure, router } from '../trpc';
 
@@ -91,19 +93,22 @@ export const storiesRouter = router({
   delete: authedProcedure.input(GetStoryInput).mutation(({ ctx, input }) => deleteItem(ctx.db, ctx.user, 'story', input.storyId)),
   restore: authedProcedure.input(GetStoryInput).mutation(({ ctx, input }) => restoreItem(ctx.db, ctx.user, 'story', input.storyId)),
   /**
-   * Saves the draft. An image this save takes off its last page is released: deleted by
-   * the worker once the undo window passed, unless a save names it again before.
+   * Saves the draft, if it is still at the revision the save was based on (else CONFLICT,
+   * unless the draft already holds these very words: see {@link settleStaleSave}). An image
+   * this save takes off its last page is released: deleted by the worker once the undo
+   * window passed, unless a save names it again before.
    */
   saveDraft: authedProcedure.input(SaveDraftInput).mutation(async ({ ctx, input }) => {
     await ownStory(ctx.db, ctx.user, input.storyId);
     await checkPageMedia(ctx.db, input.storyId, input.pages);
     const row = await ctx.db.transaction(async (tx) => {
-      const [before] = await tx.select({ pages: stories.pages }).from(stories).where(eq(stories.id, input.storyId)).for('update');
+      const [before] = await tx.select().from(stories).where(eq(stories.id, input.storyId)).for('update');
       const [saved] = await tx
         .update(stories)
-        .set({ title: input.title, pages: input.pages, updatedAt: new Date() })
-        .where(and(eq(stories.id, input.storyId), eq(stories.ownerId, ctx.user.id)))
+        .set({ title: input.title, pages: input.pages, revision: nextRevision(stories.revision), updatedAt: new Date() })
+        .where(and(eq(stories.id, input.storyId), eq(stories.ownerId, ctx.user.id), eq(stories.revision, input.revision)))
         .returning();
+      if (!saved) return settleStaleSave(before, (stored) => !draftDiffers(input, stored));
       const kept = new Set(input.pages.flatMap((page) => page.media));
       const dropped = [...new Set((before?.pages ?? []).flatMap((page) => page.media ?? []))].filter((id) => !kept.has(id));
       await markReleasedMedia(tx, input.storyId, dropped, [...kept]);

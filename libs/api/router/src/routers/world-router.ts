@@ -12,6 +12,7 @@ import {
 import { worldTables } from '@storyline/db';
 import { startJob } from '@storyline/jobs';
 import { deleteItem, restoreItem } from '../delete-item';
+import { nextRevision, sameTexts, settleStaleSave } from '../draft-revision';
 import { ownWorldItem, readWorldItem, toWorldDetail, toWorldImage, WORLD_KIND_NAMES } from '../world-access';
 import { authedProcedure, router } from '../trpc';
 
@@ -33,14 +34,17 @@ export function createWorldRouter(kind: WorldKind) {
       const [row] = await ctx.db.insert(items).values({ ownerId: ctx.user.id, name: input.name, description: { en: '', ro: '' } }).returning();
       return toWorldDetail(kind, row);
     }),
+    /** Saves the name and descriptions, if the item is still at the revision the save was based on (else CONFLICT: see {@link settleStaleSave}). */
     save: authedProcedure.input(SaveWorldItemInput).mutation(async ({ ctx, input }) => {
       await ownWorldItem(ctx.db, ctx.user, kind, input.id);
       const [row] = await ctx.db
         .update(items)
-        .set({ name: input.name, description: input.description, updatedAt: new Date() })
-        .where(and(eq(items.id, input.id), eq(items.ownerId, ctx.user.id)))
+        .set({ name: input.name, description: input.description, revision: nextRevision(items.revision), updatedAt: new Date() })
+        .where(and(eq(items.id, input.id), eq(items.ownerId, ctx.user.id), eq(items.revision, input.revision)))
         .returning();
-      return toWorldDetail(kind, row);
+      if (row) return toWorldDetail(kind, row);
+      const [stored] = await ctx.db.select().from(items).where(eq(items.id, input.id));
+      return toWorldDetail(kind, settleStaleSave(stored, (item) => sameTexts(item, input)));
     }),
     /** Deletes the owner's item at once, ending its jobs; `restore` brings it back within the undo window (see `deleteItem`). */
     delete: authedProcedure.input(WorldItemInput).mutation(({ ctx, input }) => deleteItem(ctx.db, ctx.user, kind, input.id)),

@@ -2,7 +2,7 @@ import { connect } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { purgeDeleted } from '@storyline/job-handlers';
 import { eventually } from '../../../../../tools/testing/eventually';
-import { draftStory } from '../testing/story-fixtures';
+import { draftStory, saveDraftOver } from '../testing/story-fixtures';
 import { postFile, testPng } from '../testing/test-images';
 import { startTestStack, type TestClient, type TestStack } from '../testing/test-stack';
 import { useTestStack } from '../testing/use-test-stack';
@@ -116,9 +116,9 @@ describe('images on story pages', () => {
     const uploaded = await upload(aliceCookie, { name: 'a.png', bytes: testPng(9) }, other);
     const mediaId = uploaded.body.media?.id ?? '';
     await expect(
-      alice.stories.saveDraft.mutate({ storyId, title: 'Mixed', pages: [{ en: 'one', ro: 'unu', media: [mediaId] }] }),
+      saveDraftOver(alice, { storyId, title: 'Mixed', pages: [{ en: 'one', ro: 'unu', media: [mediaId] }] }),
     ).rejects.toThrow(/Page 1 names images that are not this story's/);
-    const saved = await alice.stories.saveDraft.mutate({ storyId: other, title: 'Own', pages: [{ en: 'one', ro: 'unu', media: [mediaId] }] });
+    const saved = await saveDraftOver(alice, { storyId: other, title: 'Own', pages: [{ en: 'one', ro: 'unu', media: [mediaId] }] });
     expect(saved.pages[0].media).toEqual([mediaId]);
     expect(saved.media.map((media) => media.id)).toEqual([mediaId]);
   });
@@ -127,12 +127,12 @@ describe('images on story pages', () => {
     const story = await draftStory(alice, 1);
     const [kept, dropped, published] = await Promise.all([1, 2, 3].map((seed) => upload(aliceCookie, { name: `p${seed}.png`, bytes: testPng(seed + 20) }, story)));
     const ids = [kept, dropped, published].map((answer) => answer.body.media?.id ?? '');
-    await alice.stories.saveDraft.mutate({ storyId: story, title: 'Pictures', pages: [{ en: 'one', ro: 'unu', media: [ids[2]] }] });
+    await saveDraftOver(alice, { storyId: story, title: 'Pictures', pages: [{ en: 'one', ro: 'unu', media: [ids[2]] }] });
     await stack.database.sql`insert into story_versions (story_id, version, title, pages)
       select id, 1, title, pages from stories where id = ${story}`;
-    await alice.stories.saveDraft.mutate({ storyId: story, title: 'Pictures', pages: [{ en: 'one', ro: 'unu', media: [ids[0], ids[2]] }, { en: 'two', ro: 'doi', media: [ids[1]] }] });
+    await saveDraftOver(alice, { storyId: story, title: 'Pictures', pages: [{ en: 'one', ro: 'unu', media: [ids[0], ids[2]] }, { en: 'two', ro: 'doi', media: [ids[1]] }] });
 
-    await alice.stories.saveDraft.mutate({ storyId: story, title: 'Pictures', pages: [{ en: 'one', ro: 'unu', media: [ids[0]] }, { en: 'two', ro: 'doi', media: [] }] });
+    await saveDraftOver(alice, { storyId: story, title: 'Pictures', pages: [{ en: 'one', ro: 'unu', media: [ids[0]] }, { en: 'two', ro: 'doi', media: [] }] });
     // Within the undo window both dropped images stay, so an Undo after the save can put them back.
     expect((await storedBlobs(story)).sort()).toEqual([`${story}/${ids[0]}`, `${story}/${ids[1]}`, `${story}/${ids[2]}`].sort());
     await purgeDeleted(stack.database.db, stack.api.blobs, 0);

@@ -1,6 +1,6 @@
 import { expect } from 'vitest';
 import type { StoryPageInput } from '@storyline/contracts';
-import { draftStory } from './story-fixtures';
+import { draftStory, saveDraftOver } from './story-fixtures';
 import { postFile } from './test-images';
 import type { TestClient, TestStack } from './test-stack';
 
@@ -34,6 +34,6 @@ export async function draftIllustratedStory(
     }
     drafted.push({ en: page.en, ro: page.ro, media });
   }
-  await owner.client.stories.saveDraft.mutate({ storyId, title, pages: drafted });
+  await saveDraftOver(owner.client, { storyId, title, pages: drafted });
   return { storyId, images };
 }

@@ -8,6 +8,8 @@ import { ItemForm } from '../items/item-form';
 import { ItemTextFields } from '../items/item-text-fields';
 import { ItemVersionsPanel } from '../items/item-versions-panel';
 import { JobCard } from '../jobs/job-card';
+import { DraftConflictPanel } from '../story-editor/draft-conflict-panel';
+import type { GuardsUnsavedChanges } from '../story-editor/unsaved-changes-guard';
 
 /** Both of the epic's jobs: a newer request for the epic replaces the one under way. */
 const EPIC_SUPERSEDED = 'A newer request for this epic replaced this one';
@@ -22,7 +24,7 @@ const sameItems = (a: readonly EpicItem[], b: readonly EpicItem[]) => a.length =
 @Component({
   selector: 'sl-epic-editor-page',
   changeDetection: ChangeDetectionStrategy.OnPush,
-  imports: [RouterLink, JobCard, EpicItemsEditor, ItemTextFields, ItemVersionsPanel],
+  imports: [RouterLink, JobCard, DraftConflictPanel, EpicItemsEditor, ItemTextFields, ItemVersionsPanel],
   template: `
     <a routerLink="/epics" class="back">← My epics</a>
     @if (loadError(); as error) {
@@ -45,6 +47,7 @@ const sameItems = (a: readonly EpicItem[], b: readonly EpicItem[]) => a.length =
         @if (form.error(); as error) {
           <p class="error" role="alert" data-testid="epic-form-error">{{ error }}</p>
         }
+        <sl-draft-conflict-panel [conflict]="form.sync.conflict" [mine]="form.sync.mine()" (keepMine)="form.sync.keepMine()" (takeSaved)="form.sync.takeSaved()" />
         <sl-job-card [follower]="publishing" testIdPrefix="epic-publish" label="Publish" />
         <sl-job-card [follower]="versioning" testIdPrefix="epic-version" label="Version" />
       </form>
@@ -59,7 +62,7 @@ const sameItems = (a: readonly EpicItem[], b: readonly EpicItem[]) => a.length =
     .toolbar { display: flex; flex-wrap: wrap; align-items: center; gap: 0.75rem; }
   `,
 })
-export class EpicEditorPage {
+export class EpicEditorPage implements GuardsUnsavedChanges {
   /** From the route (`/epics/:id`). */
   readonly id = input.required<string>();
 
@@ -78,13 +81,21 @@ export class EpicEditorPage {
 
   protected readonly loadError = signal<string | null>(null);
   protected readonly items = signal<EpicItem[]>([]);
-  protected readonly form = new ItemForm<EpicDetail>({
-    save: async (text) => {
-      const saved = await this.trpc.epics.save.mutate({ id: this.id(), ...text, items: this.items().map(({ kind, id }) => ({ kind, id })) });
-      this.items.set(saved.items);
-      return saved;
+  /**
+   * The epic's texts and items. A save's answer leaves the items on screen alone (it once
+   * replaced them, losing an item added or moved while the save was under way).
+   */
+  protected readonly form = new ItemForm<EpicDetail, readonly EpicItem[]>({
+    key: () => `epic:${this.id()}`,
+    save: ({ name, description, extra: items }, revision) => this.trpc.epics.save.mutate({ id: this.id(), name, description, items: items.map(({ kind, id }) => ({ kind, id })), revision }),
+    read: () => this.trpc.epics.get.query({ id: this.id() }),
+    extra: {
+      current: () => this.items(),
+      of: (epic) => epic.items,
+      same: sameItems,
+      show: (epic) => this.items.set(epic.items),
+      fields: (items) => [{ label: 'Items', text: items.map((item) => `${item.name} (${item.kind})`).join('\n') }],
     },
-    differs: (saved) => !sameItems(saved.items, this.items()),
   });
   protected readonly candidates = signal<EpicItem[]>([]);
   protected readonly publishedVersion = signal<number | null>(null);
@@ -101,7 +112,13 @@ export class EpicEditorPage {
     });
   }
 
+  /** Before the router leaves: saves what is unsaved, and asks only when that fails. */
+  canLeave(): Promise<boolean> {
+    return this.form.sync.canLeave();
+  }
+
   private async load(id: string): Promise<void> {
+    this.form.clear();
     this.publishing.reset();
     this.versioning.reset();
     try {
@@ -125,7 +142,6 @@ export class EpicEditorPage {
 
   private show(epic: EpicDetail): void {
     this.form.show(epic);
-    this.items.set(epic.items);
     this.publishedVersion.set(epic.publishedVersion);
     this.latestVersion.set(epic.latestVersion);
   }

@@ -5,10 +5,12 @@ import type { DraftSaveQueue } from './draft-save-queue';
  * Connects a draft's saves to the browser while the calling component lives: every edit
  * (whatever `edits` reads) restarts the autosave delay, Ctrl/Cmd+S saves at once, the
  * browser's `online` event retries a save the network dropped, a tab going to the background
- * saves, and a reload or a closed tab with anything unsaved or still saving asks first. When
- * the component goes, what is still unsaved gets one last save. Call in an injection context.
+ * saves, a tab coming back into view calls `returned` (to look for a newer draft saved
+ * elsewhere meanwhile), and a reload or a closed tab with anything unsaved or still saving
+ * asks first. When the component goes, what is still unsaved gets one last save. Call in an
+ * injection context.
  */
-export function connectDraftSaves(saves: DraftSaveQueue, edits: () => unknown): void {
+export function connectDraftSaves(saves: DraftSaveQueue, edits: () => unknown, returned: () => void): void {
   effect(() => {
     edits();
     untracked(() => saves.changed());
@@ -27,16 +29,19 @@ export function connectDraftSaves(saves: DraftSaveQueue, edits: () => unknown): 
   const onOnline = () => saves.retryNow();
   // A tab in the background may be closed or discarded without a beforeunload.
   const onVisibilityChange = () => {
-    if (document.visibilityState === 'hidden' && saves.unsaved()) saves.saveSoon();
+    if (document.visibilityState === 'visible') returned();
+    else if (saves.unsaved()) saves.saveSoon();
   };
   window.addEventListener('keydown', onKeydown);
   window.addEventListener('beforeunload', onBeforeUnload);
   window.addEventListener('online', onOnline);
+  window.addEventListener('focus', returned);
   document.addEventListener('visibilitychange', onVisibilityChange);
   inject(DestroyRef).onDestroy(() => {
     window.removeEventListener('keydown', onKeydown);
     window.removeEventListener('beforeunload', onBeforeUnload);
     window.removeEventListener('online', onOnline);
+    window.removeEventListener('focus', returned);
     document.removeEventListener('visibilitychange', onVisibilityChange);
     saves.close();
   });

@@ -249,4 +249,28 @@ describe('DraftSaveQueue', () => {
     loaded.set(false);
     expect(queue.unsaved()).toBe(false);
   });
+
+  describe('with a conflict open', () => {
+    it('sends nothing — no autosave, no queued save, no Ctrl/Cmd+S — and still counts the draft as unsaved, until the author chooses', async () => {
+      const { queue, answers } = queueWithManualSends();
+      void queue.save();
+      queue.saveSoon();
+      await settle();
+      answers[0]('conflict');
+      await settle();
+      expect(queue.conflicted()).toBe(true);
+      expect(queue.status()).toBe('Changed elsewhere — choose a version');
+      queue.changed();
+      queue.saveSoon();
+      await vi.advanceTimersByTimeAsync(RETRY_MAX_DELAY_MS);
+      await expect(queue.saveIfDirty()).resolves.toBe(false);
+      expect(answers).toHaveLength(1);
+      expect(queue.unsaved()).toBe(true);
+
+      queue.resolve();
+      queue.saveSoon();
+      await settle();
+      expect(answers).toHaveLength(2);
+    });
+  });
 });

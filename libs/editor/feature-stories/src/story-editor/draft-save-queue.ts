@@ -9,9 +9,11 @@ export const RETRY_MAX_DELAY_MS = 30_000;
 
 /**
  * What became of one save: the server took it, the network failed on the way (retried by
- * itself), or the server refused it (it said why; sending the same draft again would not help).
+ * itself), the server refused it (it said why; sending the same draft again would not help),
+ * or the draft changed elsewhere since the revision the save was based on (nothing is saved
+ * until the author chooses which version to keep, and {@link DraftSaveQueue.resolve}s it).
  */
-export type SaveOutcome = 'saved' | 'offline' | 'refused';
+export type SaveOutcome = 'saved' | 'offline' | 'refused' | 'conflict';
 
 export interface DraftSaveQueueOptions {
   /** Sends the draft; answers how it went (on a refusal it shows the server's reason). */
@@ -34,9 +36,12 @@ export class DraftSaveQueue {
   readonly savedOnce = signal(false);
   /** The last save failed for the network; a retry is scheduled. */
   readonly offline = signal(false);
-  /** Beside the buttons: "Saving…", "Offline — will retry", "Unsaved changes", "Saved", or nothing before the first save. */
+  /** The draft changed elsewhere: no save goes out until the author chooses a version. */
+  readonly conflicted = signal(false);
+  /** Beside the buttons: "Saving…", "Changed elsewhere — choose a version", "Offline — will retry", "Unsaved changes", "Saved", or nothing before the first save. */
   readonly status = computed(() => {
     if (this.saving()) return 'Saving…';
+    if (this.conflicted()) return 'Changed elsewhere — choose a version';
     if (this.offline()) return 'Offline — will retry';
     if (this.options.dirty()) return 'Unsaved changes';
     return this.savedOnce() ? 'Saved' : '';
@@ -59,6 +64,7 @@ export class DraftSaveQueue {
   clear(): void {
     this.savedOnce.set(false);
     this.offline.set(false);
+    this.conflicted.set(false);
     this.queued = false;
     this.retryDelay = RETRY_FIRST_DELAY_MS;
     clearTimeout(this.autosaveTimer);
@@ -78,15 +84,15 @@ export class DraftSaveQueue {
    */
   changed(): void {
     clearTimeout(this.autosaveTimer);
-    if (this.offline() || this.closed) return;
+    if (this.offline() || this.conflicted() || this.closed) return;
     this.autosaveTimer = setTimeout(() => {
       if (this.options.dirty()) this.saveSoon();
     }, AUTOSAVE_DELAY_MS);
   }
 
-  /** Saves now; answers false at once when a save is already under way or saving makes no sense yet. */
+  /** Saves now; answers false at once when a save is already under way, a conflict is open, or saving makes no sense yet. */
   save(): Promise<boolean> {
-    if (this.saving() || !this.options.canSave()) return Promise.resolve(false);
+    if (this.saving() || this.conflicted() || !this.options.canSave()) return Promise.resolve(false);
     clearTimeout(this.autosaveTimer);
     clearTimeout(this.retryTimer);
     this.saving.set(true);
@@ -105,6 +111,11 @@ export class DraftSaveQueue {
   saveSoon(): void {
     if (this.saving()) this.queued = true;
     else void this.save();
+  }
+
+  /** The author chose a version in a conflict: saves may go out again. */
+  resolve(): void {
+    this.conflicted.set(false);
   }
 
   /** The browser says it is online again: retry a save the network dropped without waiting out the backoff. */
@@ -129,6 +140,7 @@ export class DraftSaveQueue {
       this.saving.set(false);
     }
     this.offline.set(outcome === 'offline');
+    this.conflicted.set(outcome === 'conflict');
     if (outcome === 'offline') this.scheduleRetry();
     else this.retryDelay = RETRY_FIRST_DELAY_MS;
     if (outcome === 'saved') this.savedOnce.set(true);

@@ -1,36 +1,37 @@
 import { ChangeDetectionStrategy, Component, computed, effect, inject, input, signal, untracked } from '@angular/core';
 import { RouterLink } from '@angular/router';
-import type { StoryDetail } from '@storyline/contracts';
+import { draftDiffers, type StoryDetail } from '@storyline/contracts';
 import { errorMessage, injectTrpc } from '@storyline/editor/data-access';
-import { connectDraftSaves } from './connect-draft-saves';
-import { DraftSaveQueue, type SaveOutcome } from './draft-save-queue';
+import { DraftConflictPanel } from './draft-conflict-panel';
 import { DraftStatus } from './draft-status';
+import { DraftSync } from './draft-sync';
 import { ForkOrigin } from '../story-jobs/fork-origin';
-import { isNetworkFailure } from './is-network-failure';
 import { JobCard } from '../jobs/job-card';
 import { StoryExportPanel } from '../story-jobs/story-export-panel';
-import { StoryDraft } from './story-draft';
+import { StoryDraft, type SavedDraft } from './story-draft';
+import { storyFields } from './story-fields';
 import { StoryForking } from '../story-jobs/story-forking';
 import { StoryPagesEditor, type PageMediaAdded, type PageMediaRemoved } from './story-pages-editor';
 import { StoryPublishing } from '../story-jobs/story-publishing';
-import { StoryVersionsPanel } from '../story-jobs/story-versions-panel';
+import { StoryVersionsPanel, type OpenedVersion } from '../story-jobs/story-versions-panel';
 import type { GuardsUnsavedChanges } from './unsaved-changes-guard';
 
 /**
  * Edits one story's draft (title, bilingual pages and their images), saves it,
  * publishes, forks and exports it, and opens a published version as the draft,
- * showing each job live. The draft as edited ({@link StoryDraft}), its saves
- * ({@link DraftSaveQueue}) and where it stands against the published versions
+ * showing each job live. The draft as edited ({@link StoryDraft}), its saves and
+ * revisions ({@link DraftSync}) and where it stands against the published versions
  * ({@link DraftStatus}) each live in a piece of their own; this page composes them.
  *
  * No typed word is lost: the draft saves itself shortly after typing stops and before the
  * router leaves the page, Ctrl/Cmd+S saves at once, and leaving with work unsaved (a save
- * that failed, a reload or a closed tab) asks first.
+ * that failed, a reload or a closed tab) asks first. A draft changed elsewhere meanwhile
+ * is never overwritten silently: the author sees both versions and chooses.
  */
 @Component({
   selector: 'sl-story-editor-page',
   changeDetection: ChangeDetectionStrategy.OnPush,
-  imports: [RouterLink, StoryPagesEditor, JobCard, ForkOrigin, StoryExportPanel, StoryVersionsPanel],
+  imports: [RouterLink, StoryPagesEditor, JobCard, ForkOrigin, StoryExportPanel, StoryVersionsPanel, DraftConflictPanel],
   providers: [StoryPublishing, StoryForking],
   template: `
     <a routerLink="/stories" class="back">← My stories</a>
@@ -62,16 +63,17 @@ import type { GuardsUnsavedChanges } from './unsaved-changes-guard';
           </button>
           <span class="toolbar__status" data-testid="save-status" aria-live="polite">{{ saves.status() }}</span>
         </div>
-        @if (formError(); as error) {
+        @if (formError() ?? sync.error(); as error) {
           <p class="error" role="alert" data-testid="form-error">{{ error }}</p>
         }
+        <sl-draft-conflict-panel [conflict]="sync.conflict" [mine]="sync.mine()" (keepMine)="sync.keepMine()" (takeSaved)="sync.takeSaved()" />
         <sl-job-card [follower]="publishing.follower" testIdPrefix="publish" label="Publish" />
         <sl-job-card [follower]="forking.follower" testIdPrefix="fork" label="Fork" />
 
         <sl-story-pages-editor [(pages)]="draft.pages" [storyId]="id()" [library]="draft.library()" (mediaAdded)="addMedia($event)" (mediaRemoved)="removeMedia($event)" />
       </form>
       <sl-story-export-panel [storyId]="id()" [publishedVersion]="publishing.publishedVersion()" [saveDraft]="saves.saveIfDirty" />
-      <sl-story-versions-panel [storyId]="id()" [publishedVersion]="publishing.publishedVersion()" [baseVersion]="status.baseVersion()" [hasChanges]="hasChanges()" (opened)="reloadDraft()" />
+      <sl-story-versions-panel [storyId]="id()" [publishedVersion]="publishing.publishedVersion()" [baseVersion]="status.baseVersion()" [hasChanges]="hasChanges()" (opened)="reloadDraft($event)" />
     } @else {
       <p class="muted">Loading…</p>
     }
@@ -100,7 +102,23 @@ export class StoryEditorPage implements GuardsUnsavedChanges {
   protected readonly loadError = signal<string | null>(null);
   protected readonly formError = signal<string | null>(null);
   protected readonly draft = new StoryDraft();
-  protected readonly saves = new DraftSaveQueue({ send: () => this.send(), dirty: () => this.draft.dirty(), canSave: () => this.loaded() });
+  protected readonly sync = new DraftSync<StoryDetail, SavedDraft>({
+    key: () => `story:${this.id()}`,
+    content: () => this.draft.snapshot(),
+    dirty: () => this.draft.dirty(),
+    canSave: () => this.loaded(),
+    save: (draft, revision) => this.trpc.stories.saveDraft.mutate({ storyId: this.id(), title: draft.title, pages: [...draft.pages], revision }),
+    read: () => this.trpc.stories.get.query({ storyId: this.id() }),
+    saved: (draft, story) => {
+      this.status.show(story);
+      this.draft.markSaved(draft);
+    },
+    show: (story) => this.show(story),
+    holds: (story, draft) => !draftDiffers(draft, story),
+    contentOf: (story) => ({ title: story.title, pages: story.pages }),
+    fields: (draft) => storyFields(draft, this.draft.library()),
+  });
+  protected readonly saves = this.sync.saves;
   protected readonly status = new DraftStatus({ storyId: this.id, publishedVersion: this.publishing.publishedVersion, loaded: this.loaded });
 
   /** Whether opening a version would lose something: unpublished saved changes, or unsaved ones. */
@@ -117,21 +135,24 @@ export class StoryEditorPage implements GuardsUnsavedChanges {
       const id = this.id();
       untracked(() => void this.load(id));
     });
-    connectDraftSaves(this.saves, () => this.draft.snapshot());
   }
 
   /** Before the router leaves the story: saves what is unsaved, and asks only when that fails. */
-  async canLeave(): Promise<boolean> {
-    if (!this.saves.unsaved() || (await this.saves.saveIfDirty())) return true;
-    return window.confirm('Your latest changes could not be saved yet. Leave this page and lose them?');
+  canLeave(): Promise<boolean> {
+    return this.sync.canLeave();
   }
 
-  /** A version was opened as the draft: show it in place of what the form held. */
-  protected async reloadDraft(): Promise<void> {
+  /**
+   * A version was opened as the draft. Asked for here, it replaces what the form held (the
+   * author agreed to that); opened from another tab, it is shown only over nothing unsaved,
+   * and otherwise meets this tab's next save as a conflict.
+   */
+  protected async reloadDraft(opened: OpenedVersion): Promise<void> {
+    if (!opened.requestedHere) return this.sync.catchUp();
     const id = this.id();
     try {
       const story = await this.trpc.stories.get.query({ storyId: id });
-      if (id === this.id()) this.show(story);
+      if (id === this.id()) this.sync.show(story);
     } catch (error) {
       if (id === this.id()) this.formError.set(errorMessage(error));
     }
@@ -180,25 +201,6 @@ export class StoryEditorPage implements GuardsUnsavedChanges {
     this.saves.saveSoon();
   }
 
-  /**
-   * Sends the draft for {@link saves}. A refusal shows the server's reason next to the form;
-   * a network failure shows in the save status instead, since the queue retries it.
-   */
-  private async send(): Promise<SaveOutcome> {
-    const draft = this.draft.snapshot();
-    this.formError.set(null);
-    try {
-      const saved = await this.trpc.stories.saveDraft.mutate({ storyId: this.id(), title: draft.title, pages: [...draft.pages] });
-      this.status.show(saved);
-      this.draft.markSaved(draft);
-      return 'saved';
-    } catch (error) {
-      if (isNetworkFailure(error)) return 'offline';
-      this.formError.set(errorMessage(error));
-      return 'refused';
-    }
-  }
-
   private async load(id: string): Promise<void> {
     this.loaded.set(false);
     this.loadError.set(null);
@@ -209,7 +211,7 @@ export class StoryEditorPage implements GuardsUnsavedChanges {
     try {
       const story = await this.trpc.stories.get.query({ storyId: id });
       // The user may have moved on to another story while this one loaded.
-      if (id === this.id()) this.show(story);
+      if (id === this.id()) this.sync.show(story);
     } catch (error) {
       if (id === this.id()) this.loadError.set(errorMessage(error));
     }

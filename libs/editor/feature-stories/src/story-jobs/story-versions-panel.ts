@@ -19,6 +19,12 @@ function isConflict(error: unknown): boolean {
   return isTRPCClientError(error) && error.data?.code === 'CONFLICT';
 }
 
+/** A version that became the draft, and whether this tab asked for it (the author then agreed to replace the draft). */
+export interface OpenedVersion {
+  version: number;
+  requestedHere: boolean;
+}
+
 /**
  * A story's published versions, each of which can be opened as the draft (a
  * `story-version` job, followed live). When the draft has changes no version holds,
@@ -84,15 +90,18 @@ export class StoryVersionsPanel {
   readonly baseVersion = input.required<number | null>();
   /** Whether the draft (saved or not) differs from its base: opening then asks first. */
   readonly hasChanges = input.required<boolean>();
-  /** A version became the draft: the page reloads it. */
-  readonly opened = output<number>();
+  /** A version became the draft: the page reloads it (over unsaved edits only when this tab asked for it). */
+  readonly opened = output<OpenedVersion>();
+  /** Whether this tab started the job under way, rather than another tab of the same story. */
+  private requestedHere = false;
 
   private readonly trpc = injectTrpc();
   protected readonly follower = injectJobFollower('story-version', {
     endWording: OPENING_WORDING,
     onEnd: (job) => {
       const version = job.result?.['version'];
-      if (job.status === 'Completed' && typeof version === 'number') this.opened.emit(version);
+      if (job.status === 'Completed' && typeof version === 'number') this.opened.emit({ version, requestedHere: this.requestedHere });
+      this.requestedHere = false;
     },
   });
 
@@ -110,6 +119,7 @@ export class StoryVersionsPanel {
       untracked(() => {
         this.error.set(null);
         this.confirming.set(null);
+        this.requestedHere = false;
         this.follower.reset();
         void this.follower.resume(storyId);
       });
@@ -144,6 +154,7 @@ export class StoryVersionsPanel {
     const storyId = this.storyId();
     this.error.set(null);
     this.confirming.set(null);
+    this.requestedHere = true;
     try {
       await this.follower.start(() => this.trpc.stories.openVersion.mutate({ storyId, version, discardChanges }));
     } catch (error) {

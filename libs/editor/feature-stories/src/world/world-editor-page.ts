@@ -3,10 +3,12 @@ import { RouterLink } from '@angular/router';
 import type { WorldImage, WorldImageUploaded, WorldItemDetail } from '@storyline/contracts';
 import { errorMessage, injectJobFollower, injectTrpc, uploadFile } from '@storyline/editor/data-access';
 import { ToastService } from '@storyline/editor/ui';
-import { ItemForm } from '../items/item-form';
+import { ItemForm, NO_EXTRA } from '../items/item-form';
 import { ItemTextFields } from '../items/item-text-fields';
 import { ItemVersionsPanel } from '../items/item-versions-panel';
 import { JobCard } from '../jobs/job-card';
+import { DraftConflictPanel } from '../story-editor/draft-conflict-panel';
+import type { GuardsUnsavedChanges } from '../story-editor/unsaved-changes-guard';
 import { injectWorldKind } from './world-kind';
 
 /**
@@ -17,7 +19,7 @@ import { injectWorldKind } from './world-kind';
 @Component({
   selector: 'sl-world-editor-page',
   changeDetection: ChangeDetectionStrategy.OnPush,
-  imports: [RouterLink, JobCard, ItemTextFields, ItemVersionsPanel],
+  imports: [RouterLink, JobCard, DraftConflictPanel, ItemTextFields, ItemVersionsPanel],
   template: `
     <a [routerLink]="'/' + view.area" class="back">← My {{ view.plural.toLowerCase() }}</a>
     @if (loadError(); as error) {
@@ -51,6 +53,7 @@ import { injectWorldKind } from './world-kind';
         @if (form.error(); as error) {
           <p class="error" role="alert" [attr.data-testid]="kind + '-form-error'">{{ error }}</p>
         }
+        <sl-draft-conflict-panel [conflict]="form.sync.conflict" [mine]="form.sync.mine()" (keepMine)="form.sync.keepMine()" (takeSaved)="form.sync.takeSaved()" />
         <sl-job-card [follower]="versioning" [testIdPrefix]="kind + '-version'" label="Version" />
       </form>
       <sl-item-versions-panel [kind]="kind" [id]="item.id" [latestVersion]="latestVersion()" />
@@ -66,7 +69,7 @@ import { injectWorldKind } from './world-kind';
     .toolbar { display: flex; flex-wrap: wrap; align-items: center; gap: 0.75rem; }
   `,
 })
-export class WorldEditorPage {
+export class WorldEditorPage implements GuardsUnsavedChanges {
   /** From the route (`/regions/:id`, `/heroes/:id`). */
   readonly id = input.required<string>();
 
@@ -88,7 +91,12 @@ export class WorldEditorPage {
   });
 
   protected readonly loadError = signal<string | null>(null);
-  protected readonly form = new ItemForm<WorldItemDetail>({ save: (text) => this.trpc[this.view.area].save.mutate({ id: this.id(), ...text }) });
+  protected readonly form = new ItemForm<WorldItemDetail>({
+    key: () => `${this.kind}:${this.id()}`,
+    save: ({ name, description }, revision) => this.trpc[this.view.area].save.mutate({ id: this.id(), name, description, revision }),
+    read: () => this.trpc[this.view.area].get.query({ id: this.id() }),
+    extra: NO_EXTRA,
+  });
   protected readonly image = signal<WorldImage | null>(null);
   protected readonly latestVersion = signal<number | null>(null);
   protected readonly uploading = signal<number | null>(null);
@@ -105,7 +113,13 @@ export class WorldEditorPage {
     });
   }
 
+  /** Before the router leaves: saves what is unsaved, and asks only when that fails. */
+  canLeave(): Promise<boolean> {
+    return this.form.sync.canLeave();
+  }
+
   private async load(id: string): Promise<void> {
+    this.form.clear();
     this.versioning.reset();
     try {
       this.show(await this.trpc[this.view.area].get.query({ id }));

@@ -6,7 +6,8 @@ import { downloadArtifact } from '../../testing/download-artifact';
 import { draftIllustratedStory } from '../../testing/draft-illustrated-story';
 import { beginHeld } from '../../testing/held-transaction';
 import { jobEnded } from '../../testing/job-ended';
-import { draftStory } from '../../testing/story-fixtures';
+import { saveOver } from '../../testing/save-over';
+import { draftStory, saveDraftOver } from '../../testing/story-fixtures';
 import { postFile, testPng } from '../../testing/test-images';
 import type { TestClient, TestStack } from '../../testing/test-stack';
 import { useTestStack } from '../../testing/use-test-stack';
@@ -114,18 +115,18 @@ describe('removing an image from a draft', () => {
     const withImage = [{ en: 'One', ro: 'Unu', media: [imageId] }];
     const withoutImage = [{ en: 'One', ro: 'Unu', media: [] }];
 
-    await alice.stories.saveDraft.mutate({ storyId, title: 'Pictures', pages: withoutImage });
+    await saveDraftOver(alice, { storyId, title: 'Pictures', pages: withoutImage });
     expect(await blobsUnder(stack.api.blobs, 'media', `${storyId}/`)).toHaveLength(1);
-    expect((await alice.stories.saveDraft.mutate({ storyId, title: 'Pictures', pages: withImage })).pages).toEqual(withImage);
+    expect((await saveDraftOver(alice, { storyId, title: 'Pictures', pages: withImage })).pages).toEqual(withImage);
     await purgeNow();
     expect(await blobsUnder(stack.api.blobs, 'media', `${storyId}/`)).toHaveLength(1);
     expect((await fetch(`${stack.baseUrl}/files/media/${imageId}`, { headers: { cookie: aliceCookie } })).status).toBe(200);
 
-    await alice.stories.saveDraft.mutate({ storyId, title: 'Pictures', pages: withoutImage });
+    await saveDraftOver(alice, { storyId, title: 'Pictures', pages: withoutImage });
     expect((await purgeDeleted(stack.database.db, stack.api.blobs, TEN_MINUTES)).media).toBe(0);
     expect((await purgeNow()).media).toBe(1);
     expect(await blobsUnder(stack.api.blobs, 'media', `${storyId}/`)).toEqual([]);
-    await expect(alice.stories.saveDraft.mutate({ storyId, title: 'Pictures', pages: withImage })).rejects.toThrow(/names images that are not this story/);
+    await expect(saveDraftOver(alice, { storyId, title: 'Pictures', pages: withImage })).rejects.toThrow(/names images that are not this story/);
   });
 });
 
@@ -154,12 +155,12 @@ describe('deleting regions, heroes and epics', () => {
       { kind: 'story' as const, id: storyId },
       { kind: 'region' as const, id: region.id },
     ];
-    await alice.epics.save.mutate({ id: epic.id, name: 'Saga', description: { en: '', ro: '' }, items });
+    await saveOver(alice.epics, { id: epic.id, name: 'Saga', description: { en: '', ro: '' }, items });
 
     await alice.stories.delete.mutate({ storyId });
     const shown = await alice.epics.get.query({ id: epic.id });
     expect(shown.items.map((item) => item.name)).toEqual(['(deleted story)', 'The Valley']);
-    expect((await alice.epics.save.mutate({ id: epic.id, name: 'Saga, still', description: { en: '', ro: '' }, items })).items).toHaveLength(2);
+    expect((await saveOver(alice.epics, { id: epic.id, name: 'Saga, still', description: { en: '', ro: '' }, items })).items).toHaveLength(2);
     const { jobId } = await alice.epics.publish.mutate({ id: epic.id });
     expect((await jobEnded(alice, jobId)).error).toMatch(/an item no longer exists; remove it and save/);
 

@@ -4,6 +4,7 @@ import type { JobWorker } from '@storyline/jobs';
 import { jobEnded } from '../../testing/job-ended';
 import { draftStory } from '../../testing/story-fixtures';
 import type { TestClient, TestStack } from '../../testing/test-stack';
+import { saveOver } from '../../testing/save-over';
 import { useTestStack } from '../../testing/use-test-stack';
 
 let stack: TestStack;
@@ -17,19 +18,19 @@ const description = { en: 'The long road north.', ro: 'Drumul lung spre nord, pr
 
 async function region(client: TestClient, name: string): Promise<string> {
   const { id } = await client.regions.create.mutate({ name });
-  await client.regions.save.mutate({ id, name, description });
+  await saveOver(client.regions, { id, name, description });
   return id;
 }
 
 async function hero(client: TestClient, name: string): Promise<string> {
   const { id } = await client.heroes.create.mutate({ name });
-  await client.heroes.save.mutate({ id, name, description });
+  await saveOver(client.heroes, { id, name, description });
   return id;
 }
 
 async function epicWith(items: EpicItemRef[], name = 'The Northern Saga'): Promise<string> {
   const { id } = await alice.epics.create.mutate({ name });
-  await alice.epics.save.mutate({ id, name, description, items });
+  await saveOver(alice.epics, { id, name, description, items });
   return id;
 }
 
@@ -78,7 +79,7 @@ describe('epics', () => {
       { kind: 'story', id: storyId },
       { kind: 'region', id: regionId },
     ];
-    const saved = await alice.epics.save.mutate({ id: created.id, name: 'The Northern Saga', description, items });
+    const saved = await saveOver(alice.epics, { id: created.id, name: 'The Northern Saga', description, items });
     expect(saved.items).toEqual([
       { kind: 'hero', id: heroId, name: 'Ana the Falconer', version: null },
       { kind: 'story', id: storyId, name: 'The Crossing', version: null },
@@ -96,22 +97,22 @@ describe('epics', () => {
       { kind: 'story', id: b },
       { kind: 'region', id: c },
     ]);
-    await alice.epics.save.mutate({ id, name: 'Reordered', description, items: [{ kind: 'region', id: c }, { kind: 'story', id: a }, { kind: 'story', id: b }] });
+    await saveOver(alice.epics, { id, name: 'Reordered', description, items: [{ kind: 'region', id: c }, { kind: 'story', id: a }, { kind: 'story', id: b }] });
     expect((await alice.epics.get.query({ id })).items.map((item) => item.name)).toEqual(['C', 'A', 'B']);
-    await alice.epics.save.mutate({ id, name: 'Reordered', description, items: [{ kind: 'story', id: b }] });
+    await saveOver(alice.epics, { id, name: 'Reordered', description, items: [{ kind: 'story', id: b }] });
     expect((await admin.epics.get.query({ id })).items.map((item) => item.name)).toEqual(['B']);
   });
 
   it('refuses an item that is not the owner’s, naming it, and an item twice', async () => {
     const bobs = await draftStory(bob, 1, 'Bob’s Tale');
     const id = await epicWith([]);
-    await expect(alice.epics.save.mutate({ id, name: 'x', description, items: [{ kind: 'story', id: bobs }] })).rejects.toMatchObject({
+    await expect(saveOver(alice.epics, { id, name: 'x', description, items: [{ kind: 'story', id: bobs }] })).rejects.toMatchObject({
       message: 'The story “Bob’s Tale” is not yours, so it cannot be in your epic',
       data: { code: 'BAD_REQUEST' },
     });
     const mine = await region(alice, 'Twice');
     await expect(
-      alice.epics.save.mutate({ id, name: 'x', description, items: [{ kind: 'region', id: mine }, { kind: 'region', id: mine }] }),
+      saveOver(alice.epics, { id, name: 'x', description, items: [{ kind: 'region', id: mine }, { kind: 'region', id: mine }] }),
     ).rejects.toThrow(/an item appears in the epic only once/);
     expect((await alice.epics.get.query({ id })).items).toEqual([]);
   });
@@ -119,13 +120,13 @@ describe('epics', () => {
   it('refuses writes by anyone but the owner, and lets admins read', async () => {
     const id = await epicWith([]);
     await expect(bob.epics.get.query({ id })).rejects.toThrow('This epic belongs to another user');
-    await expect(bob.epics.save.mutate({ id, name: 'Mine', description, items: [] })).rejects.toMatchObject({ data: { code: 'FORBIDDEN' } });
+    await expect(saveOver(bob.epics, { id, name: 'Mine', description, items: [] })).rejects.toMatchObject({ data: { code: 'FORBIDDEN' } });
     for (const write of [
-      admin.epics.save.mutate({ id, name: 'Mine', description, items: [] }),
-      admin.epics.publish.mutate({ id }),
-      admin.epics.version.mutate({ id }),
+      () => saveOver(admin.epics, { id, name: 'Mine', description, items: [] }),
+      () => admin.epics.publish.mutate({ id }),
+      () => admin.epics.version.mutate({ id }),
     ]) {
-      await expect(write).rejects.toThrow('Only the owner may change this epic');
+      await expect(write()).rejects.toThrow('Only the owner may change this epic');
     }
     expect((await admin.epics.get.query({ id })).name).toBe('The Northern Saga');
     expect(await admin.epics.versions.query({ id })).toEqual([]);
@@ -137,7 +138,7 @@ describe('epics', () => {
     const id = await epicWith([{ kind: 'story', id: storyId }], 'Versioned Saga');
 
     expect(await ended(alice.epics.version.mutate({ id }))).toMatchObject({ type: 'epic-version', status: 'Completed' });
-    await alice.epics.save.mutate({ id, name: 'Versioned Saga II', description, items: [{ kind: 'story', id: storyId }] });
+    await saveOver(alice.epics, { id, name: 'Versioned Saga II', description, items: [{ kind: 'story', id: storyId }] });
     const published = await ended(alice.epics.publish.mutate({ id }));
     expect(published).toMatchObject({ type: 'epic-publish', status: 'Completed' });
     const version = published.result?.['version'] as number;

@@ -5,7 +5,7 @@ import type { StoryPageInput } from '@storyline/contracts';
 import { sweepExpiredFiles } from '@storyline/job-handlers';
 import { eventually } from '../../../../../../tools/testing/eventually';
 import { blobsUnder } from '../../testing/blobs-under';
-import { draftStory } from '../../testing/story-fixtures';
+import { draftStory, saveDraftOver } from '../../testing/story-fixtures';
 import { postFile, testPng } from '../../testing/test-images';
 import type { TestClient, TestStack } from '../../testing/test-stack';
 import { useTestStack } from '../../testing/use-test-stack';
@@ -40,7 +40,7 @@ async function storyWithImages(pages: number, images: number): Promise<string> {
     }
     drafted.push(page);
   }
-  await alice.stories.saveDraft.mutate({ storyId, title: 'Vulpea și știuca', pages: drafted });
+  await saveDraftOver(alice, { storyId, title: 'Vulpea și știuca', pages: drafted });
   return storyId;
 }
 

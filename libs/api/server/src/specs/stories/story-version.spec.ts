@@ -4,7 +4,7 @@ import type { JobWorker } from '@storyline/jobs';
 import type { AppRouter } from '@storyline/api-router';
 import { draftIllustratedStory } from '../../testing/draft-illustrated-story';
 import { jobEnded } from '../../testing/job-ended';
-import { draftStory } from '../../testing/story-fixtures';
+import { draftStory, saveDraftOver } from '../../testing/story-fixtures';
 import { testPng } from '../../testing/test-images';
 import type { TestClient, TestStack } from '../../testing/test-stack';
 import { useTestStack } from '../../testing/use-test-stack';
@@ -34,7 +34,7 @@ const page = (en: string) => ({ en, ro: `${en} (ro)`, media: [] });
 
 /** Saves `en` as the draft's one page and publishes it; answers the new version number. */
 async function publishText(storyId: string, en: string): Promise<number> {
-  await alice.stories.saveDraft.mutate({ storyId, title: `Story at ${en}`, pages: [page(en)] });
+  await saveDraftOver(alice, { storyId, title: `Story at ${en}`, pages: [page(en)] });
   const { jobId } = await alice.stories.publish.mutate({ storyId });
   const job = await jobEnded(alice, jobId);
   expect(job.status).toBe('Completed');
@@ -67,13 +67,13 @@ describe('opening a published version as the draft', () => {
 
   it('keeps the base version when the draft is saved, and counts the edit as unpublished', async () => {
     const storyId = await storyWithTwoVersions();
-    await alice.stories.saveDraft.mutate({ storyId, title: 'Story at second', pages: [page('second, edited')] });
+    await saveDraftOver(alice, { storyId, title: 'Story at second', pages: [page('second, edited')] });
     expect(await alice.stories.get.query({ storyId })).toMatchObject({ baseVersion: 2, hasUnpublishedChanges: true });
   });
 
   it('refuses with CONFLICT and a sentence when the draft has unpublished changes, starting no job, and opens the version once the user confirms', async () => {
     const storyId = await storyWithTwoVersions();
-    await alice.stories.saveDraft.mutate({ storyId, title: 'Story at second', pages: [page('not published yet')] });
+    await saveDraftOver(alice, { storyId, title: 'Story at second', pages: [page('not published yet')] });
     const error = await alice.stories.openVersion.mutate({ storyId, version: 1 }).catch((e: unknown) => e);
     expect(codeOf(error)).toBe('CONFLICT');
     expect((error as Error).message).toBe('The draft has changes that are not published; confirm to discard them');
@@ -111,7 +111,7 @@ describe('opening a published version as the draft', () => {
     const [imageId] = (await alice.stories.get.query({ storyId })).pages[0].media;
     const { jobId } = await alice.stories.publish.mutate({ storyId });
     expect(await jobEnded(alice, jobId)).toMatchObject({ status: 'Completed' });
-    await alice.stories.saveDraft.mutate({ storyId, title: 'Illustrated', pages: [page('no picture now')] });
+    await saveDraftOver(alice, { storyId, title: 'Illustrated', pages: [page('no picture now')] });
     expect((await alice.stories.get.query({ storyId })).media.map((item) => item.id)).toEqual([imageId]);
 
     const opened = await alice.stories.openVersion.mutate({ storyId, version: 1, discardChanges: true });

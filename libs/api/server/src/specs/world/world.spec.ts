@@ -4,6 +4,7 @@ import type { JobWorker } from '@storyline/jobs';
 import { jobEnded } from '../../testing/job-ended';
 import { postFile, testPng } from '../../testing/test-images';
 import type { TestClient, TestStack } from '../../testing/test-stack';
+import { saveOver } from '../../testing/save-over';
 import { useTestStack } from '../../testing/use-test-stack';
 
 let stack: TestStack;
@@ -39,7 +40,7 @@ describe.each(KINDS)('$area', ({ kind, area, jobType }) => {
   };
   async function filled(name = `The ${kind}`): Promise<string> {
     const { id } = await api(alice).create.mutate({ name });
-    await api(alice).save.mutate({ id, name, description });
+    await saveOver(api(alice), { id, name, description });
     return id;
   }
   async function takeVersion(id: string) {
@@ -50,7 +51,7 @@ describe.each(KINDS)('$area', ({ kind, area, jobType }) => {
   it('creates, saves and reads back, listing only the caller’s own', async () => {
     const created = await api(alice).create.mutate({ name: '  Stonewind  ' });
     expect(created).toMatchObject({ name: 'Stonewind', description: { en: '', ro: '' }, image: null, latestVersion: null });
-    const saved = await api(alice).save.mutate({ id: created.id, name: 'Stonewind Vale', description });
+    const saved = await saveOver(api(alice), { id: created.id, name: 'Stonewind Vale', description });
     expect(await api(alice).get.query({ id: created.id })).toEqual(saved);
     expect(saved.description).toEqual(description);
     expect((await api(alice).list.query()).map((row) => row.id)).toContain(created.id);
@@ -60,8 +61,8 @@ describe.each(KINDS)('$area', ({ kind, area, jobType }) => {
   it('refuses writes by anyone but the owner, and lets admins read', async () => {
     const id = await filled();
     await expect(api(bob).get.query({ id })).rejects.toThrow(`This ${kind} belongs to another user`);
-    await expect(api(bob).save.mutate({ id, name: 'Mine now', description })).rejects.toMatchObject({ data: { code: 'FORBIDDEN' } });
-    await expect(api(admin).save.mutate({ id, name: 'Mine now', description })).rejects.toThrow(`Only the owner may change this ${kind}`);
+    await expect(saveOver(api(bob), { id, name: 'Mine now', description })).rejects.toMatchObject({ data: { code: 'FORBIDDEN' } });
+    await expect(saveOver(api(admin), { id, name: 'Mine now', description })).rejects.toThrow(`Only the owner may change this ${kind}`);
     await expect(api(admin).version.mutate({ id })).rejects.toThrow(`Only the owner may change this ${kind}`);
     expect((await api(admin).get.query({ id })).name).toBe(`The ${kind}`);
     const upload = await postFile(imageUrl(id), bobCookie, { name: 'x.png', bytes: testPng(1) });
@@ -73,7 +74,7 @@ describe.each(KINDS)('$area', ({ kind, area, jobType }) => {
     await expect(api(alice).create.mutate({ name: '   ' })).rejects.toThrow(/the name is required/);
     await expect(api(alice).create.mutate({ name: 'x'.repeat(121) })).rejects.toThrow(/the name is at most 120 characters/);
     const id = await filled();
-    await expect(api(alice).save.mutate({ id, name: 'ok', description: { en: 'a\u0000b', ro: '' } })).rejects.toThrow(/NUL character/);
+    await expect(saveOver(api(alice), { id, name: 'ok', description: { en: 'a\u0000b', ro: '' } })).rejects.toThrow(/NUL character/);
   });
 
   it('takes an image checked by its content, serves it to the owner and admins, and refuses what is not one', async () => {
@@ -96,7 +97,7 @@ describe.each(KINDS)('$area', ({ kind, area, jobType }) => {
     await postFile(imageUrl(id), aliceCookie, { name: 'a.png', bytes: first });
     expect(await takeVersion(id)).toMatchObject({ type: jobType, status: 'Completed', result: { version: 1 } });
 
-    await api(alice).save.mutate({ id, name: 'Second name', description: { en: 'Changed', ro: 'Schimbat' } });
+    await saveOver(api(alice), { id, name: 'Second name', description: { en: 'Changed', ro: 'Schimbat' } });
     const second = testPng(42);
     await postFile(imageUrl(id), aliceCookie, { name: 'b.png', bytes: second });
     expect((await takeVersion(id)).result).toEqual({ version: 2 });
