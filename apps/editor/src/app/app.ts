@@ -49,6 +49,7 @@ import { ActivityPanel, ConnectionStatus, CountBadge, NoticesMenu, ToastHost, To
       <sl-activity-panel
         id="activity-panel"
         [jobs]="activity.jobs()"
+        [connection]="userStream.state()"
         (closed)="activityOpen.set(false)"
         (retryRequested)="retry($event)"
         (cancelRequested)="cancel($event)"

@@ -1,5 +1,6 @@
 import { ChangeDetectionStrategy, Component, computed, input, output } from '@angular/core';
 import { isTerminalStatus, type FollowedJob, type JobView } from '@storyline/contracts';
+import type { ConnectionState } from './connection-status';
 import { JobProgress } from './job-progress';
 
 /**
@@ -28,7 +29,7 @@ import { JobProgress } from './job-progress';
               <code>{{ job.type }}</code>
               <span class="activity__id" [title]="job.id">{{ job.id }}</span>
             </p>
-            <sl-job-progress [job]="job" compact />
+            <sl-job-progress [job]="job" [connection]="connection()" compact />
             @if (job.status === 'Queued' || job.status === 'Running') {
               <button type="button" class="button button--quiet activity__retry" data-testid="activity-cancel" (click)="cancelRequested.emit(job.id)">
                 Cancel
@@ -87,6 +88,8 @@ import { JobProgress } from './job-progress';
 export class ActivityPanel {
   /** The jobs to list, in the order to show them. */
   readonly jobs = input.required<readonly (JobView | FollowedJob)[]>();
+  /** The tab's user stream connection, so each followed job says how it is followed. */
+  readonly connection = input<ConnectionState | null>(null);
   /** The user asked to close the panel. */
   readonly closed = output();
   /** The user asked to start a failed or cancelled job again; carries its id. */

@@ -2,6 +2,7 @@ export { ActivityPanel } from './activity-panel';
 export { ConnectionStatus, type ConnectionState } from './connection-status';
 export { CountBadge } from './count-badge';
 export { FileDrop } from './file-drop';
+export { FOLLOW_MODE_LABELS, followModeOf, type FollowMode } from './follow-mode';
 export { formatByteSize } from './format-byte-size';
 export { formatElapsed } from './format-elapsed';
 export { JobProgress } from './job-progress';

@@ -4,6 +4,28 @@ import { JobStatus, JobType, type Transport } from './job-type';
 
 export const JobId = z.uuid({ message: 'jobId must be a UUID' });
 
+/**
+ * What can cure a failure no retry can: `choose-another-file` (the uploaded file itself is
+ * at fault: import another), `fix-target` (the story, epic, region or hero is at fault:
+ * edit it, at `page` when one page is, then start the job again).
+ */
+export const JobRemedy = z.object({
+  action: z.enum(['choose-another-file', 'fix-target']),
+  /** The 1-based page of the story at fault, when one is. */
+  page: z.number().int().min(1).nullable(),
+});
+export type JobRemedy = z.infer<typeof JobRemedy>;
+
+/** How a failed job failed: whether starting it again can succeed, and what can cure it otherwise. */
+export const JobFailure = z.object({
+  retryable: z.boolean(),
+  remedy: JobRemedy.nullable(),
+});
+export type JobFailure = z.infer<typeof JobFailure>;
+
+/** A failure a retry may cure (the service was down, a worker died): Retry is offered. */
+export const RETRYABLE_FAILURE: JobFailure = { retryable: true, remedy: null };
+
 /** A job as every client sees it, whether it arrived by push or by polling. */
 export const JobView = z.object({
   id: z.string(),
@@ -19,6 +41,8 @@ export const JobView = z.object({
   startedAt: z.string().nullable(),
   completedAt: z.string().nullable(),
   error: z.string().nullable(),
+  /** How it failed, while its status is `Failed`; null otherwise. */
+  failure: JobFailure.nullable(),
   result: z.record(z.string(), z.unknown()).nullable(),
   /** Sequence number of the newest event applied to this view. */
   lastSeq: z.number().int(),

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { TRPCClientError } from '@trpc/client';
-import { Subject } from 'rxjs';
+import { BehaviorSubject, Subject } from 'rxjs';
 import type { UserStreamMessage } from '@storyline/contracts';
 import { connectUserStream, type UserStreamEnvelope, type UserStreamUpdate } from './connect-user-stream';
 
@@ -192,5 +192,46 @@ describe('connectUserStream', () => {
     await vi.advanceTimersByTimeAsync(600_000);
     expect(server.connections).toHaveLength(2);
     expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it('drops the connection while offline, tries nothing, and reconnects from its place the moment the network returns', async () => {
+    const server = fakeServer();
+    const online$ = new BehaviorSubject(true);
+    const { states } = run(server.open, { online$ });
+    server.latest().stream.next({ id: '7', data: snapshot });
+    // Deep into the backoff: the next attempt would be 8 s away.
+    for (const delayMs of [1_000, 2_000, 4_000]) await dropAndWait(server, delayMs);
+    server.latest().stream.error(new Error('offline'));
+
+    online$.next(false);
+    expect(server.latest().stream.observed).toBe(false);
+    await vi.advanceTimersByTimeAsync(600_000);
+    expect(server.connections).toHaveLength(4);
+    expect(states()).toEqual(['reconnecting', 'live', 'reconnecting', 'offline']);
+
+    online$.next(true);
+    expect(server.connections).toHaveLength(5);
+    expect(server.latest().lastEventId).toBe('7');
+    server.latest().stream.next({ id: '8', data: flags });
+    expect(states()).toEqual(['reconnecting', 'live', 'reconnecting', 'offline', 'reconnecting', 'live']);
+  });
+
+  it('reconnects at once when woken while it waits out a backoff, and ignores a wake while live', async () => {
+    const server = fakeServer();
+    const wake$ = new Subject<void>();
+    run(server.open, { wake$ });
+    server.latest().stream.next({ id: '3', data: snapshot });
+    wake$.next();
+    expect(server.connections).toHaveLength(1);
+
+    for (const delayMs of [1_000, 2_000]) await dropAndWait(server, delayMs);
+    server.latest().stream.error(new Error('still down'));
+    expect(server.connections).toHaveLength(3);
+    wake$.next();
+    expect(server.connections).toHaveLength(4);
+    expect(server.latest().lastEventId).toBe('3');
+    // The count started over: a failure now waits 1 s, not 8.
+    await dropAndWait(server, 1_000);
+    expect(server.connections).toHaveLength(5);
   });
 });

@@ -1,5 +1,5 @@
 import { ChangeDetectionStrategy, Component, computed, inject, input, linkedSignal, signal } from '@angular/core';
-import { errorMessage, FileTransfer, type JobFollower } from '@storyline/editor/data-access';
+import { errorMessage, FileTransfer, UserStream, type JobFollower } from '@storyline/editor/data-access';
 import { formatByteSize, JobProgress } from '@storyline/editor/ui';
 
 /** The file a completed job left, read from its result. */
@@ -30,7 +30,7 @@ const KEPT_FORMAT = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', ti
         @if (label(); as label) {
           <h3 class="card-job__label">{{ label }}</h3>
         }
-        <sl-job-progress [job]="job" />
+        <sl-job-progress [job]="job" [connection]="stream.state()" />
         @if (artifact(); as file) {
           <div class="card-job__file">
             <span class="card-job__name" [attr.data-testid]="testIdPrefix() + '-file-name'">{{ file.fileName }}</span>
@@ -83,6 +83,7 @@ export class JobCard {
   readonly label = input('');
 
   private readonly files = inject(FileTransfer);
+  protected readonly stream = inject(UserStream);
   protected readonly downloading = signal(false);
   /** Why the last Download, Cancel or Retry failed; cleared when another job comes on screen. */
   protected readonly actionError = linkedSignal<string | undefined, string | null>({
