@@ -6,6 +6,7 @@ export { FOLLOW_MODE_LABELS, followModeOf, type FollowMode } from './follow-mode
 export { formatByteSize } from './format-byte-size';
 export { formatElapsed } from './format-elapsed';
 export { JobProgress } from './job-progress';
+export { jobPhrase, jobTargetKind, jobTargetLink, type JobTargetKind } from './job-words';
 export { NoticesMenu } from './notices-menu';
 export { SecondClock } from './second-clock';
 export { ToastHost } from './toast-host';

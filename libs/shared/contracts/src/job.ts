@@ -51,6 +51,16 @@ export const JobView = z.object({
 });
 export type JobView = z.infer<typeof JobView>;
 
+/** Whether starting `job` again can succeed: it was cancelled, or failed in a way a retry may cure. */
+export function canRetryJob(job: Pick<JobView, 'status' | 'failure'>): boolean {
+  return job.status === 'Cancelled' || (job.status === 'Failed' && job.failure?.retryable !== false);
+}
+
+/** What can cure `job`'s failure when a retry cannot; null when Retry is the answer, or nothing is. */
+export function jobRemedy(job: Pick<JobView, 'status' | 'failure'>): JobRemedy | null {
+  return job.status === 'Failed' && job.failure?.retryable === false ? job.failure.remedy : null;
+}
+
 /**
  * A job the editor follows: its view as it stands, and how its updates arrive
  * (the job type's flag picks the transport). The page and the job list show both.
@@ -60,6 +70,38 @@ export type FollowedJob = JobView & {
   /** Push was chosen but the user stream is unavailable, so this job is being polled instead. */
   fellBack: boolean;
 };
+
+/**
+ * A job with the title of what it works on, as the server joins it: a story's title, an
+ * epic's, region's or hero's name; null when that is gone (deleted) or not made yet (an import's story).
+ */
+export const TitledJob = JobView.extend({ targetTitle: z.string().nullable() });
+export type TitledJob = z.infer<typeof TitledJob>;
+
+/** A job in the editor's Activity list: as its history, the stream or following last saw it, with its target's title. */
+export type ActivityJob = TitledJob | (FollowedJob & Pick<TitledJob, 'targetTitle'>);
+
+/** Where a page of job history ends: the last job's queued time (to the microsecond) and id, as `jobs.history` hands it out. */
+export const JobHistoryCursor = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z\|[0-9a-f-]{36}$/, { message: 'before must be a cursor from a previous page' });
+export type JobHistoryCursor = z.infer<typeof JobHistoryCursor>;
+
+/** The most jobs one page of history holds. */
+export const JOB_HISTORY_MAX_PAGE = 50;
+
+/** One page of the caller's jobs (an admin's: everyone's), newest first, older than `before` when given. */
+export const JobHistoryInput = z.object({
+  before: JobHistoryCursor.nullish(),
+  limit: z.number().int().min(1).max(JOB_HISTORY_MAX_PAGE, { message: `limit must be at most ${JOB_HISTORY_MAX_PAGE}` }).default(20),
+});
+export type JobHistoryInput = z.input<typeof JobHistoryInput>;
+
+/** A page of job history; `next` asks for the page after it, null on the last. */
+export interface JobHistoryPage {
+  jobs: TitledJob[];
+  next: JobHistoryCursor | null;
+}
 
 export const GetJobInput = z.object({ jobId: JobId });
 export type GetJobInput = z.infer<typeof GetJobInput>;

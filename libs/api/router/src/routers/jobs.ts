@@ -1,8 +1,8 @@
 import { and, desc, eq } from 'drizzle-orm';
 import { randomUUID } from 'node:crypto';
-import { CancelJobInput, DomainError, GetJobInput, JobType, OnMyJobsInput, RetryJobInput, WatchJobInput, type JobRemedy, type UserStreamMessage, type WatchedJobMessage } from '@storyline/contracts';
+import { CancelJobInput, DomainError, GetJobInput, JobHistoryInput, JobType, OnMyJobsInput, RetryJobInput, WatchJobInput, type JobRemedy, type UserStreamMessage, type WatchedJobMessage } from '@storyline/contracts';
 import { jobs } from '@storyline/db';
-import { cancelJob, enqueueJob, getJobFor, insertJob, toJobView } from '@storyline/jobs';
+import { cancelJob, enqueueJob, getJobFor, getTitledJobFor, insertJob, readJobHistory, toJobView } from '@storyline/jobs';
 import { z } from 'zod';
 import { createIterableSink } from '../streams/iterable-sink';
 import { prepareUserStream, prepareWatchedJob } from '../streams/prepare-stream';
@@ -33,6 +33,15 @@ export const jobsRouter = router({
     ctx.metrics.pollingRequests.inc({ job_type: job.type });
     return job;
   }),
+
+  /** A job with its target's title, for the job's own page. Only its owner or an admin may see it. */
+  describe: authedProcedure.input(GetJobInput).query(({ ctx, input }) => getTitledJobFor(ctx.db, ctx.user, input.jobId)),
+
+  /**
+   * The caller's jobs (an admin's: everyone's), newest first, each with its target's title,
+   * a bounded page at a time: the Activity panel's "Show older" passes the `next` of the page before.
+   */
+  history: authedProcedure.input(JobHistoryInput).query(({ ctx, input }) => readJobHistory(ctx.db, ctx.user, input.before ?? null, input.limit)),
 
   /** The caller's newest job of a type for a target, so a reopened page can pick up a running job. */
   latestFor: authedProcedure

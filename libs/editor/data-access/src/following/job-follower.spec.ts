@@ -125,6 +125,18 @@ describe('JobFollower', () => {
     expect(follower.canRetry()).toBe(false);
   });
 
+  it('offers no retry for a failure no retry can cure, but its remedy, and retries nothing when asked', async () => {
+    const { source, stream } = fakeSource();
+    const follower = new JobFollower('story-import', source);
+    await follower.start(async () => ({ jobId: 'job-1', status: 'Queued' }));
+    const remedy = { action: 'choose-another-file', page: null } as const;
+    stream('job-1').next(followed('job-1', 'Failed', { error: 'not a story archive', failure: { retryable: false, remedy } }));
+    expect(follower.canRetry()).toBe(false);
+    expect(follower.remedy()).toEqual(remedy);
+    await follower.retry();
+    expect(source.retry).not.toHaveBeenCalled();
+  });
+
   it("stops showing the previous export's file as soon as another export starts", async () => {
     const { source, stream } = fakeSource();
     const follower = new JobFollower('story-export', source);

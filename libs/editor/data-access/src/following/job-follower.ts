@@ -1,6 +1,6 @@
 import { computed, signal } from '@angular/core';
 import type { Observable, Subscription } from 'rxjs';
-import { isTerminalStatus, type FollowedJob, type JobStarted, type JobType, type JobView } from '@storyline/contracts';
+import { canRetryJob, isTerminalStatus, jobRemedy, type FollowedJob, type JobStarted, type JobType, type JobView } from '@storyline/contracts';
 
 /** What a {@link JobFollower} needs from the API; `injectJobFollower` wires the real ones. */
 export interface JobFollowerSource {
@@ -62,8 +62,13 @@ export class JobFollower {
   });
   /** Whether the job on screen ended in a way that starting it again could fix. */
   readonly canRetry = computed(() => {
-    const status = this.current()?.status;
-    return !this.requesting() && (status === 'Failed' || status === 'Cancelled');
+    const job = this.current();
+    return !this.requesting() && job !== null && canRetryJob(job);
+  });
+  /** What can cure the job on screen when a retry cannot (choose another file, fix the story); null otherwise. */
+  readonly remedy = computed(() => {
+    const job = this.current();
+    return job ? jobRemedy(job) : null;
   });
 
   /** Whether the job on screen is still queued or running, so it can be cancelled. */
