@@ -50,6 +50,8 @@ import { ActivityPanel, ConnectionStatus, CountBadge, NoticesMenu, ToastHost, To
         id="activity-panel"
         [jobs]="activity.jobs()"
         [connection]="userStream.state()"
+        [older]="activity.olderJobs()"
+        (olderRequested)="showOlder()"
         (closed)="activityOpen.set(false)"
         (retryRequested)="retry($event)"
         (cancelRequested)="cancel($event)"
@@ -129,6 +131,14 @@ export class App {
       this.toasts.show('info', 'The job was started again');
     } catch (error) {
       this.toasts.show('error', `Could not retry the job: ${errorMessage(error)}`);
+    }
+  }
+
+  protected async showOlder(): Promise<void> {
+    try {
+      await this.activity.showOlder();
+    } catch (error) {
+      this.toasts.show('error', `Could not load older jobs: ${errorMessage(error)}`);
     }
   }
 
