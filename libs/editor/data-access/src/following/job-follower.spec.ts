@@ -35,7 +35,7 @@ describe('JobFollower', () => {
     const follower = new JobFollower('story-export', source, { onEnd });
 
     await follower.start(async () => ({ jobId: 'job-1', status: 'Queued' }));
-    expect(source.follow).toHaveBeenCalledWith('job-1', 'story-export');
+    expect(source.follow).toHaveBeenCalledWith('job-1', 'story-export', undefined);
     expect(follower.busy()).toBe(true);
     stream('job-1').next(followed('job-1', 'Running'));
     expect(follower.busy()).toBe(true);
@@ -116,7 +116,7 @@ describe('JobFollower', () => {
 
     await follower.retry();
     expect(source.retry).toHaveBeenCalledWith('job-1');
-    expect(source.follow).toHaveBeenLastCalledWith('job-2', 'story-export');
+    expect(source.follow).toHaveBeenLastCalledWith('job-2', 'story-export', undefined);
     expect(follower.job()).toBeNull();
     expect(follower.canRetry()).toBe(false);
     expect(follower.busy()).toBe(true);
@@ -212,7 +212,7 @@ describe('JobFollower', () => {
     expect(source.follow).not.toHaveBeenCalled();
 
     started.next(aJobView({ id: 'from-tab-2', type: 'story-export', targetId: TARGET }));
-    expect(source.follow).toHaveBeenCalledWith('from-tab-2', 'story-export');
+    expect(source.follow).toHaveBeenCalledWith('from-tab-2', 'story-export', undefined);
     stream('from-tab-2').next(followed('from-tab-2', 'Running'));
     stream('from-tab-2').next(followed('from-tab-2', 'Completed'));
     expect(follower.job()?.id).toBe('from-tab-2');
