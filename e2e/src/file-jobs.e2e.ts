@@ -4,6 +4,7 @@ import type { JobType, Transport } from '@storyline/contracts';
 import { readStoryArchive } from '@storyline/story-archive';
 import { buildRawZip } from '@storyline/story-archive/testing';
 import { normaliseText, readPdf, testImages } from '@storyline/story-document/testing';
+import { AppShell } from './app-shell.po';
 import { expect, test } from './fixtures';
 import { expectImageLoaded, StoryFilesPage, StoryImportPanel, type TestFile } from './file-jobs.po';
 import { PASSWORDS } from './login.po';
@@ -178,4 +179,13 @@ test('a broken ZIP’s import offers no Retry but Choose another file, which imp
   await (await chooser).setFiles(goodZip);
   await expect(imports.result).toContainText('Chosen again', JOB_TIMEOUT);
   await expect(alice.getByTestId('import-remedy')).toHaveCount(0);
+
+  // The Activity panel says the same of the failed import: no Retry, the remedy instead.
+  const shell = new AppShell(alice);
+  await shell.openActivity();
+  const row = shell.activityJob(failedJobId ?? '');
+  await expect(row).toHaveAttribute('data-status', 'Failed');
+  await expect(row.getByTestId('activity-job-link')).toHaveText('Import of a story');
+  await expect(row.getByTestId('activity-retry')).toHaveCount(0);
+  await expect(row.getByTestId('activity-remedy')).toHaveText('Choose another file');
 });

@@ -7,7 +7,7 @@ import type { UserStreamMessage } from '@storyline/contracts';
  * being (re)opened, `unavailable` once the reconnects are used up; then followed jobs
  * are polled (their `fellBack`) until the stream comes back. The header shows
  * `unavailable` as "polling", which is what the tab does meanwhile. `offline` while the
- * browser has no network: nothing is heard and nothing is tried until it returns.
+ * browser says it has no network and the stream has not shown otherwise.
  */
 export type UserStreamState = 'live' | 'reconnecting' | 'unavailable' | 'offline';
 
@@ -60,7 +60,9 @@ export interface ConnectUserStreamOptions {
   /**
    * Whether the browser has a network, as it changes (emits at once; default: always).
    * Going offline drops the connection (it may linger, deaf, otherwise) and the state
-   * turns `offline`; coming back reconnects at once, not after a backoff.
+   * turns `offline`; the backoff goes on (the browser may be wrong: a server on localhost
+   * answers without a network), and the first message turns it `live`. Coming back
+   * reconnects at once, not after a backoff.
    */
   online$?: Observable<boolean>;
   /**
@@ -76,8 +78,8 @@ export interface ConnectUserStreamOptions {
  * seen; once data flows again the count starts over. When every attempt failed the
  * state turns `unavailable` and the stream is tried again every 30 s in the background;
  * the first message of a connection that works turns it `live` again. While `online$`
- * says the browser is offline nothing is tried; its return, and each `wake$`, reconnect
- * at once with the count started over.
+ * says the browser is offline the state is `offline`; its return, and each `wake$`,
+ * reconnect at once with the count started over.
  */
 export function connectUserStream(open: OpenUserStream, options: ConnectUserStreamOptions = {}): Observable<UserStreamUpdate> {
   const { retryDelaysMs = PUSH_RETRY_DELAYS_MS, backgroundRetryMs = 30_000, openTimeoutMs = 25_000 } = options;
@@ -104,7 +106,8 @@ export function connectUserStream(open: OpenUserStream, options: ConnectUserStre
       if (stopped) return;
       const exhausted = failuresInARow > retryDelaysMs.length;
       // Background attempts keep followed jobs polled: only a working stream ends that.
-      if (exhausted) enter('unavailable');
+      if (offline) enter('offline');
+      else if (exhausted) enter('unavailable');
       else if (state !== 'unavailable') enter('reconnecting');
       waiting = true;
       timer = setTimeout(connect, exhausted ? backgroundRetryMs : retryDelaysMs[failuresInARow - 1]);
@@ -120,7 +123,8 @@ export function connectUserStream(open: OpenUserStream, options: ConnectUserStre
     const reconnectNow = () => {
       drop();
       failuresInARow = 0;
-      if (state !== 'unavailable') enter('reconnecting');
+      if (offline) enter('offline');
+      else if (state !== 'unavailable') enter('reconnecting');
       connect();
     };
 
@@ -146,6 +150,8 @@ export function connectUserStream(open: OpenUserStream, options: ConnectUserStre
           delivered = true;
           clearTimeout(timer);
           failuresInARow = 0;
+          // A stream that delivers proves a network, whatever the browser said.
+          offline = false;
           enter('live');
         },
         error: (error: unknown) => {
@@ -163,14 +169,8 @@ export function connectUserStream(open: OpenUserStream, options: ConnectUserStre
     };
 
     const network = (options.online$ ?? of(true)).subscribe((online) => {
-      if (!online) {
-        offline = true;
-        waiting = false;
-        drop();
-        return enter('offline');
-      }
-      if (!offline && state !== null) return;
-      offline = false;
+      if (online === !offline && state !== null) return;
+      offline = !online;
       reconnectNow();
     });
     const wakes = (options.wake$ ?? EMPTY).subscribe(() => {
