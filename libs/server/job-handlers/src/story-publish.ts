@@ -18,7 +18,7 @@ const PublishableDraft = z.object({
     .min(1, 'a story needs at least one page before it can be published')
     .superRefine((pages, ctx) => {
       pages.forEach((page, index) => {
-        if (!page.en.trim()) ctx.addIssue({ code: 'custom', message: `page ${index + 1} has no English text` });
+        if (!page.en.trim()) ctx.addIssue({ code: 'custom', path: [index, 'en'], message: `page ${index + 1} has no English text` });
       });
     }),
 });
