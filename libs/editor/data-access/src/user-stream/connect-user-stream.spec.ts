@@ -223,7 +223,7 @@ describe('connectUserStream', () => {
     expect(states()).toEqual(['offline', 'live']);
   });
 
-  it('reconnects at once when woken while it waits out a backoff, and ignores a wake while live', async () => {
+  it('reconnects at once when woken while it waits out a backoff, keeping its count, and ignores a wake while live', async () => {
     const server = fakeServer();
     const wake$ = new Subject<void>();
     run(server.open, { wake$ });
@@ -237,8 +237,12 @@ describe('connectUserStream', () => {
     wake$.next();
     expect(server.connections).toHaveLength(4);
     expect(server.latest().lastEventId).toBe('3');
-    // The count started over: a failure now waits 1 s, not 8.
-    await dropAndWait(server, 1_000);
+    // The failures still count: the next wait is the fourth step's 8 s, so a stream that stays
+    // down is called unavailable on time however often the tab is shown.
+    server.latest().stream.error(new Error('down again'));
+    await vi.advanceTimersByTimeAsync(7_999);
+    expect(server.connections).toHaveLength(4);
+    await vi.advanceTimersByTimeAsync(1);
     expect(server.connections).toHaveLength(5);
   });
 });

@@ -67,7 +67,8 @@ export interface ConnectUserStreamOptions {
   online$?: Observable<boolean>;
   /**
    * Moments worth trying again at once (the tab came back on screen): a reconnect that
-   * is waiting out its backoff is made now, so the tab catches up without delay.
+   * is waiting out its backoff is made now, so the tab catches up without delay; the
+   * failures counted so far still count.
    */
   wake$?: Observable<unknown>;
 }
@@ -78,8 +79,8 @@ export interface ConnectUserStreamOptions {
  * seen; once data flows again the count starts over. When every attempt failed the
  * state turns `unavailable` and the stream is tried again every 30 s in the background;
  * the first message of a connection that works turns it `live` again. While `online$`
- * says the browser is offline the state is `offline`; its return, and each `wake$`,
- * reconnect at once with the count started over.
+ * says the browser is offline the state is `offline`; its return reconnects at once with
+ * the count started over, and each `wake$` makes a waiting attempt at once.
  */
 export function connectUserStream(open: OpenUserStream, options: ConnectUserStreamOptions = {}): Observable<UserStreamUpdate> {
   const { retryDelaysMs = PUSH_RETRY_DELAYS_MS, backgroundRetryMs = 30_000, openTimeoutMs = 25_000 } = options;
@@ -119,10 +120,14 @@ export function connectUserStream(open: OpenUserStream, options: ConnectUserStre
       connection = null;
     };
 
-    /** Reconnects now rather than when the backoff says, with the count started over. */
-    const reconnectNow = () => {
+    /**
+     * Reconnects now rather than when the backoff says. The network's return starts the count
+     * over; a wake does not, so a tab shown again and again cannot keep a dead stream from
+     * ever being called unavailable (and its jobs polled).
+     */
+    const reconnectNow = (startOver: boolean) => {
       drop();
-      failuresInARow = 0;
+      if (startOver) failuresInARow = 0;
       if (offline) enter('offline');
       else if (state !== 'unavailable') enter('reconnecting');
       connect();
@@ -171,10 +176,10 @@ export function connectUserStream(open: OpenUserStream, options: ConnectUserStre
     const network = (options.online$ ?? of(true)).subscribe((online) => {
       if (online === !offline && state !== null) return;
       offline = !online;
-      reconnectNow();
+      reconnectNow(true);
     });
     const wakes = (options.wake$ ?? EMPTY).subscribe(() => {
-      if (waiting && !offline) reconnectNow();
+      if (waiting && !offline) reconnectNow(false);
     });
     return () => {
       stopped = true;
