@@ -87,7 +87,8 @@ export class JobPage {
     if (!job) return [];
     const moments: [string, string | null, string][] = [
       ['Queued', job.queuedAt, 'job-page-queued'],
-      ['Started', job.startedAt, 'job-page-started'],
+      // The stream's events do not carry the start; the job as read does.
+      ['Started', job.startedAt ?? this.titled()?.startedAt ?? null, 'job-page-started'],
       [job.status === 'Completed' ? 'Completed' : 'Ended', job.completedAt, 'job-page-ended'],
     ];
     return moments.flatMap(([label, at, testId]) => (at ? [{ label, at: TIME_FORMAT.format(new Date(at)), testId }] : []));
