@@ -1,8 +1,8 @@
 import type { Transport } from '@storyline/contracts';
-import postgres from 'postgres';
 import { AppShell } from './app-shell.po';
 import { expect, test } from './fixtures';
 import { StoryFilesPage } from './file-jobs.po';
+import { holdStories } from './hold-stories';
 import { FlagsPage } from './flags.po';
 import { StorylineApi } from './storyline-api';
 import { StoryEditorPage } from './story-editor.po';
@@ -12,35 +12,6 @@ const pages = [
   { en: 'The lantern waited by the window.', ro: 'Felinarul a așteptat lângă fereastră.', media: [] },
   { en: 'Nobody came for it that night.', ro: 'Nimeni nu a venit după el în noaptea aceea.', media: [] },
 ];
-
-/**
- * Locks the stories table against row locks (reads go on): a publish renders its pages
- * and then waits in its completing transaction (its `SELECT … FOR UPDATE` of the story),
- * Running, until `release()`. The lock is real Postgres (the stack's embedded one), so
- * the job is held without a sleep. A table lock takes no transaction id, so it does not
- * hold back the event feed (a row lock would: the feed delivers an event only once every
- * older transaction has ended). Saving a draft would wait too, so the publish is started
- * through the API and the editor picks the running job up when it opens.
- */
-async function holdStories(): Promise<{ release(): Promise<void> }> {
-  const sql = postgres(`postgres://storyline:storyline@127.0.0.1:${process.env['E2E_PG_PORT']}/storyline`, { max: 1, onnotice: () => undefined });
-  let release!: () => void;
-  let locked!: () => void;
-  const isLocked = new Promise<void>((resolve) => (locked = resolve));
-  const held = sql.begin(async (tx) => {
-    await tx`lock table stories in exclusive mode`;
-    locked();
-    await new Promise<void>((resolve) => (release = resolve));
-  });
-  await isLocked;
-  return {
-    async release() {
-      release();
-      await held;
-      await sql.end();
-    },
-  };
-}
 
 for (const transport of ['push', 'polling'] as Transport[]) {
   test(`alice cancels a running publish from its card, sees it Cancelled, and retries it (${transport})`, async ({ signIn }) => {

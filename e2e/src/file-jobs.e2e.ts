@@ -2,7 +2,9 @@ import { readFile } from 'node:fs/promises';
 import type { APIRequestContext, Page } from '@playwright/test';
 import type { JobType, Transport } from '@storyline/contracts';
 import { readStoryArchive } from '@storyline/story-archive';
+import { buildRawZip } from '@storyline/story-archive/testing';
 import { normaliseText, readPdf, testImages } from '@storyline/story-document/testing';
+import { AppShell } from './app-shell.po';
 import { expect, test } from './fixtures';
 import { expectImageLoaded, StoryFilesPage, StoryImportPanel, type TestFile } from './file-jobs.po';
 import { PASSWORDS } from './login.po';
@@ -150,4 +152,40 @@ test.describe('file jobs', () => {
       });
     });
   }
+});
+
+test('a broken ZIP’s import offers no Retry but Choose another file, which imports a good one', async ({ signIn }, testInfo) => {
+  const alice = await signIn('alice');
+  const editor = await openNewStory(alice, 'Chosen again');
+  await editor.addImage(0, png(5));
+  const goodZip = await exportZip(editor, 'push', testInfo.outputPath('good.zip'));
+  const brokenZip = { name: 'broken.zip', mimeType: 'application/zip', buffer: buildRawZip([{ name: 'story.json', data: Buffer.from('{ "title": "half a story') }]) };
+
+  const imports = new StoryImportPanel(alice);
+  await imports.open();
+  await imports.importZip(brokenZip);
+  await expect(imports.job).toHaveAttribute('data-status', 'Failed', JOB_TIMEOUT);
+  await expect(imports.job.getByTestId('job-error')).toContainText('story.json is not valid JSON');
+  await expect(alice.getByTestId('import-retry')).toHaveCount(0);
+
+  // Any client may ask anyway: the server refuses, saying what helps instead.
+  const failedJobId = await imports.job.getAttribute('data-job-id');
+  const refused = await alice.request.post('/trpc/jobs.retry', { data: { jobId: failedJobId } });
+  expect(refused.status()).toBe(409);
+  expect(await refused.text()).toContain('choose another file');
+
+  const chooser = alice.waitForEvent('filechooser');
+  await alice.getByTestId('import-choose-file').click();
+  await (await chooser).setFiles(goodZip);
+  await expect(imports.result).toContainText('Chosen again', JOB_TIMEOUT);
+  await expect(alice.getByTestId('import-remedy')).toHaveCount(0);
+
+  // The Activity panel says the same of the failed import: no Retry, the remedy instead.
+  const shell = new AppShell(alice);
+  await shell.openActivity();
+  const row = shell.activityJob(failedJobId ?? '');
+  await expect(row).toHaveAttribute('data-status', 'Failed');
+  await expect(row.getByTestId('activity-job-link')).toHaveText('Import of a story');
+  await expect(row.getByTestId('activity-retry')).toHaveCount(0);
+  await expect(row.getByTestId('activity-remedy')).toHaveText('Choose another file');
 });

@@ -116,8 +116,9 @@ export class StoryImportPanel {
     await expect(this.page.getByTestId('import-section')).toBeVisible();
   }
 
-  async importZip(path: string): Promise<void> {
-    await this.page.getByTestId('import-file').setInputFiles(path);
+  /** Picks a file to import: a path on disk, or bytes made by the test. */
+  async importZip(file: string | TestFile): Promise<void> {
+    await this.page.getByTestId('import-file').setInputFiles(file);
   }
 
   get job(): Locator {

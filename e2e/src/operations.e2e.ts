@@ -34,3 +34,27 @@ test('the operations page follows a job live to Completed and charts every proce
   expect(countRequests(admin, 'jobs.get')).toBe(0);
   expect(countRequests(admin, 'ops.poisoned')).toBe(0);
 });
+
+test('the operations charts’ time axis shows the samples’ real times, in order, each once', async ({ signIn }) => {
+  const admin = await signIn('admin');
+  const ops = new OperationsPage(admin);
+  await ops.open();
+  const axis = ops.eventsChart.locator('canvas');
+  const labels = async () => ((await axis.getAttribute('data-x-ticks')) ?? '').split('|').filter(Boolean);
+  // Two samples of a process (every 5 s) put the axis over a stretch of real time.
+  await expect.poll(async () => (await labels()).length, { timeout: 30_000 }).toBeGreaterThanOrEqual(2);
+
+  const seconds = (await labels()).map((label) => {
+    const [hours, minutes, secs = '0'] = label.split(':');
+    return Number(hours) * 3600 + Number(minutes) * 60 + Number(secs);
+  });
+  expect(seconds.every(Number.isFinite)).toBe(true);
+  expect(new Set(seconds).size).toBe(seconds.length);
+  expect(seconds).toEqual([...seconds].sort((a, b) => a - b));
+  // The browser's own clock, in its own time zone: every tick lies within the last few minutes, not at midnight 1970.
+  const now = await admin.evaluate(() => {
+    const date = new Date();
+    return date.getHours() * 3600 + date.getMinutes() * 60 + date.getSeconds();
+  });
+  for (const tick of seconds) expect((now - tick + 86_400) % 86_400).toBeLessThan(5 * 60);
+});

@@ -1,5 +1,5 @@
 import { expect, type APIRequestContext } from '@playwright/test';
-import type { JobStarted, JobTypeFlag, StoryDetail, StoryPageInput } from '@storyline/contracts';
+import type { JobStarted, JobTypeFlag, JobView, StoryDetail, StoryPageInput } from '@storyline/contracts';
 
 /**
  * The API as a test drives it over plain HTTP: tRPC procedures are `POST /trpc/<path>`
@@ -51,6 +51,13 @@ export class StorylineApi {
     const response = await this.request.post(`/trpc/${path}`, { data: input ?? {} });
     expect(response.ok(), `${path}: ${await response.text()}`).toBe(true);
     return ((await response.json()) as { result: { data: T } }).result.data;
+  }
+
+  /** One job as `jobs.get` answers it. */
+  async job(jobId: string): Promise<JobView> {
+    const response = await this.request.get(`/trpc/jobs.get?input=${encodeURIComponent(JSON.stringify({ jobId }))}`);
+    expect(response.ok(), `jobs.get: ${await response.text()}`).toBe(true);
+    return ((await response.json()) as { result: { data: JobView } }).result.data;
   }
 
   /** Calls a query without input and answers its data. */

@@ -29,6 +29,11 @@ export const appRoutes: Routes = [
     loadChildren: () => import('@storyline/editor/feature-stories').then((m) => m.epicsRoutes),
   },
   {
+    path: 'jobs',
+    canActivate: [authGuard],
+    loadChildren: () => import('@storyline/editor/feature-stories').then((m) => m.jobsRoutes),
+  },
+  {
     path: 'admin',
     canActivate: [adminGuard],
     loadChildren: () => import('@storyline/editor/feature-admin').then((m) => m.adminRoutes),

@@ -56,6 +56,9 @@ import { ActivityPanel, ConnectionStatus, CountBadge, NoticesMenu, ToastHost, To
       <sl-activity-panel
         id="activity-panel"
         [jobs]="activity.jobs()"
+        [connection]="userStream.state()"
+        [older]="activity.olderJobs()"
+        (olderRequested)="showOlder()"
         (closed)="closeActivity()"
         (retryRequested)="retry($event)"
         (cancelRequested)="cancel($event)"
@@ -168,6 +171,14 @@ export class App {
       this.toasts.show('info', 'The job was started again');
     } catch (error) {
       this.toasts.show('error', `Could not retry the job: ${errorMessage(error)}`);
+    }
+  }
+
+  protected async showOlder(): Promise<void> {
+    try {
+      await this.activity.showOlder();
+    } catch (error) {
+      this.toasts.show('error', `Could not load older jobs: ${errorMessage(error)}`);
     }
   }
 

@@ -9,7 +9,7 @@ export { FileTransfer } from './files/file-transfer';
 export { uploadFile } from './files/upload-file';
 export { UploadQueue } from './files/upload-queue';
 export { FlagsStore } from './flags/flags-store';
-export { injectJobFollower } from './following/inject-job-follower';
+export { injectJobFollower, injectJobFollowerFactory } from './following/inject-job-follower';
 export type { JobEndWording } from './following/job-end-wording';
 export type { JobFollower } from './following/job-follower';
 export { NoticeBoard } from './notices/notice-board';

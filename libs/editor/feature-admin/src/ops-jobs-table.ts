@@ -1,5 +1,5 @@
 import { ChangeDetectionStrategy, Component, computed, DestroyRef, inject, input, output, signal } from '@angular/core';
-import { isTerminalStatus, JobStatus, JobType, type JobView } from '@storyline/contracts';
+import { canRetryJob, isTerminalStatus, JobStatus, JobType, type JobView } from '@storyline/contracts';
 import { formatElapsed, JobProgress, SecondClock } from '@storyline/editor/ui';
 
 /** A row of the table: the job, whose it is, how long since it was queued, and what may be done with it. */
@@ -99,7 +99,7 @@ export class OpsJobsTable {
         age: formatElapsed(now - Date.parse(job.queuedAt)),
         canCancel: !isTerminalStatus(job.status),
         // An admin retries any failed job as an operator; the new job stays its owner's.
-        canRetry: job.status === 'Failed' || job.status === 'Cancelled',
+        canRetry: canRetryJob(job),
       }));
   });
 

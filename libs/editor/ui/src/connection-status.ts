@@ -1,15 +1,16 @@
 import { ChangeDetectionStrategy, Component, computed, input } from '@angular/core';
 
-/** How the user stream stands: live, reconnecting to it, or unavailable (jobs are polled until it is back). */
-export type ConnectionState = 'live' | 'reconnecting' | 'unavailable';
+/** How the user stream stands: live, reconnecting to it, unavailable (jobs are polled until it is back), or offline (no network). */
+export type ConnectionState = 'live' | 'reconnecting' | 'unavailable' | 'offline';
 
 /** The one word the header shows: while the stream is unavailable the tab is polling, and says so. */
-const LABELS: Record<ConnectionState, string> = { live: 'live', reconnecting: 'reconnecting', unavailable: 'polling' };
+const LABELS: Record<ConnectionState, string> = { live: 'live', reconnecting: 'reconnecting', unavailable: 'polling', offline: 'offline' };
 
 const EXPLANATIONS: Record<ConnectionState, string> = {
   live: 'Job updates arrive the moment they happen',
   reconnecting: 'The update stream dropped; reconnecting',
   unavailable: 'The update stream is unavailable; checking jobs periodically and retrying the stream',
+  offline: 'The browser is offline; jobs catch up as soon as the network returns',
 };
 
 /** The header's indicator of the job update connection: a coloured dot and one word. */
@@ -29,7 +30,7 @@ const EXPLANATIONS: Record<ConnectionState, string> = {
     .status--live { background: var(--sl-success-bg); color: var(--sl-success); }
     .status--reconnecting { background: var(--sl-accent-bg); color: var(--sl-accent); }
     .status--reconnecting .status__dot { animation: pulse 1s ease-in-out infinite alternate; }
-    .status--unavailable { background: #fdf3dc; color: #8a5a00; }
+    .status--unavailable, .status--offline { background: #fdf3dc; color: #8a5a00; }
     @keyframes pulse { from { opacity: 1; } to { opacity: 0.3; } }
     @media (prefers-reduced-motion: reduce) { .status--reconnecting .status__dot { animation: none; } }
   `,

@@ -1,5 +1,7 @@
-import { booleanAttribute, ChangeDetectionStrategy, Component, computed, effect, inject, input } from '@angular/core';
+import { booleanAttribute, ChangeDetectionStrategy, Component, computed, effect, inject, input, linkedSignal } from '@angular/core';
 import { isTerminalStatus, type FollowedJob, type JobStatus, type JobView } from '@storyline/contracts';
+import type { ConnectionState } from './connection-status';
+import { FOLLOW_MODE_LABELS, followModeOf } from './follow-mode';
 import { formatElapsed } from './format-elapsed';
 import { SecondClock } from './second-clock';
 
@@ -12,7 +14,12 @@ const STATUS_TONES: Record<JobStatus, 'muted' | 'active' | 'success' | 'danger'>
   Cancelled: 'muted',
 };
 
-/** A job's live state: status, phase, progress bar, message, time since it was queued, and transport. */
+/**
+ * A job's state: status, phase, progress bar, message, time since it was queued, and
+ * for a followed job how it is followed right now. The time runs only while the job
+ * is heard live; otherwise it stands at the moment the tab last heard of the job, so
+ * a job that ended unheard never looks as if it were still running.
+ */
 @Component({
   selector: 'sl-job-progress',
   changeDetection: ChangeDetectionStrategy.OnPush,
@@ -21,7 +28,7 @@ const STATUS_TONES: Record<JobStatus, 'muted' | 'active' | 'success' | 'danger'>
       <div class="job__head">
         <span [class]="'job__status job__status--' + tone()" data-testid="job-status">{{ job().status }}</span>
         <span class="job__phase" data-testid="job-phase">{{ job().phase ?? '—' }}</span>
-        <span class="job__elapsed" data-testid="job-elapsed" title="Since the job was queued">{{ elapsed() }}</span>
+        <span class="job__elapsed" data-testid="job-elapsed" [attr.data-ticking]="ticking()" [title]="elapsedTitle()">{{ elapsed() }}</span>
       </div>
       <div
         class="job__bar"
@@ -41,6 +48,9 @@ const STATUS_TONES: Record<JobStatus, 'muted' | 'active' | 'success' | 'danger'>
       @if (followed(); as followed) {
         <p class="job__transport">
           Updates by <span data-testid="job-transport">{{ followed.transport }}</span>
+          @if (mode(); as mode) {
+            · <span class="job__mode" data-testid="job-following" [attr.data-mode]="mode">{{ modeLabel() }}</span>
+          }
           @if (followed.fellBack) {
             <span class="job__fallback" data-testid="job-fallback">(live updates unavailable, checking periodically)</span>
           }
@@ -80,6 +90,7 @@ const STATUS_TONES: Record<JobStatus, 'muted' | 'active' | 'success' | 'danger'>
     .job__message { margin: 0; min-height: 1.2em; }
     .job__error { margin: 0; color: var(--sl-danger); }
     .job__transport { margin: 0; font-size: 0.85rem; color: var(--sl-muted); }
+    .job__mode { font-weight: 600; }
   `,
 })
 export class JobProgress {
@@ -87,6 +98,8 @@ export class JobProgress {
   readonly job = input.required<JobView | FollowedJob>();
   /** Tighter and frameless, for lists of many jobs. */
   readonly compact = input(false, { transform: booleanAttribute });
+  /** The tab's user stream connection; with a followed job it tells how the job is followed right now. */
+  readonly connection = input<ConnectionState | null>(null);
 
   private readonly clock = inject(SecondClock);
   protected readonly followed = computed(() => {
@@ -95,18 +108,41 @@ export class JobProgress {
   });
   protected readonly terminal = computed(() => isTerminalStatus(this.job().status));
   protected readonly tone = computed(() => STATUS_TONES[this.job().status]);
+  /** How the open job is followed right now; null when that is not known or no longer matters. */
+  protected readonly mode = computed(() => {
+    const followed = this.followed();
+    const connection = this.connection();
+    return followed && connection && !this.terminal() ? followModeOf(followed.transport, connection) : null;
+  });
+  protected readonly modeLabel = computed(() => {
+    const mode = this.mode();
+    return mode ? FOLLOW_MODE_LABELS[mode] : '';
+  });
+  /** Whether the time runs: the job is open and, when followed, heard live. */
+  protected readonly ticking = computed(() => !this.terminal() && (this.mode() ?? 'live') === 'live');
+  /**
+   * When the tab last heard of the open job: taken afresh at each new state of it and
+   * each change of how it is followed, so a stopped time stands at the last thing heard.
+   */
+  private readonly heardAt = linkedSignal({
+    source: () => ({ seq: this.job().lastSeq, mode: this.mode() }),
+    computation: () => Date.now(),
+  });
   protected readonly elapsed = computed(() => {
     const job = this.job();
-    const end = this.terminal() && job.completedAt ? Date.parse(job.completedAt) : this.clock.now();
+    const end = this.terminal() && job.completedAt ? Date.parse(job.completedAt) : this.ticking() ? this.clock.now() : this.heardAt();
     return formatElapsed(end - Date.parse(job.queuedAt));
   });
+  protected readonly elapsedTitle = computed(() =>
+    this.terminal() || this.ticking() ? 'Since the job was queued' : 'Since the job was queued, as last heard: it is not being heard live',
+  );
 
   constructor() {
-    // Hold the clock only while the job runs. The effect's cleanup lets go when the
-    // job turns terminal and when the component is destroyed (effects are bound to
-    // the component's DestroyRef), so a finished or closed job keeps nothing ticking.
+    // Hold the clock only while the time runs. The effect's cleanup lets go when the
+    // job turns terminal or stops being heard live, and when the component is destroyed
+    // (effects are bound to its DestroyRef), so nothing ticks for a job not heard.
     effect((onCleanup) => {
-      if (!this.terminal()) onCleanup(this.clock.hold());
+      if (this.ticking()) onCleanup(this.clock.hold());
     });
   }
 }

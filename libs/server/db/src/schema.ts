@@ -13,7 +13,7 @@ import {
   uuid,
 } from 'drizzle-orm/pg-core';
 import { deletedAt, deletedIndex } from './deleted-at';
-import type { JobStatus, JobType, MediaContentType, MediaState, NoticeLevel, StoryPageInput, Transport, UserRole } from '@storyline/contracts';
+import type { JobFailure, JobStatus, JobType, MediaContentType, MediaState, NoticeLevel, StoryPageInput, Transport, UserRole } from '@storyline/contracts';
 
 const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
 
@@ -97,6 +97,8 @@ export const jobs = pgTable(
     payload: jsonb('payload').$type<Record<string, unknown>>().notNull(),
     result: jsonb('result').$type<Record<string, unknown>>(),
     error: text('error'),
+    /** How a failed job failed: whether a retry can succeed, and what can cure it otherwise. Null on other statuses (and on jobs failed before it existed: those count as retryable). */
+    failure: jsonb('failure').$type<JobFailure>(),
     /** Sequence of the newest event; the row lock on this counter orders a job's events. */
     lastSeq: integer('last_seq').notNull().default(0),
     queuedAt: timestamp('queued_at', { withTimezone: true }).notNull().defaultNow(),

@@ -58,9 +58,9 @@ async function storyExport({ payload, db, report, job, signal }: JobContext, ser
   const stored = await storeArtifact(services, job, { fileName, contentType: 'application/zip', content, signal }).catch((error: unknown) => {
     if (error instanceof BlobMissingError) {
       const missing = source.media.find((row) => row.blobName === error.blobName);
-      throw new JobInputError(`The image ${missing?.fileName ?? ''} is missing from storage; remove it from its page and export again.`);
+      throw new JobInputError(`The image ${missing?.fileName ?? ''} is missing from storage; remove it from its page and export again.`, { remedy: { action: 'fix-target', page: null } });
     }
-    if (error instanceof ArchiveError) throw new JobInputError(error.message);
+    if (error instanceof ArchiveError) throw new JobInputError(error.message, { remedy: { action: 'fix-target', page: null } });
     throw error;
   });
 

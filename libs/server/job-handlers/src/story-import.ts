@@ -23,7 +23,7 @@ export const storyImportJob: JobTypeDefinition = { type: 'story-import', timeout
 async function storyImport({ payload, db, report, job, signal, attempt }: JobContext, services: FileJobServices): Promise<JobCompletion> {
   const { uploadId, storyId } = StoryImportPayload.parse(payload);
   const [upload] = await db.select().from(uploads).where(eq(uploads.id, uploadId));
-  if (!upload || upload.deletedAt) throw new JobInputError('The uploaded file is no longer kept; upload it again.');
+  if (!upload || upload.deletedAt) throw new JobInputError('The uploaded file is no longer kept; upload it again.', { remedy: { action: 'choose-another-file', page: null } });
 
   // An earlier attempt that died mid-way may have left images; the story does not exist yet, so none are in use.
   await removeBlobsUnder(services, `${storyId}/`);
@@ -67,14 +67,15 @@ async function storyImport({ payload, db, report, job, signal, attempt }: JobCon
         .set({ deletedAt: new Date() })
         .where(and(eq(uploads.id, uploadId), isNull(uploads.deletedAt)))
         .returning({ id: uploads.id });
-      if (!taken) throw new JobInputError('This file was already imported; upload it again to import it once more.');
+      if (!taken) throw new JobInputError('This file was already imported; upload it again to import it once more.', { remedy: { action: 'choose-another-file', page: null } });
       return { storyId, title: archive.title, pageCount: pages.length, mediaCount: rows.length };
     });
     await services.blobs.delete('uploads', upload.blobName).catch((error: unknown) => services.log.warn({ err: error }, 'could not delete an imported upload'));
     return completion;
   } catch (error) {
     await Promise.allSettled(stored.map((name) => services.blobs.delete('media', name)));
-    if (error instanceof ArchiveError) throw new JobInputError(error.message);
+    // The file itself is at fault: the same file fails the same way, another one may not.
+    if (error instanceof ArchiveError) throw new JobInputError(error.message, { remedy: { action: 'choose-another-file', page: null } });
     throw error;
   } finally {
     await rm(zipPath, { force: true });

@@ -69,13 +69,14 @@ describe('story-publish', () => {
   });
 
   it.each([
-    { what: 'a page without English text, naming the page', pages: [{ en: 'ok', ro: 'ok' }, { en: '  ', ro: 'doar română' }], error: 'The draft cannot be published: page 2 has no English text' },
-    { what: 'no page at all', pages: [], error: 'The draft cannot be published: a story needs at least one page before it can be published' },
-  ])('fails at once, rendering nothing, for $what', async ({ pages, error }) => {
+    { what: 'a page without English text, naming the page', pages: [{ en: 'ok', ro: 'ok' }, { en: '  ', ro: 'doar română' }], error: 'The draft cannot be published: page 2 has no English text', page: 2 },
+    { what: 'no page at all', pages: [], error: 'The draft cannot be published: a story needs at least one page before it can be published', page: null },
+  ])('fails at once, rendering nothing, with no retry but fixing the story, for $what', async ({ pages, error, page }) => {
     const { storyId } = await insertStory(stack, 'Not ready', pages);
     stack.startWorker();
 
-    expect(await stack.jobEnded(await publish(storyId))).toMatchObject({ status: 'Failed', error, dequeueCount: 1 });
+    const failure = { retryable: false, remedy: { action: 'fix-target', page } };
+    expect(await stack.jobEnded(await publish(storyId))).toMatchObject({ status: 'Failed', error, failure, dequeueCount: 1 });
     expect(await versionsOf(storyId)).toEqual([]);
     expect(await stack.blobsUnder('published', `${storyId}/`)).toEqual([]);
   });
@@ -88,6 +89,8 @@ describe('story-publish', () => {
     expect(await stack.jobEnded(await publish(storyId))).toMatchObject({
       status: 'Failed',
       error: 'The draft cannot be published: images on page 2 are not in place yet',
+      // The copy finishes on its own: the user's Retry can succeed.
+      failure: { retryable: true, remedy: null },
     });
   });
 

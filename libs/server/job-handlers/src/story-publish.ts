@@ -18,7 +18,7 @@ const PublishableDraft = z.object({
     .min(1, 'a story needs at least one page before it can be published')
     .superRefine((pages, ctx) => {
       pages.forEach((page, index) => {
-        if (!page.en.trim()) ctx.addIssue({ code: 'custom', message: `page ${index + 1} has no English text` });
+        if (!page.en.trim()) ctx.addIssue({ code: 'custom', path: [index, 'en'], message: `page ${index + 1} has no English text` });
       });
     }),
 });
@@ -41,7 +41,10 @@ async function storyPublish({ payload, db, report, job, signal }: JobContext, se
   await report.phase('validate', 10);
   const draft = await readTarget(db, stories, storyId, 'story');
   const checked = PublishableDraft.safeParse(draft);
-  if (!checked.success) throw new JobInputError(`The draft cannot be published: ${checked.error.issues.map((i) => i.message).join('; ')}`);
+  if (!checked.success) {
+    const page = pageAtFault(checked.error.issues);
+    throw new JobInputError(`The draft cannot be published: ${checked.error.issues.map((i) => i.message).join('; ')}`, { remedy: { action: 'fix-target', page } });
+  }
   const pages = checked.data.pages;
   const ready = new Set(
     (await db.select({ id: media.id, state: media.state }).from(media).where(eq(media.storyId, storyId)))
@@ -49,7 +52,8 @@ async function storyPublish({ payload, db, report, job, signal }: JobContext, se
       .map((row) => row.id),
   );
   const missing = pages.flatMap((page, index) => (page.media.some((id) => !ready.has(id)) ? [index + 1] : []));
-  if (missing.length > 0) throw new JobInputError(`The draft cannot be published: images on page ${missing.join(', ')} are not in place yet`);
+  // Images still being copied (a fork's) will be in place soon: the user's Retry can succeed.
+  if (missing.length > 0) throw new JobInputError(`The draft cannot be published: images on page ${missing.join(', ')} are not in place yet`, { retryable: true });
 
   try {
     await report.phase('render', 20);
@@ -89,4 +93,10 @@ async function removeRendition(services: FileJobServices, storyId: string, jobId
     .then((rows) => rows.length > 0, () => true);
   if (committed) return;
   for await (const name of services.blobs.list('published', `${storyId}/${jobId}/`)) await services.blobs.delete('published', name).catch(() => undefined);
+}
+
+/** The 1-based page the first problem of a draft lies on (`pages.2.en` → 3), or null when it is not on a page. */
+export function pageAtFault(issues: readonly { path: readonly PropertyKey[] }[]): number | null {
+  const path = issues[0]?.path ?? [];
+  return path[0] === 'pages' && typeof path[1] === 'number' ? path[1] + 1 : null;
 }

@@ -10,3 +10,4 @@ export * from './start-job';
 export * from './sweep-stale-jobs';
 export * from './worker/job-worker';
 export type { ListenToChannel } from './worker/listen-for-wakeups';
+export * from './titled-jobs';

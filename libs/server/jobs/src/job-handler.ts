@@ -1,5 +1,5 @@
 import { ZodError } from 'zod';
-import type { JobType, JobView } from '@storyline/contracts';
+import type { JobFailure, JobRemedy, JobType, JobView } from '@storyline/contracts';
 import type { Db } from '@storyline/db';
 import type { Logger } from 'pino';
 import type { JobCompletion, JobReporter } from './job-reporter';
@@ -27,24 +27,40 @@ export interface JobDefinition {
   timeoutMs: number;
 }
 
+/** How a {@link JobInputError} may be cured. */
+export interface JobInputErrorOptions {
+  /** What the user can do that a retry cannot (choose another file, fix the story). */
+  remedy?: JobRemedy;
+  /**
+   * Whether the user's own Retry may succeed later (say, images still being copied), though
+   * the worker does not retry it at once. Default false: the same input fails the same way.
+   */
+  retryable?: boolean;
+}
+
 /**
- * A failure no retry can cure (a broken upload, a story that no longer exists): the job
- * fails at once with this message, which is written for the user.
+ * A failure the worker does not retry (a broken upload, a story that no longer exists):
+ * the job fails at once with this message, which is written for the user, and says
+ * whether the user's Retry can succeed or what can cure it instead.
  */
 export class JobInputError extends Error {
-  constructor(message: string) {
+  readonly failure: JobFailure;
+
+  constructor(message: string, options: JobInputErrorOptions = {}) {
     super(message);
     this.name = 'JobInputError';
+    this.failure = { retryable: options.retryable ?? false, remedy: options.remedy ?? null };
   }
 }
 
 /**
- * A run that passed its type's timeout. The job fails at once, without a retry: a job
- * that ran that long once would most likely do it again, holding a worker each time.
+ * A run that passed its type's timeout. The job fails at once, without the worker's retry:
+ * a job that ran that long once would most likely do it again, holding a worker each time.
+ * The user may still retry it, when the service is less busy.
  */
 export class JobTimedOutError extends JobInputError {
   constructor(readonly timeoutMs: number) {
-    super(`The job timed out after ${formatDuration(timeoutMs)}.`);
+    super(`The job timed out after ${formatDuration(timeoutMs)}.`, { retryable: true });
     this.name = 'JobTimedOutError';
   }
 }
@@ -65,6 +81,17 @@ export function formatDuration(ms: number): string {
  */
 export function isPermanentFailure(error: unknown): boolean {
   return error instanceof JobInputError || error instanceof ZodError;
+}
+
+/**
+ * Whether the user's Retry of a job that failed with `error` can succeed, and what can
+ * cure it otherwise: a handler's {@link JobInputError} says; a payload that fails its
+ * schema never will; anything else (storage down, a crash) may pass.
+ */
+export function jobFailureOf(error: unknown): JobFailure {
+  if (error instanceof JobInputError) return error.failure;
+  if (error instanceof ZodError) return { retryable: false, remedy: null };
+  return { retryable: true, remedy: null };
 }
 
 /**

@@ -1,4 +1,4 @@
-import type { JobEvent, JobView } from '@storyline/contracts';
+import { RETRYABLE_FAILURE, type JobEvent, type JobView } from '@storyline/contracts';
 import type { jobEvents, jobs } from '@storyline/db';
 
 type JobRow = typeof jobs.$inferSelect;
@@ -21,6 +21,7 @@ export function toJobView(row: JobRow): JobView {
     startedAt: iso(row.startedAt),
     completedAt: iso(row.completedAt),
     error: row.error,
+    failure: row.status === 'Failed' ? (row.failure ?? RETRYABLE_FAILURE) : null,
     result: row.result ?? null,
     lastSeq: row.lastSeq,
     parentJobId: row.parentJobId,

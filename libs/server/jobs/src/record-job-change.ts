@@ -36,7 +36,10 @@ export async function recordJobChange(tx: Tx, jobId: string, change: JobChange):
     .returning({ lastSeq: jobs.lastSeq });
   if (!updated) return null;
   const { kind, ...data } = change.event;
-  const [row] = await tx.insert(jobEvents).values({ jobId, seq: updated.lastSeq, kind, data }).returning();
+  // A job's end is dated once, so push (the event's time) and polling (the row's) tell the same
+  // end; the transaction's own time would not do, since a completing one may have waited on a lock.
+  const createdAt = change.set.completedAt instanceof Date ? change.set.completedAt : new Date();
+  const [row] = await tx.insert(jobEvents).values({ jobId, seq: updated.lastSeq, kind, data, createdAt }).returning();
   const event = toJobEvent(row);
   await notifyJobEvent(tx, event);
   return event;

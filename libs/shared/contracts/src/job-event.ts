@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { JobStatus, JobType, type JobTypeFlag } from './job-type';
-import { JobView } from './job';
+import { JobRemedy, RETRYABLE_FAILURE, type JobView } from './job';
 import type { Notice } from './notice';
 import type { OpsSample } from './ops';
 
@@ -13,7 +13,8 @@ export const JobEvent = z.discriminatedUnion('kind', [
   z.object({ ...base, kind: z.literal('progress'), progress: z.number(), message: z.string().nullable() }),
   z.object({ ...base, kind: z.literal('warning'), message: z.string() }),
   z.object({ ...base, kind: z.literal('completed'), result: z.record(z.string(), z.unknown()) }),
-  z.object({ ...base, kind: z.literal('failed'), error: z.string() }),
+  /** `retryable` and `remedy` are absent from events written before failures were told apart: those count as retryable. */
+  z.object({ ...base, kind: z.literal('failed'), error: z.string(), retryable: z.boolean().optional(), remedy: JobRemedy.nullable().optional() }),
   z.object({ ...base, kind: z.literal('cancelled') }),
   z.object({ ...base, kind: z.literal('superseded'), supersededBy: z.string() }),
 ]);
@@ -64,8 +65,10 @@ export function applyJobEvent(job: JobView, event: JobEvent): JobView {
     // A finished job speaks through its status, result or error, not its last message.
     case 'completed':
       return { ...next, status: 'Completed', progress: 100, result: event.result, message: null, completedAt: event.at };
-    case 'failed':
-      return { ...next, status: 'Failed', error: event.error, message: null, completedAt: event.at };
+    case 'failed': {
+      const failure = { retryable: event.retryable ?? RETRYABLE_FAILURE.retryable, remedy: event.remedy ?? null };
+      return { ...next, status: 'Failed', error: event.error, failure, message: null, completedAt: event.at };
+    }
     case 'cancelled':
       return { ...next, status: 'Cancelled', message: null, completedAt: event.at };
     case 'superseded':

@@ -1,8 +1,8 @@
 import { and, desc, eq } from 'drizzle-orm';
 import { randomUUID } from 'node:crypto';
-import { CancelJobInput, DomainError, GetJobInput, JobType, OnMyJobsInput, RetryJobInput, WatchJobInput, type UserStreamMessage, type WatchedJobMessage } from '@storyline/contracts';
+import { CancelJobInput, DomainError, GetJobInput, JobHistoryInput, JobType, OnMyJobsInput, RetryJobInput, WatchJobInput, type JobRemedy, type UserStreamMessage, type WatchedJobMessage } from '@storyline/contracts';
 import { jobs } from '@storyline/db';
-import { cancelJob, enqueueJob, getJobFor, insertJob, toJobView } from '@storyline/jobs';
+import { cancelJob, enqueueJob, getJobFor, getTitledJobFor, insertJob, readJobHistory, toJobView } from '@storyline/jobs';
 import { z } from 'zod';
 import { createIterableSink } from '../streams/iterable-sink';
 import { prepareUserStream, prepareWatchedJob } from '../streams/prepare-stream';
@@ -10,6 +10,18 @@ import type { Context } from '../context';
 import { errorReference } from '../error-reference';
 import { toStreamError } from '../streams/stream-error';
 import { authedProcedure, router } from '../trpc';
+
+/** What a refused retry advises instead, by remedy. */
+const REMEDY_ADVICE: Record<JobRemedy['action'], string> = {
+  'choose-another-file': 'choose another file and import that instead',
+  'fix-target': 'fix what the error names and start the job again',
+};
+
+/** Why a retry was refused, and what to do instead: the same input would fail the same way. */
+function cannotRetryMessage(remedy: JobRemedy | null): string {
+  const advice = remedy ? `; ${REMEDY_ADVICE[remedy.action]}` : '';
+  return `Retrying cannot help: this job would fail the same way${advice}.`;
+}
 
 /** Messages an in-process subscriber may fall behind before its stream is ended. */
 const IN_PROCESS_QUEUE = 1_000;
@@ -21,6 +33,15 @@ export const jobsRouter = router({
     ctx.metrics.pollingRequests.inc({ job_type: job.type });
     return job;
   }),
+
+  /** A job with its target's title, for the job's own page. Only its owner or an admin may see it. */
+  describe: authedProcedure.input(GetJobInput).query(({ ctx, input }) => getTitledJobFor(ctx.db, ctx.user, input.jobId)),
+
+  /**
+   * The caller's jobs (an admin's: everyone's), newest first, each with its target's title,
+   * a bounded page at a time: the Activity panel's "Show older" passes the `next` of the page before.
+   */
+  history: authedProcedure.input(JobHistoryInput).query(({ ctx, input }) => readJobHistory(ctx.db, ctx.user, input.before ?? null, input.limit)),
 
   /** The caller's newest job of a type for a target, so a reopened page can pick up a running job. */
   latestFor: authedProcedure
@@ -47,12 +68,14 @@ export const jobsRouter = router({
    * story id where the job creates a story). Its owner may, and an admin as an operator
    * (the operations page): the new job stays the owner's, replays the owner's own request,
    * and its first event says who retried it. A job is retried once; asking again (a
-   * double click, a second tab) answers the job the first retry started.
+   * double click, a second tab) answers the job the first retry started. A job whose
+   * failure no retry can cure (a broken file, an invalid story) is refused, saying what can.
    */
   retry: authedProcedure.input(RetryJobInput).mutation(async ({ ctx, input }) => {
     const job = await getJobFor(ctx.db, ctx.user, input.jobId);
     if (job.ownerId !== ctx.user.id && ctx.user.role !== 'admin') throw new DomainError('FORBIDDEN', 'Only the job’s owner or an admin may retry it');
     if (job.status !== 'Failed' && job.status !== 'Cancelled') throw new DomainError('CONFLICT', `Only a failed or cancelled job can be retried; this one is ${job.status}`);
+    if (job.failure?.retryable === false) throw new DomainError('CONFLICT', cannotRetryMessage(job.failure.remedy));
     const retried = await ctx.db.transaction(async (tx) => {
       const [row] = await tx.select().from(jobs).where(eq(jobs.id, job.id)).for('update');
       if (row.retriedAs) return { jobId: row.retriedAs, isNew: false };

@@ -28,11 +28,15 @@ export class FollowedJobs {
   private readonly stream = inject(UserStream);
   private readonly follows = new Map<string, Observable<FollowedJob>>();
 
-  /** Follows one job until it ends; `jobType` selects the transport from the flags. */
-  follow(jobId: string, jobType: JobType): Observable<FollowedJob> {
+  /**
+   * Follows one job until it ends; `jobType` selects the transport from the flags. `seen`
+   * is the job as the caller already read it: one that has ended is shown as it is, even
+   * when it ended too long ago for the user stream to list it.
+   */
+  follow(jobId: string, jobType: JobType, seen?: JobView): Observable<FollowedJob> {
     const existing = this.follows.get(jobId);
     if (existing) return existing;
-    const shared = defer(() => this.start(jobId, jobType)).pipe(
+    const shared = defer(() => this.start(jobId, jobType, seen)).pipe(
       finalize(() => {
         if (this.follows.get(jobId) === shared) this.follows.delete(jobId);
       }),
@@ -43,12 +47,12 @@ export class FollowedJobs {
     return shared;
   }
 
-  private start(jobId: string, jobType: JobType): Observable<FollowedJob> {
+  private start(jobId: string, jobType: JobType, seen?: JobView): Observable<FollowedJob> {
     return defer(() => this.flags.transportFor(jobType)).pipe(
       switchMap((transport) => {
         const as = (job: JobView): FollowedJob => ({ ...job, transport, fellBack: false });
         // A job the user stream already saw end needs no following, whatever the transport.
-        const known = this.stream.view(jobId);
+        const known = this.stream.view(jobId) ?? seen;
         if (known && isTerminalStatus(known.status)) return of(as(known));
         if (transport === 'polling') return this.poll(jobId).pipe(map(as));
         const push = this.push(jobId, transport);

@@ -31,33 +31,46 @@ function noticeMessage(job: FollowedJob): JobEndMessage | null {
  * through the {@link NoticeBoard} in the page's words, so it is not also a notice.
  */
 export function injectJobFollower(type: JobType, options: PageJobFollowerOptions = {}): JobFollower {
+  return injectJobFollowerFactory()(type, options);
+}
+
+/**
+ * Makes {@link injectJobFollower}'s followers later, for a page that learns the job's type
+ * only once it has read the job (the job page). Call in an injection context; every follower
+ * made is stopped when the caller is destroyed.
+ */
+export function injectJobFollowerFactory(): (type: JobType, options?: PageJobFollowerOptions) => JobFollower {
   const trpc = injectTrpc();
   const followed = inject(FollowedJobs);
   const onScreen = inject(JobsOnScreen);
   const board = inject(NoticeBoard);
   const userStream = inject(UserStream);
-  const { endWording, ...followerOptions } = options;
-  const follower = new JobFollower(
-    type,
-    {
-      follow: (jobId, jobType) =>
-        defer(() => {
-          const hide = onScreen.show(jobId);
-          return followed.follow(jobId, jobType).pipe(finalize(hide));
-        }),
-      latestFor: (jobType, targetId) => trpc.jobs.latestFor.query({ type: jobType, targetId }),
-      retry: (jobId) => trpc.jobs.retry.mutate({ jobId }),
-      cancel: (jobId) => trpc.jobs.cancel.mutate({ jobId }),
-      startedFor: (jobType, targetId) => userStream.started$.pipe(filter((job) => job.type === jobType && job.targetId === targetId)),
-    },
-    {
-      ...followerOptions,
-      onEnd: (job) => {
-        board.say(job.id, endWording ? jobEndMessage(job, endWording) : noticeMessage(job));
-        options.onEnd?.(job);
+  const made: JobFollower[] = [];
+  inject(DestroyRef).onDestroy(() => made.forEach((follower) => follower.reset()));
+  return (type, options = {}) => {
+    const { endWording, ...followerOptions } = options;
+    const follower = new JobFollower(
+      type,
+      {
+        follow: (jobId, jobType, seen) =>
+          defer(() => {
+            const hide = onScreen.show(jobId);
+            return followed.follow(jobId, jobType, seen).pipe(finalize(hide));
+          }),
+        latestFor: (jobType, targetId) => trpc.jobs.latestFor.query({ type: jobType, targetId }),
+        retry: (jobId) => trpc.jobs.retry.mutate({ jobId }),
+        cancel: (jobId) => trpc.jobs.cancel.mutate({ jobId }),
+        startedFor: (jobType, targetId) => userStream.started$.pipe(filter((job) => job.type === jobType && job.targetId === targetId)),
       },
-    },
-  );
-  inject(DestroyRef).onDestroy(() => follower.reset());
-  return follower;
+      {
+        ...followerOptions,
+        onEnd: (job) => {
+          board.say(job.id, endWording ? jobEndMessage(job, endWording) : noticeMessage(job));
+          options.onEnd?.(job);
+        },
+      },
+    );
+    made.push(follower);
+    return follower;
+  };
 }

@@ -35,7 +35,7 @@ describe('JobFollower', () => {
     const follower = new JobFollower('story-export', source, { onEnd });
 
     await follower.start(async () => ({ jobId: 'job-1', status: 'Queued' }));
-    expect(source.follow).toHaveBeenCalledWith('job-1', 'story-export');
+    expect(source.follow).toHaveBeenCalledWith('job-1', 'story-export', undefined);
     expect(follower.busy()).toBe(true);
     stream('job-1').next(followed('job-1', 'Running'));
     expect(follower.busy()).toBe(true);
@@ -116,13 +116,25 @@ describe('JobFollower', () => {
 
     await follower.retry();
     expect(source.retry).toHaveBeenCalledWith('job-1');
-    expect(source.follow).toHaveBeenLastCalledWith('job-2', 'story-export');
+    expect(source.follow).toHaveBeenLastCalledWith('job-2', 'story-export', undefined);
     expect(follower.job()).toBeNull();
     expect(follower.canRetry()).toBe(false);
     expect(follower.busy()).toBe(true);
     stream('job-2').next(followed('job-2', 'Queued'));
     expect(follower.job()?.id).toBe('job-2');
     expect(follower.canRetry()).toBe(false);
+  });
+
+  it('offers no retry for a failure no retry can cure, but its remedy, and retries nothing when asked', async () => {
+    const { source, stream } = fakeSource();
+    const follower = new JobFollower('story-import', source);
+    await follower.start(async () => ({ jobId: 'job-1', status: 'Queued' }));
+    const remedy = { action: 'choose-another-file', page: null } as const;
+    stream('job-1').next(followed('job-1', 'Failed', { error: 'not a story archive', failure: { retryable: false, remedy } }));
+    expect(follower.canRetry()).toBe(false);
+    expect(follower.remedy()).toEqual(remedy);
+    await follower.retry();
+    expect(source.retry).not.toHaveBeenCalled();
   });
 
   it("stops showing the previous export's file as soon as another export starts", async () => {
@@ -200,7 +212,7 @@ describe('JobFollower', () => {
     expect(source.follow).not.toHaveBeenCalled();
 
     started.next(aJobView({ id: 'from-tab-2', type: 'story-export', targetId: TARGET }));
-    expect(source.follow).toHaveBeenCalledWith('from-tab-2', 'story-export');
+    expect(source.follow).toHaveBeenCalledWith('from-tab-2', 'story-export', undefined);
     stream('from-tab-2').next(followed('from-tab-2', 'Running'));
     stream('from-tab-2').next(followed('from-tab-2', 'Completed'));
     expect(follower.job()?.id).toBe('from-tab-2');

@@ -1,11 +1,11 @@
 import { computed, signal } from '@angular/core';
 import type { Observable, Subscription } from 'rxjs';
-import { isTerminalStatus, type FollowedJob, type JobStarted, type JobType, type JobView } from '@storyline/contracts';
+import { canRetryJob, isTerminalStatus, jobRemedy, type FollowedJob, type JobStarted, type JobType, type JobView } from '@storyline/contracts';
 
 /** What a {@link JobFollower} needs from the API; `injectJobFollower` wires the real ones. */
 export interface JobFollowerSource {
-  /** Follows one job until it ends (the {@link FollowedJobs}). */
-  follow: (jobId: string, type: JobType) => Observable<FollowedJob>;
+  /** Follows one job until it ends (the {@link FollowedJobs}); `seen` is the job as already read, if it was. */
+  follow: (jobId: string, type: JobType, seen?: JobView) => Observable<FollowedJob>;
   /** The caller's newest job of a type for a target (`jobs.latestFor`). */
   latestFor: (type: JobType, targetId: string) => Promise<JobView | null>;
   /** Starts a failed or cancelled job again as a new one (`jobs.retry`). */
@@ -62,8 +62,13 @@ export class JobFollower {
   });
   /** Whether the job on screen ended in a way that starting it again could fix. */
   readonly canRetry = computed(() => {
-    const status = this.current()?.status;
-    return !this.requesting() && (status === 'Failed' || status === 'Cancelled');
+    const job = this.current();
+    return !this.requesting() && job !== null && canRetryJob(job);
+  });
+  /** What can cure the job on screen when a retry cannot (choose another file, fix the story); null otherwise. */
+  readonly remedy = computed(() => {
+    const job = this.current();
+    return job ? jobRemedy(job) : null;
   });
 
   /** Whether the job on screen is still queued or running, so it can be cancelled. */
@@ -123,14 +128,17 @@ export class JobFollower {
     }
   }
 
-  /** Follows a job whose id is known (say, from another job's result). */
-  follow(jobId: string, announce = true): void {
+  /**
+   * Follows a job whose id is known (say, from another job's result); `seen`, the job as
+   * already read (its own page), lets one that ended long ago show at once.
+   */
+  follow(jobId: string, announce = true, seen?: JobView): void {
     this.stop();
     // The previous job's card (its Download, its Retry) must not stand in for the new one.
     if (this.current()?.id !== jobId) this.current.set(null);
     let open = announce;
     this.waiting.set(true);
-    this.following = this.source.follow(jobId, this.type).subscribe({
+    this.following = this.source.follow(jobId, this.type, seen).subscribe({
       next: (job) => {
         this.waiting.set(false);
         this.current.set(job);

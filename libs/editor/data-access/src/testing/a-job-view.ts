@@ -16,6 +16,7 @@ export function aJobView(overrides: Partial<JobView> = {}): JobView {
     startedAt: null,
     completedAt: null,
     error: null,
+    failure: null,
     result: null,
     lastSeq: 1,
     parentJobId: null,

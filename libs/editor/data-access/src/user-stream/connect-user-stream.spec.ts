@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { TRPCClientError } from '@trpc/client';
-import { Subject } from 'rxjs';
+import { BehaviorSubject, Subject } from 'rxjs';
 import type { UserStreamMessage } from '@storyline/contracts';
 import { connectUserStream, type UserStreamEnvelope, type UserStreamUpdate } from './connect-user-stream';
 
@@ -192,5 +192,57 @@ describe('connectUserStream', () => {
     await vi.advanceTimersByTimeAsync(600_000);
     expect(server.connections).toHaveLength(2);
     expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it('drops the connection when the browser goes offline, says offline while attempts fail, and reconnects from its place the moment the network returns', async () => {
+    const server = fakeServer();
+    const online$ = new BehaviorSubject(true);
+    const { states } = run(server.open, { online$ });
+    server.latest().stream.next({ id: '7', data: snapshot });
+    const live = server.latest();
+
+    online$.next(false);
+    expect(live.stream.observed).toBe(false);
+    // Deep into the backoff while offline: the next attempt would be 8 s away.
+    for (const delayMs of [0, 1_000, 2_000, 4_000]) await dropAndWait(server, delayMs);
+    expect(states()).toEqual(['reconnecting', 'live', 'offline']);
+
+    const before = server.connections.length;
+    online$.next(true);
+    expect(server.connections).toHaveLength(before + 1);
+    expect(server.latest().lastEventId).toBe('7');
+    server.latest().stream.next({ id: '8', data: flags });
+    expect(states()).toEqual(['reconnecting', 'live', 'offline', 'reconnecting', 'live']);
+  });
+
+  it('goes live when the stream answers though the browser says it is offline (a server on localhost)', () => {
+    const server = fakeServer();
+    const { states } = run(server.open, { online$: new BehaviorSubject(false) });
+    expect(server.connections).toHaveLength(1);
+    server.latest().stream.next({ id: '1', data: snapshot });
+    expect(states()).toEqual(['offline', 'live']);
+  });
+
+  it('reconnects at once when woken while it waits out a backoff, keeping its count, and ignores a wake while live', async () => {
+    const server = fakeServer();
+    const wake$ = new Subject<void>();
+    run(server.open, { wake$ });
+    server.latest().stream.next({ id: '3', data: snapshot });
+    wake$.next();
+    expect(server.connections).toHaveLength(1);
+
+    for (const delayMs of [1_000, 2_000]) await dropAndWait(server, delayMs);
+    server.latest().stream.error(new Error('still down'));
+    expect(server.connections).toHaveLength(3);
+    wake$.next();
+    expect(server.connections).toHaveLength(4);
+    expect(server.latest().lastEventId).toBe('3');
+    // The failures still count: the next wait is the fourth step's 8 s, so a stream that stays
+    // down is called unavailable on time however often the tab is shown.
+    server.latest().stream.error(new Error('down again'));
+    await vi.advanceTimersByTimeAsync(7_999);
+    expect(server.connections).toHaveLength(4);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(server.connections).toHaveLength(5);
   });
 });

@@ -1,14 +1,15 @@
 import { isTRPCClientError } from '@trpc/client';
-import { Observable, type Subscription } from 'rxjs';
+import { EMPTY, Observable, of, type Subscription } from 'rxjs';
 import type { UserStreamMessage } from '@storyline/contracts';
 
 /**
  * How the user stream stands: `live` while it delivers, `reconnecting` while it is
  * being (re)opened, `unavailable` once the reconnects are used up; then followed jobs
  * are polled (their `fellBack`) until the stream comes back. The header shows
- * `unavailable` as "polling", which is what the tab does meanwhile.
+ * `unavailable` as "polling", which is what the tab does meanwhile. `offline` while the
+ * browser says it has no network and the stream has not shown otherwise.
  */
-export type UserStreamState = 'live' | 'reconnecting' | 'unavailable';
+export type UserStreamState = 'live' | 'reconnecting' | 'unavailable' | 'offline';
 
 /** A user stream message with the position it leaves the reader at, as `tracked()` sends it. */
 export interface UserStreamEnvelope {
@@ -56,6 +57,20 @@ export interface ConnectUserStreamOptions {
   openTimeoutMs?: number;
   /** The position to resume after (a tab taking the stream over from another); null, the default, starts with a snapshot. */
   after?: string | null;
+  /**
+   * Whether the browser has a network, as it changes (emits at once; default: always).
+   * Going offline drops the connection (it may linger, deaf, otherwise) and the state
+   * turns `offline`; the backoff goes on (the browser may be wrong: a server on localhost
+   * answers without a network), and the first message turns it `live`. Coming back
+   * reconnects at once, not after a backoff.
+   */
+  online$?: Observable<boolean>;
+  /**
+   * Moments worth trying again at once (the tab came back on screen): a reconnect that
+   * is waiting out its backoff is made now, so the tab catches up without delay; the
+   * failures counted so far still count.
+   */
+  wake$?: Observable<unknown>;
 }
 
 /**
@@ -63,7 +78,9 @@ export interface ConnectUserStreamOptions {
  * connection is reopened after 1, 2, 4, 8 and 16 s, resuming from the last position
  * seen; once data flows again the count starts over. When every attempt failed the
  * state turns `unavailable` and the stream is tried again every 30 s in the background;
- * the first message of a connection that works turns it `live` again.
+ * the first message of a connection that works turns it `live` again. While `online$`
+ * says the browser is offline the state is `offline`; its return reconnects at once with
+ * the count started over, and each `wake$` makes a waiting attempt at once.
  */
 export function connectUserStream(open: OpenUserStream, options: ConnectUserStreamOptions = {}): Observable<UserStreamUpdate> {
   const { retryDelaysMs = PUSH_RETRY_DELAYS_MS, backgroundRetryMs = 30_000, openTimeoutMs = 25_000 } = options;
@@ -75,6 +92,9 @@ export function connectUserStream(open: OpenUserStream, options: ConnectUserStre
     let state: UserStreamState | null = null;
     let connection: Subscription | null = null;
     let timer: ReturnType<typeof setTimeout> | undefined;
+    /** A reconnect is waiting out its delay (no connection is open or being opened). */
+    let waiting = false;
+    let offline = false;
     let stopped = false;
 
     const enter = (next: UserStreamState) => {
@@ -87,20 +107,40 @@ export function connectUserStream(open: OpenUserStream, options: ConnectUserStre
       if (stopped) return;
       const exhausted = failuresInARow > retryDelaysMs.length;
       // Background attempts keep followed jobs polled: only a working stream ends that.
-      if (exhausted) enter('unavailable');
+      if (offline) enter('offline');
+      else if (exhausted) enter('unavailable');
       else if (state !== 'unavailable') enter('reconnecting');
+      waiting = true;
       timer = setTimeout(connect, exhausted ? backgroundRetryMs : retryDelaysMs[failuresInARow - 1]);
     };
 
+    const drop = () => {
+      clearTimeout(timer);
+      connection?.unsubscribe();
+      connection = null;
+    };
+
+    /**
+     * Reconnects now rather than when the backoff says. The network's return starts the count
+     * over; a wake does not, so a tab shown again and again cannot keep a dead stream from
+     * ever being called unavailable (and its jobs polled).
+     */
+    const reconnectNow = (startOver: boolean) => {
+      drop();
+      if (startOver) failuresInARow = 0;
+      if (offline) enter('offline');
+      else if (state !== 'unavailable') enter('reconnecting');
+      connect();
+    };
+
     const connect = () => {
+      waiting = false;
       let delivered = false;
       let failed = false;
       const fail = () => {
         if (failed) return;
         failed = true;
-        clearTimeout(timer);
-        connection?.unsubscribe();
-        connection = null;
+        drop();
         failuresInARow += 1;
         retryLater();
       };
@@ -115,6 +155,8 @@ export function connectUserStream(open: OpenUserStream, options: ConnectUserStre
           delivered = true;
           clearTimeout(timer);
           failuresInARow = 0;
+          // A stream that delivers proves a network, whatever the browser said.
+          offline = false;
           enter('live');
         },
         error: (error: unknown) => {
@@ -131,12 +173,19 @@ export function connectUserStream(open: OpenUserStream, options: ConnectUserStre
       else connection = current;
     };
 
-    enter('reconnecting');
-    connect();
+    const network = (options.online$ ?? of(true)).subscribe((online) => {
+      if (online === !offline && state !== null) return;
+      offline = !online;
+      reconnectNow(true);
+    });
+    const wakes = (options.wake$ ?? EMPTY).subscribe(() => {
+      if (waiting && !offline) reconnectNow(false);
+    });
     return () => {
       stopped = true;
-      clearTimeout(timer);
-      connection?.unsubscribe();
+      network.unsubscribe();
+      wakes.unsubscribe();
+      drop();
     };
   });
 }

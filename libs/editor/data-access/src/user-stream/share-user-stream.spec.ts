@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { Observable, type Subscriber, type Subscription } from 'rxjs';
+import { Observable, Subject, type Subscriber, type Subscription } from 'rxjs';
 import type { JobEvent, UserStreamMessage } from '@storyline/contracts';
 import { FakeBrowser } from '../testing/tab-platform';
 import type { UserStreamUpdate } from './connect-user-stream';
@@ -16,9 +16,11 @@ function fakeServer() {
   const open = new Set<{ emit: (position: string, message: UserStreamMessage) => void }>();
   const opened: Array<string | null> = [];
   let connections = 0;
-  const connect = (after: string | null) =>
+  let wakes = 0;
+  const connect = (after: string | null, wake$: Observable<void>) =>
     new Observable<UserStreamUpdate>((subscriber: Subscriber<UserStreamUpdate>) => {
       opened.push(after);
+      const woken = wake$.subscribe(() => (wakes += 1));
       const connection = (connections += 1);
       const emit = (position: string, message: UserStreamMessage) => subscriber.next({ kind: 'message', message, position, connection, after });
       subscriber.next({ kind: 'state', state: 'reconnecting' });
@@ -31,13 +33,18 @@ function fakeServer() {
       subscriber.next({ kind: 'state', state: 'live' });
       const client = { emit };
       open.add(client);
-      return () => open.delete(client);
+      return () => {
+        woken.unsubscribe();
+        open.delete(client);
+      };
     });
   let seq = 0;
   return {
     connect,
     opened,
     openCount: () => open.size,
+    /** How often a connection was woken (a tab came back on screen). */
+    wakes: () => wakes,
     /** Commits one event of the job and sends it to every open connection. */
     commit(): void {
       seq += 1;
@@ -52,7 +59,7 @@ function fakeServer() {
 type Server = ReturnType<typeof fakeServer>;
 
 /** One tab sharing the stream: what it applied, in order, and its role. */
-function openTab(server: Server, platform: TabPlatform | null) {
+function openTab(server: Server, platform: TabPlatform | null, shown?: Subject<void>) {
   const seqs: number[] = [];
   const states: string[] = [];
   const snapshots: number[] = [];
@@ -63,6 +70,7 @@ function openTab(server: Server, platform: TabPlatform | null) {
     snapshot: () => ({ kind: 'snapshot', jobs: [], flags: [] }),
     onRole: (next) => (role = next),
     platform,
+    wake$: shown,
     quietMs: 500,
     takeoverMs: 750,
   }).subscribe((update) => {
@@ -104,6 +112,23 @@ describe('shareUserStream', () => {
     await settle();
     expect(late.seqs).toEqual([4]);
     expect(server.openCount()).toBe(1);
+  });
+
+  it('wakes the leader’s connection when any tab comes back on screen, a follower by telling the leader', async () => {
+    const server = fakeServer();
+    const browser = new FakeBrowser();
+    const shown = [new Subject<void>(), new Subject<void>()];
+    const [leader, follower] = [openTab(server, browser.tab(), shown[0]), openTab(server, browser.tab(), shown[1])];
+    await settle();
+    expect([leader.role(), follower.role()]).toEqual(['leader', 'follower']);
+
+    shown[1].next();
+    await settle();
+    expect(server.wakes()).toBe(1);
+    shown[0].next();
+    await settle();
+    expect(server.wakes()).toBe(2);
+    expect(server.opened).toEqual([null]);
   });
 
   it('hands the stream to the next tab when the leader closes, resuming where it stood: each event once, in order', async () => {

@@ -1,4 +1,4 @@
-import { Observable, type Subscription } from 'rxjs';
+import { EMPTY, Observable, Subject, type Subscription } from 'rxjs';
 import type { UserStreamMessage } from '@storyline/contracts';
 import type { UserStreamFrame, UserStreamState, UserStreamUpdate } from './connect-user-stream';
 import { comparePositions, StreamCursor } from './stream-cursor';
@@ -24,7 +24,9 @@ export type TabMessage =
   /** A follower's: it missed frames after `position`; the leader reopens its connection there. */
   | { kind: 'rewind'; from: string; position: string }
   /** A follower's: it heard nothing for a while; is the leader there? */
-  | { kind: 'ping'; from: string };
+  | { kind: 'ping'; from: string }
+  /** A follower's: it came back on screen; a leader waiting to reconnect should try now. */
+  | { kind: 'wake'; from: string };
 
 /** A tab's term as leader: which tab, and since when. A later term outranks an earlier one, so a leader that was frozen and wakes up is ignored. */
 export interface Leadership {
@@ -53,8 +55,13 @@ export interface TabPlatform {
 export interface ShareUserStreamOptions {
   /** Whose stream: the lock and channel are per user, so two users' tabs never mix. */
   userId: string;
-  /** Opens the connection in the leading tab, resuming after `after` (null: with a snapshot). */
-  connect(after: string | null): Observable<UserStreamUpdate>;
+  /**
+   * Opens the connection in the leading tab, resuming after `after` (null: with a snapshot);
+   * `wake$` tells it when any tab came back on screen, to reconnect at once if it waits to.
+   */
+  connect(after: string | null, wake$: Observable<void>): Observable<UserStreamUpdate>;
+  /** This tab's moments worth reconnecting at once (it came back on screen); relayed to the leader. */
+  wake$?: Observable<unknown>;
   /** The leading tab's state, as a tab that joins is given it. */
   snapshot(): SnapshotMessage;
   /** Reports the tab's role as it changes (diagnostics). */
@@ -100,7 +107,7 @@ export function shareUserStream(options: ShareUserStreamOptions): Observable<Use
   if (!platform) {
     return new Observable<UserStreamUpdate>((subscriber) => {
       options.onRole?.('alone');
-      return options.connect(null).subscribe(subscriber);
+      return options.connect(null, (options.wake$ ?? EMPTY) as Observable<void>).subscribe(subscriber);
     });
   }
   return new Observable<UserStreamUpdate>((subscriber) => new SharedTab(options, platform, (update) => subscriber.next(update)).start());
@@ -117,11 +124,14 @@ class SharedTab {
   private readonly takeoverMs: number;
   private stopped = false;
   private state: UserStreamState | null = null;
+  private wakes: Subscription | null = null;
 
   // As leader.
   private term: Leadership | null = null;
   private connection: Subscription | null = null;
   private connectionCount = 0;
+  /** Wakes from this tab or a follower, for the leader's connection. */
+  private readonly leaderWake = new Subject<void>();
   /** The connection's number in this term and where it resumed; frames carry both. */
   private currentLink: string | null = null;
   private currentAfter: string | null = null;
@@ -154,11 +164,16 @@ class SharedTab {
     this.enter('reconnecting');
     this.follow();
     this.watchdog = setInterval(() => this.checkLeader(), Math.max(50, this.quietMs / 2));
+    this.wakes = (this.options.wake$ ?? EMPTY).subscribe(() => {
+      if (this.term) this.leaderWake.next();
+      else this.post({ kind: 'wake', from: this.tab });
+    });
     return () => this.stop();
   }
 
   private stop(): void {
     this.stopped = true;
+    this.wakes?.unsubscribe();
     clearInterval(this.watchdog);
     this.queued?.abort();
     this.stepDown();
@@ -292,7 +307,7 @@ class SharedTab {
     this.currentAfter = after;
     this.cursor.detach();
     const base = (this.connectionCount += 1);
-    this.connection = this.options.connect(after).subscribe((update) => {
+    this.connection = this.options.connect(after, this.leaderWake).subscribe((update) => {
       if (update.kind === 'state') {
         this.enter(update.state);
         this.post({ kind: 'state', leader: term, state: update.state });
@@ -314,6 +329,8 @@ class SharedTab {
     switch (message.kind) {
       case 'ping':
         return this.post({ kind: 'pong', leader: term });
+      case 'wake':
+        return this.leaderWake.next();
       case 'hello':
         return this.sync(message.from);
       case 'rewind': {

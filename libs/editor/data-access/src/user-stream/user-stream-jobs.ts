@@ -137,6 +137,7 @@ export function jobViewFromFirstEvent(event: JobEvent, jobType: JobType, ownerId
     startedAt: null,
     completedAt: null,
     error: null,
+    failure: null,
     result: null,
     lastSeq: 0,
     parentJobId: null,

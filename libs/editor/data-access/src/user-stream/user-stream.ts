@@ -1,6 +1,6 @@
 import { computed, effect, inject, Injectable, untracked } from '@angular/core';
 import { toSignal } from '@angular/core/rxjs-interop';
-import { BehaviorSubject, Observable, Subject, type Subscription } from 'rxjs';
+import { BehaviorSubject, EMPTY, filter, fromEvent, map, merge, Observable, of, startWith, Subject, type Subscription } from 'rxjs';
 import { isTerminalStatus, type JobEventKind, type UserStreamMessage, type JobView, type Notice, type OpsSample } from '@storyline/contracts';
 import { AuthStore, isUnauthorized } from '../auth/auth-store';
 import { injectTrpc } from '../api/provide-trpc';
@@ -97,7 +97,8 @@ export class UserStream {
     if (!userId) return;
     this.session = shareUserStream({
       userId,
-      connect: (after) => connectUserStream(this.openStream, { after }),
+      connect: (after, wake$) => connectUserStream(this.openStream, { after, online$: browserOnline(), wake$ }),
+      wake$: tabShown(),
       snapshot: () => this.snapshot(),
       onRole: (role) => this.diagnostics.role(role),
     }).subscribe((update) => {
@@ -157,4 +158,18 @@ export class UserStream {
       );
       return () => subscription.unsubscribe();
     });
+}
+
+/** Whether the browser has a network, now and as it changes (always, outside a browser). */
+function browserOnline(): Observable<boolean> {
+  if (typeof window === 'undefined') return of(true);
+  return merge(fromEvent(window, 'online').pipe(map(() => true)), fromEvent(window, 'offline').pipe(map(() => false))).pipe(
+    startWith(navigator.onLine),
+  );
+}
+
+/** Each time the tab comes back on screen: a good moment to catch up at once. */
+function tabShown(): Observable<unknown> {
+  if (typeof document === 'undefined') return EMPTY;
+  return fromEvent(document, 'visibilitychange').pipe(filter(() => document.visibilityState === 'visible'));
 }

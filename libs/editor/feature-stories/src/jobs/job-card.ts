@@ -1,6 +1,7 @@
-import { ChangeDetectionStrategy, Component, computed, inject, input, linkedSignal, signal } from '@angular/core';
-import { errorMessage, FileTransfer, type JobFollower } from '@storyline/editor/data-access';
-import { formatByteSize, JobProgress } from '@storyline/editor/ui';
+import { ChangeDetectionStrategy, Component, computed, inject, input, linkedSignal, output, signal } from '@angular/core';
+import { RouterLink } from '@angular/router';
+import { errorMessage, FileTransfer, UserStream, type JobFollower } from '@storyline/editor/data-access';
+import { formatByteSize, JobProgress, jobTargetKind, jobTargetLink } from '@storyline/editor/ui';
 
 /** The file a completed job left, read from its result. */
 interface Artifact {
@@ -13,8 +14,9 @@ const KEPT_FORMAT = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', ti
 
 /**
  * A followed job on a page: its live progress and Cancel while it is queued or
- * running, then Retry when it failed or was
- * cancelled, and when it left a file its name, size and a Download button (a fresh
+ * running, then Retry when it failed in a way a retry may cure or was cancelled, or
+ * the remedy when no retry can cure it (Choose another file, which the page answers
+ * through `fileWanted`; or a link to fix the story), and when it left a file its name, size and a Download button (a fresh
  * link per click). Content projected into it shows the job's own details below. Every test
  * id starts with `testIdPrefix` (`export-zip` → `export-zip-job`, `export-zip-download`, …).
  */
@@ -23,14 +25,14 @@ const KEPT_FORMAT = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', ti
   changeDetection: ChangeDetectionStrategy.OnPush,
   // An empty card must not leave a gap in its parent's grid.
   host: { '[hidden]': '!follower().job()' },
-  imports: [JobProgress],
+  imports: [JobProgress, RouterLink],
   template: `
     @if (follower().job(); as job) {
       <div class="card-job" [attr.data-testid]="testIdPrefix() + '-job'" [attr.data-status]="job.status" [attr.data-job-id]="job.id">
         @if (label(); as label) {
           <h3 class="card-job__label">{{ label }}</h3>
         }
-        <sl-job-progress [job]="job" />
+        <sl-job-progress [job]="job" [connection]="stream.state()" />
         @if (artifact(); as file) {
           <div class="card-job__file">
             <span class="card-job__name" [attr.data-testid]="testIdPrefix() + '-file-name'">{{ file.fileName }}</span>
@@ -60,6 +62,19 @@ const KEPT_FORMAT = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', ti
             <button type="button" class="button" [attr.data-testid]="testIdPrefix() + '-retry'" (click)="retry()">Retry</button>
           </div>
         }
+        @if (follower().remedy(); as remedy) {
+          <div class="card-job__retry" [attr.data-testid]="testIdPrefix() + '-remedy'">
+            @if (remedy.action === 'choose-another-file') {
+              <button type="button" class="button button--primary" [attr.data-testid]="testIdPrefix() + '-choose-file'" (click)="fileWanted.emit()">
+                Choose another file
+              </button>
+            } @else {
+              <a class="button" [attr.data-testid]="testIdPrefix() + '-fix'" [routerLink]="fixLink()">
+                Fix the {{ targetKind() }}{{ remedy.page ? ' (page ' + remedy.page + ')' : '' }}
+              </a>
+            }
+          </div>
+        }
         @if (actionError(); as error) {
           <p class="error" role="alert" [attr.data-testid]="testIdPrefix() + '-action-error'">{{ error }}</p>
         }
@@ -81,13 +96,22 @@ export class JobCard {
   readonly testIdPrefix = input.required<string>();
   /** What the job is, above its progress (say, "PDF export"). */
   readonly label = input('');
+  /** The job failed because of its file, and the user asked to choose another: the page opens its file picker. */
+  readonly fileWanted = output();
 
   private readonly files = inject(FileTransfer);
+  protected readonly stream = inject(UserStream);
   protected readonly downloading = signal(false);
   /** Why the last Download, Cancel or Retry failed; cleared when another job comes on screen. */
   protected readonly actionError = linkedSignal<string | undefined, string | null>({
     source: () => this.follower().job()?.id,
     computation: () => null,
+  });
+
+  protected readonly targetKind = computed(() => jobTargetKind(this.follower().type));
+  protected readonly fixLink = computed(() => {
+    const job = this.follower().job();
+    return job ? jobTargetLink(job) : null;
   });
 
   protected readonly artifact = computed<Artifact | null>(() => {

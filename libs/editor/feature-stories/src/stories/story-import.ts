@@ -18,7 +18,8 @@ function archiveRefusal(file: File): string | null {
 /**
  * Imports a story from a ZIP: the file goes up with a progress bar, then the
  * `story-import` job that reads it is followed live; when it has made the story
- * there is a link to open it, and when it failed its reason and Retry.
+ * there is a link to open it, and when it failed its reason and Retry, or, when the file
+ * itself is at fault, Choose another file (the same file would fail the same way).
  */
 @Component({
   selector: 'sl-story-import',
@@ -46,7 +47,7 @@ function archiveRefusal(file: File): string | null {
       @for (upload of uploads.items(); track upload.id) {
         <sl-upload-progress [upload]="upload" (dismissed)="uploads.dismiss(upload.id)" />
       }
-      <sl-job-card [follower]="job" testIdPrefix="import" label="Import">
+      <sl-job-card [follower]="job" testIdPrefix="import" label="Import" (fileWanted)="picker.click()">
         @if (result(); as story) {
           <p class="import__done" data-testid="import-result">
             “{{ story.title }}”, {{ story.pageCount }} {{ story.pageCount === 1 ? 'page' : 'pages' }} and {{ story.mediaCount }}

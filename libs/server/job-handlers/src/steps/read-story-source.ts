@@ -39,8 +39,8 @@ export async function readStorySource(db: Db, storyId: string, version: number |
   for (const [index, page] of pages.entries()) {
     for (const id of page.media) {
       const row = byId.get(id);
-      if (!row) throw new JobInputError(`Page ${index + 1} shows an image that no longer exists.`);
-      if (row.state !== 'ready') throw new JobInputError('The story’s images are still being copied; try again when they are in place.');
+      if (!row) throw new JobInputError(`Page ${index + 1} shows an image that no longer exists.`, { remedy: { action: 'fix-target', page: index + 1 } });
+      if (row.state !== 'ready') throw new JobInputError('The story’s images are still being copied; try again when they are in place.', { retryable: true });
       if (!seen.has(id)) used.push(row);
       seen.add(id);
     }

@@ -41,7 +41,7 @@ const refusal: Record<EpicSnapshotKind, string> = { published: 'The epic cannot 
 async function pinnedMembers(tx: Tx, kind: EpicSnapshotKind, epicId: string, ownerId: string): Promise<EpicMember[]> {
   const members = await resolveEpicItems(tx, await listEpicItems(tx, epicId));
   const problems = epicProblems(kind, ownerId, members);
-  if (problems.length > 0) throw new JobInputError(`${refusal[kind]}. ${problems.join('. ')}.`);
+  if (problems.length > 0) throw new JobInputError(`${refusal[kind]}. ${problems.join('. ')}.`, { remedy: { action: 'fix-target', page: null } });
   return (members as ResolvedEpicItem[]).map(({ kind: memberKind, id, name, version }) => ({ kind: memberKind, id, name, version }));
 }
 
@@ -63,7 +63,7 @@ export async function snapshotEpic({ db, report, job, signal }: JobContext, epic
     await report.progress(10 + Math.round((70 * (index + 1)) / refs.length), `Checked item ${index + 1} of ${refs.length}${member ? `: ${member.name}` : ''}`);
   }
   const problems = epicProblems(kind, epic.ownerId, members);
-  if (problems.length > 0) throw new JobInputError(`${refusal[kind]}. ${problems.join('. ')}.`);
+  if (problems.length > 0) throw new JobInputError(`${refusal[kind]}. ${problems.join('. ')}.`, { remedy: { action: 'fix-target', page: null } });
 
   await report.phase('snapshot', 85);
   return report.complete(async (tx) => {

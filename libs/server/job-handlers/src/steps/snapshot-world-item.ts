@@ -26,11 +26,11 @@ export async function snapshotWorldItem({ db, report, job }: JobContext, service
   await report.phase('validate', 10);
   const row = await readTarget(db, items, id, kind);
   const problems = problemsOf(row);
-  if (problems.length > 0) throw new JobInputError(`This ${kind} cannot be versioned yet: ${problems.join('; ')}`);
+  if (problems.length > 0) throw new JobInputError(`This ${kind} cannot be versioned yet: ${problems.join('; ')}`, { remedy: { action: 'fix-target', page: null } });
 
   await report.phase('image', 40);
   if (row.imageBlobName && !(await services.blobs.exists('media', row.imageBlobName))) {
-    throw new JobInputError(`The ${kind}'s image is missing from storage; upload it again`);
+    throw new JobInputError(`The ${kind}'s image is missing from storage; upload it again`, { remedy: { action: 'fix-target', page: null } });
   }
 
   await report.phase('snapshot', 80);

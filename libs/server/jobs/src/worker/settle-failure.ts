@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { JobCancelledError } from '../cancel-job';
 import { failJob } from '../fail-job';
-import { isPermanentFailure, jobFailureMessage } from '../job-handler';
+import { isPermanentFailure, jobFailureMessage, jobFailureOf } from '../job-handler';
 import { JobNotRunningError } from '../job-reporter';
 import { recordJobChange } from '../record-job-change';
 import { handBackJob } from './hand-back-job';
@@ -33,7 +33,7 @@ export async function settleFailure(worker: WorkerContext, attempt: Attempt, err
   if (permanent || delivery >= worker.maxDeliveries) {
     if (permanent) log.warn({ reason }, 'job refused its input; failed without retry');
     else log.error({ err: error, reference }, 'job failed for the last time; message moved to poison queue');
-    await worker.deps.db.transaction((tx) => failJob(tx, job.id, reason, ['Running']));
+    await worker.deps.db.transaction((tx) => failJob(tx, job.id, reason, ['Running'], jobFailureOf(error)));
     // A refused input would be refused again: its message is not kept for an operator to re-send.
     await (permanent ? lease.delete() : lease.poison());
     return;

@@ -86,7 +86,7 @@ describe('deleting a story', () => {
     await expect(alice.stories.restore.mutate({ storyId })).rejects.toThrow('This story does not exist, or was deleted too long ago to restore');
   });
 
-  it('ends a running job on it as failed with “The story was deleted.”, and a retry of it fails with the same sentence', async () => {
+  it('ends a running job on it as failed with “The story was deleted.”, and refuses a retry of it: none can succeed on a deleted story', async () => {
     const storyId = await draftStory(alice, 3, 'Held export');
     // The export reads the story's images after it started; a lock on the media table holds it there, Running.
     const hold = await beginHeld(stack.database.db);
@@ -103,8 +103,8 @@ describe('deleting a story', () => {
     const events = await stack.database.sql<{ kind: string }[]>`select kind from job_events where job_id = ${jobId} order by seq`;
     expect(events.map((event) => event.kind).filter((kind) => kind === 'failed' || kind === 'completed')).toEqual(['failed']);
 
-    const retried = await alice.jobs.retry.mutate({ jobId });
-    expect(await jobEnded(alice, retried.jobId)).toMatchObject({ status: 'Failed', error: 'The story was deleted.' });
+    expect(await alice.jobs.get.query({ jobId })).toMatchObject({ failure: { retryable: false, remedy: null } });
+    await expect(alice.jobs.retry.mutate({ jobId })).rejects.toMatchObject({ data: { code: 'CONFLICT' }, message: expect.stringMatching(/Retrying cannot help/) });
   });
 });
 

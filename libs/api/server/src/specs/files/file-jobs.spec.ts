@@ -3,6 +3,7 @@ import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import type { StoryPageInput } from '@storyline/contracts';
 import { sweepExpiredFiles } from '@storyline/job-handlers';
+import { buildRawZip } from '@storyline/story-archive/testing';
 import { eventually } from '../../../../../../tools/testing/eventually';
 import { blobsUnder } from '../../testing/blobs-under';
 import { draftStory, saveDraftOver } from '../../testing/story-fixtures';
@@ -116,6 +117,18 @@ describe('story-import', () => {
     for (const id of imported.pages.flatMap((page) => page.media)) {
       expect((await fetch(`${stack.baseUrl}/files/media/${id}`, { headers: { cookie: aliceCookie } })).status).toBe(200);
     }
+  });
+
+  it('fails a broken ZIP for good, naming another file as the cure, and refuses to retry it', async () => {
+    const broken = buildRawZip([{ name: 'story.json', data: Buffer.from('{ "title": "half a story') }]);
+    const started = await postFile(`${stack.baseUrl}/files/imports`, aliceCookie, { name: 'broken.zip', bytes: broken, type: 'application/zip' });
+    const job = await ended(started.body.jobId!);
+    expect(job).toMatchObject({ status: 'Failed', failure: { retryable: false, remedy: { action: 'choose-another-file', page: null } } });
+    expect(job.error).toMatch(/story.json is not valid JSON/);
+    await expect(alice.jobs.retry.mutate({ jobId: job.id })).rejects.toThrow(/Retrying cannot help.*choose another file/);
+    // What the stream carried says the same as the row.
+    const [event] = await stack.database.sql<{ data: { retryable: boolean } }[]>`select data from job_events where job_id = ${job.id} and kind = 'failed'`;
+    expect(event.data.retryable).toBe(false);
   });
 
   it('refuses a file that is not a ZIP with 415 NOT_A_ZIP, before any job or upload exists', async () => {
