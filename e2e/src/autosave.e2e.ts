@@ -166,7 +166,7 @@ const ITEM_EDITORS = [
 
 test.describe('epics, regions and heroes lose no typed word either', () => {
   for (const { kind, list, create } of ITEM_EDITORS) {
-    test(`a ${kind}'s description saves itself once typing stops, so "← My ${list}" and a reload keep it without asking`, async ({ signIn }) => {
+    test(`the ${kind}'s description saves itself once typing stops, so "← My ${list}" and a reload keep it without asking`, async ({ signIn }) => {
       const alice = await signIn('alice');
       const dialogs = recordDialogs(alice);
       await create(alice, `Autosaved ${kind}`);
@@ -189,11 +189,9 @@ test.describe('epics, regions and heroes lose no typed word either', () => {
     await alice.getByTestId('hero-description-en').fill('Written in a tunnel.');
     await expect(alice.getByTestId('hero-save-status')).toHaveText('Offline — will retry');
 
-    const asked = alice.waitForEvent('dialog');
+    const dialogs = recordDialogs(alice);
     await alice.getByRole('link', { name: '← My heroes' }).click();
-    const dialog = await asked;
-    expect(dialog.type()).toBe('confirm');
-    await dialog.dismiss();
+    await expect.poll(() => dialogs).toEqual(['confirm']);
     await expect(alice.getByTestId('hero-description-en')).toHaveValue('Written in a tunnel.');
 
     await alice.unroute('**/trpc/heroes.save**');

@@ -38,9 +38,9 @@ test('a story an epic holds, once deleted, shows in the epic as a deleted story'
   const api = new StorylineApi(alice.request);
   const story = await api.createDraftStory('Chapter that goes', pages('Gone soon.'));
   const kept = await api.createDraftStory('Chapter that stays', pages('Still here.'));
-  const epic = await api.mutate<{ id: string }>('epics.create', { name: 'Saga of two chapters' });
+  const epic = await api.mutate<{ id: string; revision: number }>('epics.create', { name: 'Saga of two chapters' });
   const items = [story, kept].map(({ id }) => ({ kind: 'story', id }));
-  await api.mutate('epics.save', { id: epic.id, name: 'Saga of two chapters', description: { en: '', ro: '' }, items });
+  await api.mutate('epics.save', { id: epic.id, name: 'Saga of two chapters', description: { en: '', ro: '' }, items, revision: epic.revision });
 
   const list = new ItemListPage(alice);
   await list.open();

@@ -25,13 +25,18 @@ export interface ScreenPage {
 
 const PAGE_TEXT = { en: 'The fox lit the lantern and walked into the forest.', ro: 'Vulpea a aprins felinarul și a intrat în pădure.' };
 
-/** A story with two pages and a published version 1, so its editor shows pages, versions and exports. */
-async function publishedStory(page: Page): Promise<string> {
+/** A story with two pages and a published version 1, so its editor shows pages, versions and exports; answers it and its publish job. */
+async function publishStory(page: Page): Promise<{ storyId: string; jobId: string }> {
   const api = new StorylineApi(page.request);
   const story = await api.createDraftStory('The Fox and the Lantern', [PAGE_TEXT, PAGE_TEXT]);
   const { jobId } = await api.mutate<JobStarted>('stories.publish', { storyId: story.id });
   await waitForJob(page.request, jobId, 'Completed');
-  return story.id;
+  return { storyId: story.id, jobId };
+}
+
+/** A story with two pages and a published version 1, so its editor shows pages, versions and exports. */
+async function publishedStory(page: Page): Promise<string> {
+  return (await publishStory(page)).storyId;
 }
 
 /** An epic with a version 1 taken, made through its pages as an author would; lands on its editor. */
@@ -88,6 +93,20 @@ export const SCREEN_PAGES: readonly ScreenPage[] = [
       await expect(page.getByTestId('page-media-0').getByTestId('media-thumbnail')).toHaveCount(1, { timeout: 30_000 });
     },
     openPanel: askToOpenVersion,
+  },
+  {
+    name: 'job page',
+    user: 'alice',
+    open: async (page) => {
+      await page.goto(`/jobs/${(await publishStory(page)).jobId}`);
+      await expect(page.getByTestId('job-page-title')).toHaveText('Publication of “The Fox and the Lantern”');
+    },
+    openPanel: async (page) => {
+      await page.getByTestId('nav-activity').click();
+      const panel = page.locator('#activity-panel');
+      await expect(panel).toBeVisible();
+      return panel;
+    },
   },
   { name: 'epic list', user: 'alice', open: (page) => visit(page, '/epics', 'My epics') },
   { name: 'epic editor', user: 'alice', open: versionedEpic, openPanel: (page) => showVersion(page, 'epic') },
