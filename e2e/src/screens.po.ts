@@ -101,12 +101,6 @@ export const SCREEN_PAGES: readonly ScreenPage[] = [
       await page.goto(`/jobs/${(await publishStory(page)).jobId}`);
       await expect(page.getByTestId('job-page-title')).toHaveText('Publication of “The Fox and the Lantern”');
     },
-    openPanel: async (page) => {
-      await page.getByTestId('nav-activity').click();
-      const panel = page.locator('#activity-panel');
-      await expect(panel).toBeVisible();
-      return panel;
-    },
   },
   { name: 'epic list', user: 'alice', open: (page) => visit(page, '/epics', 'My epics') },
   { name: 'epic editor', user: 'alice', open: versionedEpic, openPanel: (page) => showVersion(page, 'epic') },
