@@ -2,6 +2,7 @@ import type { Page } from '@playwright/test';
 import { expect, test } from './fixtures';
 import { DraftConflictPanel, holdRequests } from './draft-conflict.po';
 import { StoryEditorPage } from './story-editor.po';
+import { layoutProblems, PHONE, seriousViolations } from './screens.po';
 import { StoryVersionsPanel } from './story-versions.po';
 
 /** Opens a second tab of `page`'s browser (same profile, so the tabs share the user stream) on the page it shows. */
@@ -58,6 +59,17 @@ test.describe('two tabs on one draft never overwrite each other silently', () =>
 
     await alice.reload();
     await expect(editorA.pageText(0, 'en')).toHaveValue('Tab B wrote this.');
+  });
+
+  test('at 390 px the conflict fits the screen, its choices are 44 px targets, and axe finds nothing serious in it', async ({ signIn }) => {
+    const alice = await signIn('alice');
+    const { tabB, conflict } = await tabsInConflict(alice, 'A conflict on a phone', 'Tab A wrote this.', 'Tab B wrote this.');
+    await tabB.setViewportSize(PHONE);
+    await expect(conflict.panel).toBeVisible();
+    await conflict.panel.scrollIntoViewIfNeeded();
+
+    expect(await layoutProblems(tabB)).toEqual([]);
+    expect(await seriousViolations(tabB)).toEqual([]);
   });
 
   test('"Take the saved one" shows the other tab’s text in the form and keeps mine to copy, saving nothing over it', async ({ signIn }) => {

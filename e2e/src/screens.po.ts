@@ -1,3 +1,4 @@
+import AxeBuilder from '@axe-core/playwright';
 import { expect, type Locator, type Page } from '@playwright/test';
 import type { JobStarted, WorldKind } from '@storyline/contracts';
 import { testImages } from '@storyline/story-document/testing';
@@ -172,4 +173,12 @@ export function controlsUnderToasts(page: Page): Promise<string[]> {
     }
     return covered;
   });
+}
+
+/** axe-core's serious and critical violations on the page as it stands, one line each with the elements at fault. */
+export async function seriousViolations(page: Page): Promise<string[]> {
+  const { violations } = await new AxeBuilder({ page }).analyze();
+  return violations
+    .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
+    .map((violation) => `${violation.id} (${violation.impact}): ${violation.help} — ${violation.nodes.map((node) => node.target.join(' ')).join(', ')}`);
 }
