@@ -1,5 +1,6 @@
 import { testImages } from '@storyline/story-document/testing';
-import { holdTable, ItemListPage } from './delete.po';
+import { ItemListPage } from './delete.po';
+import { holdTable } from './hold-stories';
 import { expect, test } from './fixtures';
 import { expectImageLoaded, StoryFilesPage } from './file-jobs.po';
 import { StorylineApi } from './storyline-api';
@@ -59,7 +60,7 @@ test('deleting a story ends its running PDF export clearly, in the other tab tha
   const card = editor.jobCard('export-pdf');
 
   // The export reads the story's images once it runs; a lock on their table holds it there, Running.
-  const lock = await holdTable('media');
+  const lock = await holdTable('media', 'access exclusive');
   try {
     await editor.exportPdf('English');
     await expect(card).toHaveAttribute('data-status', 'Running', JOB_TIMEOUT);

@@ -1,5 +1,4 @@
 import { expect, type Locator, type Page } from '@playwright/test';
-import postgres from 'postgres';
 
 /** A list page (stories, epics, regions, heroes) as the delete tests use it: its rows, their Delete buttons, the Undo toast. */
 export class ItemListPage {
@@ -31,29 +30,4 @@ export class ItemListPage {
   get deletedToast(): Locator {
     return this.page.getByTestId('deleted-toast');
   }
-}
-
-/**
- * Locks a table of the stack's embedded Postgres in ACCESS EXCLUSIVE mode until `release()`:
- * a job that reads it waits there, Running, with no sleep standing in. A table lock takes no
- * transaction id, so it does not hold back the event feed.
- */
-export async function holdTable(table: 'media'): Promise<{ release(): Promise<void> }> {
-  const sql = postgres(`postgres://storyline:storyline@127.0.0.1:${process.env['E2E_PG_PORT']}/storyline`, { max: 1, onnotice: () => undefined });
-  let release!: () => void;
-  let locked!: () => void;
-  const isLocked = new Promise<void>((resolve) => (locked = resolve));
-  const held = sql.begin(async (tx) => {
-    await tx.unsafe(`lock table ${table} in access exclusive mode`);
-    locked();
-    await new Promise<void>((resolve) => (release = resolve));
-  });
-  await isLocked;
-  return {
-    async release() {
-      release();
-      await held;
-      await sql.end();
-    },
-  };
 }

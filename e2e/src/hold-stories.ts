@@ -9,13 +9,23 @@ import postgres from 'postgres';
  * older transaction has ended). Saving a draft would wait too, so the publish is started
  * through the API and the editor picks the running job up when it opens.
  */
-export async function holdStories(): Promise<{ release(): Promise<void> }> {
+export function holdStories(): Promise<{ release(): Promise<void> }> {
+  return holdTable('stories', 'exclusive');
+}
+
+/**
+ * Locks a table of the stack's embedded Postgres in `mode` until `release()`: a job that
+ * reads (`access exclusive`) or row-locks (`exclusive`) it waits there, Running, with no
+ * sleep standing in. A table lock takes no transaction id, so it does not hold back the
+ * event feed.
+ */
+export async function holdTable(table: 'stories' | 'media', mode: 'exclusive' | 'access exclusive'): Promise<{ release(): Promise<void> }> {
   const sql = postgres(`postgres://storyline:storyline@127.0.0.1:${process.env['E2E_PG_PORT']}/storyline`, { max: 1, onnotice: () => undefined });
   let release!: () => void;
   let locked!: () => void;
   const isLocked = new Promise<void>((resolve) => (locked = resolve));
   const held = sql.begin(async (tx) => {
-    await tx`lock table stories in exclusive mode`;
+    await tx.unsafe(`lock table ${table} in ${mode} mode`);
     locked();
     await new Promise<void>((resolve) => (release = resolve));
   });

@@ -1,11 +1,4 @@
-import { sql, type SQL } from 'drizzle-orm';
-import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 import { DomainError, DRAFT_CONFLICT_MESSAGE } from '@storyline/contracts';
-
-/** The revision a save writes: one past the stored one, counted in the UPDATE so two saves never write the same. */
-export function nextRevision(revision: AnyPgColumn): SQL {
-  return sql`${revision} + 1`;
-}
 
 /**
  * A save whose compare-and-set (`… where revision = the one the save was based on`) changed

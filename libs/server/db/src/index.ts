@@ -1,6 +1,7 @@
 export * from './channels';
 export * from './create-database';
 export * from './migrate-database';
+export { nextRevision } from './draft-revision';
 export { hasUnpublishedChanges } from './unpublished-changes';
 export { listEpicItems, resolveEpicItems, type EpicItemRef, type ResolvedEpicItem } from './epic-members';
 export * as schema from './schema';

@@ -1,6 +1,6 @@
-import { and, eq, inArray, sql } from 'drizzle-orm';
+import { and, eq, inArray } from 'drizzle-orm';
 import { StoryVersionPayload, UNPUBLISHED_CHANGES_MESSAGE, type StoryVersionResult } from '@storyline/contracts';
-import { hasUnpublishedChanges, media, stories, storyVersions } from '@storyline/db';
+import { hasUnpublishedChanges, media, nextRevision, stories, storyVersions } from '@storyline/db';
 import { JobInputError, type JobCompletion, type JobContext } from '@storyline/jobs';
 import type { JobTypeDefinition } from './job-type-definition';
 import { lockTarget } from './steps/lock-target';
@@ -46,7 +46,7 @@ async function storyVersion({ payload, db, report, signal }: JobContext): Promis
     // A new revision, so an editor still holding the old draft is told of the conflict on its next save rather than overwriting this.
     await tx
       .update(stories)
-      .set({ title: source.title, pages, baseVersion: version, revision: sql`${stories.revision} + 1`, updatedAt: new Date() })
+      .set({ title: source.title, pages, baseVersion: version, revision: nextRevision(stories.revision), updatedAt: new Date() })
       .where(eq(stories.id, storyId));
     return { version, draftVersion: version, pageCount: pages.length, discarded: changed };
   });

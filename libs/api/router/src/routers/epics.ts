@@ -9,10 +9,10 @@ import {
   type EpicVersionDetail,
   type EpicVersionSummary,
 } from '@storyline/contracts';
-import { epicItems, epics, epicVersions } from '@storyline/db';
+import { epicItems, epics, epicVersions, nextRevision } from '@storyline/db';
 import { startJob } from '@storyline/jobs';
 import { deleteItem, restoreItem } from '../delete-item';
-import { nextRevision, sameTexts, settleStaleSave } from '../draft-revision';
+import { sameTexts, settleStaleSave } from '../draft-revision';
 import { checkEpicItems, ownEpic, readEpic, toEpicDetail } from '../epic-access';
 import { authedProcedure, router } from '../trpc';
 

@@ -14,10 +14,10 @@ import {
   type StoryVersionSummary,
   UNPUBLISHED_CHANGES_MESSAGE,
 } from '@storyline/contracts';
-import { hasUnpublishedChanges, media, stories, storyVersions, type Db, type Tx } from '@storyline/db';
+import { hasUnpublishedChanges, media, nextRevision, stories, storyVersions, type Db, type Tx } from '@storyline/db';
 import { startJob } from '@storyline/jobs';
 import { deleteItem, restoreItem } from '../delete-item';
-import { nextRevision, settleStaleSave } from '../draft-revision';
+import { settleStaleSave } from '../draft-revision';
 import { ownStory, readStory, toDetail } from '../story-access';
 import { authedProcedure, router } from '../trpc';
 

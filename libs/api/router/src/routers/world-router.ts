@@ -9,10 +9,10 @@ import {
   type WorldVersionDetail,
   type WorldVersionSummary,
 } from '@storyline/contracts';
-import { worldTables } from '@storyline/db';
+import { nextRevision, worldTables } from '@storyline/db';
 import { startJob } from '@storyline/jobs';
 import { deleteItem, restoreItem } from '../delete-item';
-import { nextRevision, sameTexts, settleStaleSave } from '../draft-revision';
+import { sameTexts, settleStaleSave } from '../draft-revision';
 import { ownWorldItem, readWorldItem, toWorldDetail, toWorldImage, WORLD_KIND_NAMES } from '../world-access';
 import { authedProcedure, router } from '../trpc';
 
